@@ -1,0 +1,1 @@
+"""attendance models arrive with their issue (see ARCHITECTURE.md)."""

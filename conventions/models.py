@@ -1,0 +1,198 @@
+"""Companies, their people and the dossier (one contract of one student for
+one year). The démarche, documents and invoices hang off the dossier."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from students.models import AcademicYear, Student
+
+from .validators import normalise_siret, validate_siret
+
+
+class Company(models.Model):
+    """The employer (DOC-7: SIRET, NAF, IDCC and OPCO feed the CERFA)."""
+
+    name = models.CharField(_("raison sociale"), max_length=200)
+    siret = models.CharField(_("SIRET"), max_length=14, unique=True, validators=[validate_siret])
+    naf = models.CharField(_("code NAF"), max_length=6, blank=True)
+    idcc = models.CharField(_("convention collective (IDCC)"), max_length=4, blank=True)
+    opco = models.CharField(_("OPCO"), max_length=100, blank=True)
+    address = models.CharField(_("adresse"), max_length=300)
+    postal_code = models.CharField(_("code postal"), max_length=10)
+    city = models.CharField(_("ville"), max_length=100)
+
+    class Meta:
+        verbose_name = _("entreprise")
+        verbose_name_plural = _("entreprises")
+        ordering = ("name",)
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        self.siret = normalise_siret(self.siret)
+
+
+class CompanyContact(models.Model):
+    """A person of the company. Company people have no school account
+    (ROLE-5): they act through personal links."""
+
+    class Role(models.TextChoices):
+        TUTOR = "tuteur", _("Tuteur entreprise")
+        SIGNATORY = "signataire", _("Signataire")
+        HR = "rh", _("Contact RH")
+
+    company = models.ForeignKey(
+        Company, verbose_name=_("entreprise"), on_delete=models.CASCADE, related_name="contacts"
+    )
+    role = models.CharField(_("rôle"), max_length=12, choices=Role.choices)
+    first_name = models.CharField(_("prénom"), max_length=100)
+    last_name = models.CharField(_("nom"), max_length=100)
+    job_title = models.CharField(_("fonction"), max_length=150, blank=True)
+    email = models.EmailField(_("e-mail"))
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("contact entreprise")
+        verbose_name_plural = _("contacts entreprise")
+        ordering = ("company", "last_name")
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def full_name(self):
+        return f"{self.first_name} {self.last_name}"
+
+
+class DossierQuerySet(models.QuerySet):
+    def for_list(self):
+        """Everything a list row shows, in one query (no query per row)."""
+        return self.select_related(
+            "student__user", "student__department", "student__option", "year", "company", "tuteur_ecole"
+        )
+
+    def for_detail(self):
+        return self.for_list().select_related("tuteur_entreprise", "signataire", "hr_contact")
+
+
+class Dossier(models.Model):
+    """One contrat de professionnalisation of one student for one year.
+
+    Opened at step 1, before a company is found: company, contract and
+    tutors are filled in as the démarche goes on.
+    """
+
+    class ContractType(models.TextChoices):
+        CDD = "cdd", _("CDD de 12 mois")
+        CDI = "cdi", _("CDI avec 12 mois de professionnalisation")
+
+    student = models.ForeignKey(
+        Student, verbose_name=_("élève"), on_delete=models.CASCADE, related_name="dossiers"
+    )
+    year = models.ForeignKey(
+        AcademicYear, verbose_name=_("année"), on_delete=models.PROTECT, related_name="dossiers"
+    )
+    company = models.ForeignKey(
+        Company,
+        verbose_name=_("entreprise"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dossiers",
+    )
+    contract_type = models.CharField(_("type de contrat"), max_length=3, choices=ContractType.choices, blank=True)
+    start_date = models.DateField(_("début du contrat"), null=True, blank=True)
+    end_date = models.DateField(_("fin du contrat"), null=True, blank=True)
+    tuteur_ecole = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tuteur école"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tutored_dossiers",
+    )
+    tuteur_entreprise = models.ForeignKey(
+        CompanyContact,
+        verbose_name=_("tuteur entreprise"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tutored_dossiers",
+    )
+    signataire = models.ForeignKey(
+        CompanyContact,
+        verbose_name=_("signataire de l'entreprise"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="signed_dossiers",
+    )
+    hr_contact = models.ForeignKey(
+        CompanyContact,
+        verbose_name=_("contact RH"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="hr_dossiers",
+    )
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    objects = DossierQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("dossier")
+        verbose_name_plural = _("dossiers")
+        ordering = ("student__user__last_name", "student__user__first_name")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("student", "year"),
+                name="dossier_one_per_student_and_year",
+                violation_error_message=_("Cet élève a déjà un dossier pour cette année."),
+            ),
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True) | Q(end_date__isnull=True) | Q(start_date__lt=F("end_date")),
+                name="dossier_contract_dates_in_order",
+                violation_error_message=_("La fin du contrat doit suivre son début."),
+            ),
+            models.CheckConstraint(
+                condition=Q(contract_type__in=["", "cdd", "cdi"]),
+                name="dossier_contract_type_valid",
+                violation_error_message=_("Type de contrat inconnu : CDD de 12 mois ou CDI (STEP-1, étape 4)."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.student} – {self.year}"
+
+    @property
+    def situation(self):
+        """A short French label of where the dossier stands."""
+        if not self.company_id:
+            return _("En recherche d'entreprise")
+        if not (self.contract_type and self.start_date):
+            return _("Entreprise trouvée, contrat à établir")
+        return _("Contrat établi")
+
+    def clean(self):
+        errors = {}
+        if self.student_id and self.year_id and self.student.year_id != self.year_id:
+            errors["year"] = _("L'année du dossier doit être celle de l'élève.")
+        for field in ("tuteur_entreprise", "signataire", "hr_contact"):
+            contact = getattr(self, field)
+            if contact is not None and contact.company_id != self.company_id:
+                errors[field] = _("Cette personne n'appartient pas à l'entreprise du dossier.")
+        if self.start_date and self.end_date:
+            # A 12-month contract runs from day D to day D-1 a year later:
+            # 11 or 12 calendar months apart.
+            months = (self.end_date.year - self.start_date.year) * 12 + self.end_date.month - self.start_date.month
+            if not 11 <= months <= 12:
+                errors["end_date"] = _(
+                    "Le contrat (ou sa période de professionnalisation) dure 12 mois (STEP-1, étape 4)."
+                )
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "conventions"
+
+urlpatterns = [
+    path("dossiers/", views.dossier_list, name="dossier-list"),
+    path("dossiers/<int:pk>/", views.dossier_detail, name="dossier-detail"),
+    path("tutores/", views.tutee_list, name="tutee-list"),
+    path("mon-dossier/", views.my_dossier, name="my-dossier"),
+]

@@ -1,0 +1,91 @@
+"""Dossier pages. Every view starts from ``contratpro.roles`` (ROLE-9)."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from contratpro import roles
+from students import programme
+from students.models import AcademicYear, Module
+
+from .filters import DossierFilter
+
+PAGE_SIZE = 25
+
+
+def _render_list(request, visible, *, title, intro):
+    dossier_filter = DossierFilter(request.GET or None, visible=visible)
+    queryset = dossier_filter.qs if dossier_filter.is_bound else visible
+    page = Paginator(queryset.for_list(), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "conventions/dossier_list.html",
+        {
+            "title": title,
+            "intro": intro,
+            "filter": dossier_filter,
+            "page": page,
+            "query": query.urlencode(),
+        },
+    )
+
+
+@login_required
+def dossier_list(request):
+    """The office's list of every dossier; a department head's list of their
+    department's (ROLE-2, ROLE-3). The scope comes from ``roles``."""
+    user = request.user
+    visible = roles.dossiers_for(user)
+    if roles.sees_all(user):
+        title = _("Tous les dossiers")
+        intro = _("Les contrats de professionnalisation de toutes les promotions suivies.")
+    else:
+        codes = ", ".join(d.code for d in roles.departments_headed_by(user))
+        title = _("Dossiers du département %(codes)s") % {"codes": codes} if codes else _("Mes dossiers")
+        intro = _("Les élèves de votre département en contrat de professionnalisation.")
+    return _render_list(request, visible, title=title, intro=intro)
+
+
+@login_required
+def tutee_list(request):
+    """The tuteur école's tutees (ROLE-4)."""
+    visible = roles.dossiers_for(request.user).filter(tuteur_ecole=request.user)
+    return _render_list(
+        request,
+        visible,
+        title=_("Mes tutorés"),
+        intro=_("Les élèves dont vous êtes le tuteur école."),
+    )
+
+
+@login_required
+def my_dossier(request):
+    """The student's own dossier for the current year (ROLE-1)."""
+    year = AcademicYear.objects.current()
+    dossier = roles.dossiers_for(request.user).filter(student__user=request.user, year=year).first()
+    if dossier is not None:
+        return redirect("conventions:dossier-detail", pk=dossier.pk)
+    return render(request, "conventions/no_dossier.html", {"year": year})
+
+
+@login_required
+def dossier_detail(request, pk):
+    """A dossier, read-only for now; 404 when it is not the viewer's (ROLE-9)."""
+    dossier = get_object_or_404(roles.dossiers_for(request.user).for_detail(), pk=pk)
+    student = dossier.student
+    return render(
+        request,
+        "conventions/dossier_detail.html",
+        {
+            "dossier": dossier,
+            "student": student,
+            "year": dossier.year,
+            "periods": dossier.year.periods_for(student.department),
+            "track": programme.track_for(student.department),
+            "programme": programme,
+            "modules": Module.objects.for_student(student),
+        },
+    )

@@ -1,0 +1,1 @@
+"""grading models arrive with their issue (see ARCHITECTURE.md)."""

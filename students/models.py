@@ -1,0 +1,332 @@
+"""Programme, calendar and students (PROG, CAL).
+
+Departments, options and modules are shipped as initial data from seed §3.4
+(migration 0002) and stay editable in the admin. An academic year carries its
+own dates (CAL-1), its periods per track (CAL-4) and its yearly settings.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import programme
+
+
+class Department(models.Model):
+    """A département d'enseignement technologique (PROG-1)."""
+
+    code = models.CharField(_("code"), max_length=10, unique=True)
+    name = models.CharField(_("nom"), max_length=200)
+    head = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsable de département"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="headed_departments",
+    )
+    # CAL-2 / CAL-3: 26 weeks of PFE everywhere but GCBD (25, with the first
+    # week of March taught at school).
+    pfe_weeks = models.PositiveSmallIntegerField(
+        _("durée du PFE (semaines)"), default=programme.PFE_WEEKS
+    )
+    march_school_week = models.BooleanField(
+        _("première semaine de mars à l'école"), default=False
+    )
+    order = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    class Meta:
+        verbose_name = _("département")
+        verbose_name_plural = _("départements")
+        ordering = ("order", "code")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pfe_weeks__gte=1) & Q(pfe_weeks__lte=52),
+                name="department_pfe_weeks_range",
+                violation_error_message=_("La durée du PFE doit être comprise entre 1 et 52 semaines (CAL-2)."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} – {self.name}"
+
+
+class Option(models.Model):
+    """An option of a department (PROG-1); ECOMAP and ISERM have none."""
+
+    department = models.ForeignKey(
+        Department, verbose_name=_("département"), on_delete=models.CASCADE, related_name="options"
+    )
+    name = models.CharField(_("nom"), max_length=200)
+    head = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsable d'option"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="headed_options",
+    )
+    order = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    class Meta:
+        verbose_name = _("option")
+        verbose_name_plural = _("options")
+        ordering = ("department__order", "order", "name")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("department", "name"),
+                name="option_unique_name_per_department",
+                violation_error_message=_("Ce département a déjà une option de ce nom."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ModuleQuerySet(models.QuerySet):
+    def for_student(self, student):
+        """The modules a student follows: the department's common ones and
+        those of their option."""
+        return self.filter(department=student.department_id).filter(
+            Q(option__isnull=True) | Q(option=student.option_id)
+        )
+
+
+class Module(models.Model):
+    """A teaching module of a department, or of one of its options (PROG-1)."""
+
+    department = models.ForeignKey(
+        Department, verbose_name=_("département"), on_delete=models.CASCADE, related_name="modules"
+    )
+    option = models.ForeignKey(
+        Option,
+        verbose_name=_("option"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="modules",
+    )
+    name = models.CharField(_("intitulé"), max_length=300)
+    order = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    objects = ModuleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("module")
+        verbose_name_plural = _("modules")
+        ordering = ("department__order", "option__order", "order")
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.option_id and self.option.department_id != self.department_id:
+            raise ValidationError({"option": _("L'option doit appartenir au département du module.")})
+
+
+class AcademicYearQuerySet(models.QuerySet):
+    def current(self, today=None):
+        """The year whose 12 months (September N to August N+1) hold ``today``,
+        else the latest one (CAL-1)."""
+        today = today or timezone.localdate()
+        start_year = today.year if today.month >= 9 else today.year - 1
+        return self.filter(start_year=start_year).first() or self.order_by("-start_year").first()
+
+
+class AcademicYear(models.Model):
+    """An academic year N/N+1 and its calendar (CAL-1), set by the office."""
+
+    start_year = models.PositiveSmallIntegerField(_("année de début (N)"), unique=True)
+    rentree = models.DateField(_("rentrée"))
+    s9_end = models.DateField(_("fin du S9"))
+    s10_start = models.DateField(_("début du S10"))
+    christmas_start = models.DateField(_("début des congés de Noël"))
+    christmas_end = models.DateField(_("fin des congés de Noël"))
+    pfe_start = models.DateField(_("début du PFE"))
+    contract_end = models.DateField(_("fin des contrats"))
+    # BILL-1: revisable each year (8 000 € net in 2025-2026).
+    training_cost = models.DecimalField(
+        _("coût de la formation par salarié (€ net)"), max_digits=8, decimal_places=2
+    )
+    # ELIG-2 [decision]: a missing SIO warns by default; this makes it block.
+    sio_blocking = models.BooleanField(
+        _("SIO non validé bloquant"),
+        default=False,
+        help_text=_("Si coché, un SIO non validé bloque l'accès au contrat pro (ELIG-2)."),
+    )
+
+    objects = AcademicYearQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("année universitaire")
+        verbose_name_plural = _("années universitaires")
+        ordering = ("-start_year",)
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rentree__lt=F("s9_end"))
+                & Q(s9_end__lt=F("s10_start"))
+                & Q(s10_start__lte=F("pfe_start"))
+                & Q(pfe_start__lt=F("contract_end")),
+                name="academic_year_dates_in_order",
+                violation_error_message=_(
+                    "Les dates doivent se suivre : rentrée, fin du S9, début du S10, "
+                    "début du PFE, fin des contrats (CAL-1)."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(christmas_start__lte=F("christmas_end")),
+                name="academic_year_christmas_in_order",
+                violation_error_message=_("Les congés de Noël doivent finir après leur début (CAL-1)."),
+            ),
+            models.CheckConstraint(
+                condition=Q(training_cost__gte=0),
+                name="academic_year_cost_positive",
+                violation_error_message=_("Le coût de la formation ne peut pas être négatif (BILL-1)."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self):
+        return f"{self.start_year}/{self.start_year + 1}"
+
+    @classmethod
+    def default_dates(cls, start_year):
+        """Dates the seed fixes for year N (CAL-1): S9 ends on 31 December N,
+        S10 starts on 1 January N+1, the year ends at the end of August N+1."""
+        return {
+            "s9_end": datetime.date(start_year, 12, 31),
+            "s10_start": datetime.date(start_year + 1, 1, 1),
+            "contract_end": datetime.date(start_year + 1, 8, 31),
+        }
+
+    def clean(self):
+        errors = {}
+        if self.start_year and self.rentree and self.rentree.year != self.start_year:
+            errors["rentree"] = _("La rentrée doit avoir lieu en %(year)s (CAL-1).") % {"year": self.start_year}
+        if self.start_year and self.contract_end:
+            if self.contract_end.year != self.start_year + 1:
+                errors["contract_end"] = _("La fin des contrats doit tomber en %(year)s (CAL-1).") % {
+                    "year": self.start_year + 1
+                }
+        if self.rentree and self.contract_end and (self.contract_end - self.rentree).days > 366:
+            errors["contract_end"] = _("Une année universitaire dure au plus 12 mois (CAL-1).")
+        if errors:
+            raise ValidationError(errors)
+
+    def periods_for(self, department):
+        """Periods of ``department``'s alternation calendar, plus those shared
+        by every track (CAL-4)."""
+        return self.periods.filter(Q(department=department) | Q(department__isnull=True))
+
+
+class CalendarPeriod(models.Model):
+    """One period of a year's alternation calendar (CAL-4): school, company,
+    PFE, exams or holidays, for one track or (no department) for all."""
+
+    class Kind(models.TextChoices):
+        SCHOOL = "ecole", _("Cours à l'école")
+        COMPANY = "entreprise", _("Entreprise")
+        PE = "pe", _("Projet Entreprise")
+        PFE = "pfe", _("Projet de fin d'études")
+        EXAM = "examens", _("Examens")
+        HOLIDAY = "conges", _("Congés")
+
+    year = models.ForeignKey(
+        AcademicYear, verbose_name=_("année"), on_delete=models.CASCADE, related_name="periods"
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("département"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        help_text=_("Vide : la période vaut pour tous les départements."),
+    )
+    kind = models.CharField(_("nature"), max_length=12, choices=Kind.choices)
+    label = models.CharField(_("libellé"), max_length=200, blank=True)
+    start = models.DateField(_("début"))
+    end = models.DateField(_("fin"))
+
+    class Meta:
+        verbose_name = _("période du calendrier")
+        verbose_name_plural = _("périodes du calendrier")
+        ordering = ("year", "start", "department__order")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start__lte=F("end")),
+                name="calendar_period_in_order",
+                violation_error_message=_("Une période doit finir après son début (CAL-4)."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.label or self.get_kind_display()
+
+
+class StudentQuerySet(models.QuerySet):
+    def with_programme(self):
+        return self.select_related("user", "department", "option", "year")
+
+
+class Student(models.Model):
+    """An engineering student of the 3A-M2 year, and the facts eligibility
+    needs (seed §4; the rules themselves live in ``students.eligibility``)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("compte"), on_delete=models.CASCADE, related_name="student"
+    )
+    year = models.ForeignKey(
+        AcademicYear, verbose_name=_("année"), on_delete=models.PROTECT, related_name="students"
+    )
+    department = models.ForeignKey(
+        Department, verbose_name=_("département"), on_delete=models.PROTECT, related_name="students"
+    )
+    option = models.ForeignKey(
+        Option, verbose_name=_("option"), on_delete=models.PROTECT, null=True, blank=True, related_name="students"
+    )
+    student_number = models.CharField(_("numéro étudiant"), max_length=20, unique=True, null=True, blank=True)
+    birth_date = models.DateField(_("date de naissance"), null=True, blank=True)
+    nationality = models.CharField(_("nationalité"), max_length=80, default="française")
+    foreign_national = models.BooleanField(
+        _("élève étranger"), default=False, help_text=_("Soumis à un titre de séjour (ELIG-6).")
+    )
+    # Facts read by the eligibility rules (ELIG-2, 3, 5, 7, 8).
+    sio_validated = models.BooleanField(_("SIO validé"), default=False)
+    toeic_validated = models.BooleanField(_("TOEIC validé"), default=False)
+    international_mobility = models.BooleanField(
+        _("mobilité internationale engagée au S9 ou S10"), default=False
+    )
+    double_diploma_incoming = models.BooleanField(_("double diplôme entrant"), default=False)
+    home_institution = models.CharField(_("établissement d'origine"), max_length=200, blank=True)
+    scholarship_holder = models.BooleanField(_("boursier"), default=False)
+
+    objects = StudentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("élève")
+        verbose_name_plural = _("élèves")
+        ordering = ("user__last_name", "user__first_name")
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self):
+        return self.user.get_full_name() or self.user.username
+
+    def clean(self):
+        if self.option_id and self.department_id and self.option.department_id != self.department_id:
+            raise ValidationError({"option": _("Cette option n'appartient pas au département choisi.")})
+        if self.double_diploma_incoming and not self.home_institution:
+            raise ValidationError(
+                {"home_institution": _("Indiquez l'établissement d'origine d'un élève en double diplôme.")}
+            )
