@@ -11,8 +11,9 @@ relations (head of a department or option, tuteur école of a dossier).
 Company people have no account at all (ROLE-5).
 """
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db.models import Q, TextChoices
+from django.db.models import Exists, OuterRef, Q, TextChoices
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -64,21 +65,43 @@ def roles_of(user):
     cached = getattr(user, "_contratpro_roles", None)
     if cached is not None:
         return cached
-    roles = {_GROUP_ROLES[Group_(name)] for name in user.groups.values_list("name", flat=True) if name in Group_.values}
+    roles = {
+        _GROUP_ROLES[Group_(name)]
+        for name in user.groups.values_list("name", flat=True)
+        if name in Group_.values
+    }
     if user.is_superuser:
         roles.add(Role.OFFICE)
-    from students.models import Department, Option, Student
-
-    if Student.objects.filter(user=user).exists():
-        roles.add(Role.STUDENT)
-    if Department.objects.filter(head=user).exists() or Option.objects.filter(head=user).exists():
-        roles.add(Role.DEPARTMENT_HEAD)
-    from conventions.models import Dossier
-
-    if Dossier.objects.filter(tuteur_ecole=user).exists():
-        roles.add(Role.TUTOR)
+    roles |= _relation_roles(user)
     user._contratpro_roles = frozenset(roles)
     return user._contratpro_roles
+
+
+def _relation_roles(user):
+    """Roles held through relations, read in one query."""
+    from conventions.models import Dossier
+    from students.models import Department, Option, Student
+
+    flags = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .annotate(
+            is_student=Exists(Student.objects.filter(user=OuterRef("pk"))),
+            heads_department=Exists(Department.objects.filter(head=OuterRef("pk"))),
+            heads_option=Exists(Option.objects.filter(head=OuterRef("pk"))),
+            tutors=Exists(Dossier.objects.filter(tuteur_ecole=OuterRef("pk"))),
+        )
+        .values("is_student", "heads_department", "heads_option", "tutors")
+        .first()
+    ) or {}
+    roles = set()
+    if flags.get("is_student"):
+        roles.add(Role.STUDENT)
+    if flags.get("heads_department") or flags.get("heads_option"):
+        roles.add(Role.DEPARTMENT_HEAD)
+    if flags.get("tutors"):
+        roles.add(Role.TUTOR)
+    return roles
 
 
 def sees_all(user):

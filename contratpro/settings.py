@@ -17,6 +17,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("CONTRATPRO_VAR_DIR", default=str(BASE_DIR / "var")))
 
 env = environ.Env()
+# SQLite, static files and private files live under var/ by default.
+(VAR_DIR / "staticfiles").mkdir(parents=True, exist_ok=True)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 

@@ -32,8 +32,10 @@ class Company(models.Model):
     def __str__(self):
         return self.name
 
-    def clean(self):
+    def clean_fields(self, exclude=None):
+        # Spaces typed in a SIRET ("732 829 320 00074") go before any check.
         self.siret = normalise_siret(self.siret)
+        super().clean_fields(exclude=exclude)
 
 
 class CompanyContact(models.Model):

@@ -1,0 +1,49 @@
+# contrat-pro — the two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1:8000
+PYTEST_ARGS ?=
+
+# XStatic-Bootstrap's sdist does not build with setuptools >= 81 (ECOSYSTEM.md).
+export PIP_CONSTRAINT := constraints/build.txt
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: install run serve migrate demo test test-fast e2e-deps bench check clean
+
+$(VENV)/.installed: pyproject.toml constraints/build.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet ".[test]"
+	@touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	@mkdir -p var
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(BIN)/python manage.py demo
+
+## make run: virtualenv, migrations, demo data, then http://127.0.0.1:8000
+run: demo
+	@echo "Portail prêt sur http://$(HOST)/ — identifiants de démonstration dans README.md"
+	$(BIN)/python manage.py runserver $(HOST)
+
+## make test: the whole suite (SQLite by default, PostgreSQL when DATABASE_URL is set)
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Debian packages the browser and PDF checks need (root only; CI calls it).
+e2e-deps:
+	scripts/system-deps
+
+bench: install
+	$(BIN)/python -m pytest benchmarks $(PYTEST_ARGS)
+
+check: install
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) var .pytest_cache
