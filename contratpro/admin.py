@@ -8,3 +8,4 @@ from .models import User
 class UserAdmin(BaseUserAdmin):
     fieldsets = BaseUserAdmin.fieldsets + ((None, {"fields": ("phone",)}),)
     list_display = ("username", "last_name", "first_name", "email", "is_staff")
+    search_fields = ("username", "last_name", "first_name", "email")
