@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 export PIP_CONSTRAINT := constraints/build.txt
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install run serve migrate demo test test-fast e2e-deps bench check clean
+.PHONY: install run migrate demo test e2e-deps bench check ci clean
 
 $(VENV)/.installed: pyproject.toml constraints/build.txt
 	$(PYTHON) -m venv $(VENV)
@@ -45,5 +45,10 @@ check: install
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
+## make ci: what CI runs (root, Debian): real PostgreSQL + Redis, no skips
+ci:
+	.ci/run
+
 clean:
+	-scripts/services stop
 	rm -rf $(VENV) var .pytest_cache

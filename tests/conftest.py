@@ -1,6 +1,8 @@
 import pytest
 from django.test import Client
 
+from contratpro.celery import app as celery_app
+
 from tests import factories
 
 
@@ -25,3 +27,16 @@ def login(client):
         return c
 
     return _login
+
+
+@pytest.fixture(autouse=True)
+def eager_celery(request):
+    """Tasks run in-process in every test but the integration ones, even
+    when CI configures a broker (NOTIF-2's worker is tested there)."""
+    if request.node.get_closest_marker("integration"):
+        yield
+        return
+    saved = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = saved
