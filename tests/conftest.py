@@ -1,9 +1,30 @@
+import importlib
+
 import pytest
+from django.apps import apps as global_apps
+from django.db.models.signals import post_migrate
 from django.test import Client
 
 from contratpro.celery import app as celery_app
 
 from tests import factories
+
+
+SHIPPED_DATA = ("students.migrations.0002_programme_seed", "contratpro.migrations.0002_role_groups")
+
+
+def _reload_shipped_data(sender, **kwargs):
+    """Transactional tests end with a flush that empties every table; the
+    data migrations' rows (PROG-1 programme, role groups) come back with the
+    post_migrate signal the flush sends, as they would after ``migrate``."""
+    if sender.name != "students":
+        return
+    for module in SHIPPED_DATA:
+        loader = importlib.import_module(module)
+        (getattr(loader, "load", None) or loader.create)(global_apps, None)
+
+
+post_migrate.connect(_reload_shipped_data, dispatch_uid="tests-reload-shipped-data")
 
 
 @pytest.fixture(autouse=True)
