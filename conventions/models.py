@@ -141,6 +141,16 @@ class Dossier(models.Model):
         blank=True,
         related_name="hr_dossiers",
     )
+    # ELIG-9: the contract is validated only with the department head's approval.
+    head_approval_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accord du responsable de département"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    head_approval_at = models.DateTimeField(_("accord donné le"), null=True, blank=True)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 

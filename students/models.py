@@ -307,7 +307,23 @@ class Student(models.Model):
     )
     double_diploma_incoming = models.BooleanField(_("double diplôme entrant"), default=False)
     home_institution = models.CharField(_("établissement d'origine"), max_length=200, blank=True)
+    home_approval_date = models.DateField(
+        _("accord de l'établissement d'origine reçu le"), null=True, blank=True, help_text=_("ELIG-7, étape 3'.")
+    )
     scholarship_holder = models.BooleanField(_("boursier"), default=False)
+    # ELIG-4: resits pending per semester, and the jury's view on the passage to 3A.
+    resit_s5 = models.BooleanField(_("rattrapage en attente au S5"), default=False)
+    resit_s6 = models.BooleanField(_("rattrapage en attente au S6"), default=False)
+    resit_s7 = models.BooleanField(_("rattrapage en attente au S7"), default=False)
+    resit_s8 = models.BooleanField(_("rattrapage en attente au S8"), default=False)
+    resit_threatens_3a = models.BooleanField(_("rattrapage menaçant le passage en 3A"), default=False)
+    # ELIG-6: residence permit of a foreign student (Code du travail R5221-7).
+    internship_2a_over_3_months = models.BooleanField(_("stage de 2A de plus de 3 mois"), default=False)
+    permit_work_authorised = models.BooleanField(_("titre de séjour autorisant le travail"), default=False)
+    permit_main_activity = models.BooleanField(
+        _("travail autorisé à titre principal"), default=False
+    )
+    permit_expiry = models.DateField(_("fin de validité du titre de séjour"), null=True, blank=True)
 
     objects = StudentQuerySet.as_manager()
 
@@ -330,3 +346,96 @@ class Student(models.Model):
             raise ValidationError(
                 {"home_institution": _("Indiquez l'établissement d'origine d'un élève en double diplôme.")}
             )
+
+
+class InfoMeeting(models.Model):
+    """An information meeting on contrats pro and who attended it (ELIG-1)."""
+
+    year = models.ForeignKey(
+        AcademicYear, verbose_name=_("année"), on_delete=models.CASCADE, related_name="info_meetings"
+    )
+    date = models.DateField(_("date"))
+    label = models.CharField(_("intitulé"), max_length=200, default=_("Réunion d'information contrats pro"))
+    attendees = models.ManyToManyField(
+        Student, verbose_name=_("présents"), related_name="info_meetings", blank=True
+    )
+
+    class Meta:
+        verbose_name = _("réunion d'information")
+        verbose_name_plural = _("réunions d'information")
+        ordering = ("year", "date")
+
+    def __str__(self):
+        return f"{self.label} ({self.date:%d/%m/%Y})"
+
+
+class EligibilityRecord(models.Model):
+    """Shared shape of what people record against one eligibility check: bound
+    to the facts the check read (``fingerprint``), it lapses when they change."""
+
+    student = models.ForeignKey(Student, verbose_name=_("élève"), on_delete=models.CASCADE)
+    rule = models.CharField(_("règle"), max_length=10)
+    fingerprint = models.CharField(_("empreinte des faits"), max_length=64)
+    at = models.DateTimeField(_("le"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ("-at",)
+
+
+class Acknowledgement(EligibilityRecord):
+    """The student read the stated risk and confirmed (ELIG-2, ELIG-3, ELIG-8)."""
+
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("par"), on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.TextField(_("texte lu et accepté"))
+
+    class Meta(EligibilityRecord.Meta):
+        verbose_name = _("prise de connaissance d'un risque")
+        verbose_name_plural = _("prises de connaissance de risques")
+        default_related_name = "acknowledgements"
+
+
+class Override(EligibilityRecord):
+    """The office lifted a check, with a written reason (ELIG-10)."""
+
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("par"), on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("motif"))
+    status_before = models.CharField(_("état levé"), max_length=10)
+
+    class Meta(EligibilityRecord.Meta):
+        verbose_name = _("dérogation")
+        verbose_name_plural = _("dérogations")
+        default_related_name = "overrides"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="override_reason_required",
+                violation_error_message=_("Une dérogation doit être motivée (ELIG-10)."),
+            ),
+        ]
+
+
+class StudentEvent(models.Model):
+    """One entry of a student's history: facts edited, risk acknowledged,
+    check overridden, import (DATA-4). Shown on the dossier's timeline."""
+
+    student = models.ForeignKey(Student, verbose_name=_("élève"), on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("auteur"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(_("le"), default=timezone.now)
+    verb = models.CharField(_("action"), max_length=60)
+    summary = models.TextField(_("résumé"))
+    changes = models.JSONField(_("changements"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("événement")
+        verbose_name_plural = _("événements")
+        ordering = ("-at", "-pk")
+
+    def __str__(self):
+        return self.summary

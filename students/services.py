@@ -1,0 +1,119 @@
+"""State changes of the students room. Each runs in a transaction and
+writes a ``StudentEvent`` (DATA-4)."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from contratpro import roles
+
+from . import eligibility
+from .models import Acknowledgement, Override, Student, StudentEvent
+
+# The facts the office (or the scolarité's import) may set (seed §4).
+FACT_FIELDS = (
+    "sio_validated",
+    "toeic_validated",
+    "resit_s5",
+    "resit_s6",
+    "resit_s7",
+    "resit_s8",
+    "resit_threatens_3a",
+    "international_mobility",
+    "foreign_national",
+    "nationality",
+    "internship_2a_over_3_months",
+    "permit_work_authorised",
+    "permit_main_activity",
+    "permit_expiry",
+    "double_diploma_incoming",
+    "home_institution",
+    "home_approval_date",
+    "scholarship_holder",
+)
+
+
+def _jsonable(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+@transaction.atomic
+def student_facts_update(*, student, values, by, verb="students.facts.update", attended_meetings=None):
+    """Set eligibility facts of ``student`` (office, or an import on its
+    behalf) and record what changed. Returns the list of changed fields;
+    nothing is written or recorded when nothing changes."""
+    if not roles.can_manage_dossiers(by):
+        raise PermissionDenied(_("Seul le service Contrats pro modifie la situation d'un élève."))
+    changes = {}
+    for name, value in values.items():
+        if name not in FACT_FIELDS:
+            raise ValueError(f"{name} is not an eligibility fact")
+        before = getattr(student, name)
+        if before != value:
+            changes[name] = [_jsonable(before), _jsonable(value)]
+            setattr(student, name, value)
+    if changes:
+        student.full_clean()
+        student.save(update_fields=[*changes, ])
+    if attended_meetings is not None:
+        current = set(student.info_meetings.values_list("pk", flat=True))
+        wanted = {m.pk for m in attended_meetings}
+        if current != wanted:
+            student.info_meetings.set(wanted)
+            changes["info_meetings"] = [sorted(current), sorted(wanted)]
+    if changes:
+        labels = ", ".join(
+            str(Student._meta.get_field(name).verbose_name) if name != "info_meetings" else _("réunion d'information")
+            for name in changes
+        )
+        StudentEvent.objects.create(
+            student=student, actor=by, verb=verb, changes=changes,
+            summary=_("Situation mise à jour : %(fields)s.") % {"fields": labels},
+        )
+    return list(changes)
+
+
+@transaction.atomic
+def eligibility_acknowledge(*, student, rule, by):
+    """The student confirms having read the risk of ``rule`` (ELIG-2, 3, 8).
+    The exact text shown is stored with who and when."""
+    if by.pk != student.user_id:
+        raise PermissionDenied(_("Seul l'élève concerné peut accepter ce risque."))
+    if rule not in eligibility.ACKNOWLEDGEABLE:
+        raise ValidationError(_("Cette condition ne se règle pas par une prise de connaissance."))
+    check = eligibility.evaluate(student).get(rule)
+    if not check.awaiting_acknowledgement:
+        raise ValidationError(_("Il n'y a pas de risque à accepter pour « %(title)s ».") % {"title": check.title})
+    ack = Acknowledgement.objects.create(
+        student=student, rule=rule, fingerprint=check.fingerprint, by=by, text=check.message
+    )
+    StudentEvent.objects.create(
+        student=student, actor=by, verb="students.eligibility.acknowledge",
+        summary=_("%(rule)s – risque accepté par l'élève : %(title)s.") % {"rule": rule, "title": check.title},
+        changes={"rule": rule, "text": check.message},
+    )
+    return ack
+
+
+@transaction.atomic
+def eligibility_override(*, student, rule, reason, by):
+    """The office lifts a check with a written reason (ELIG-10). The
+    override holds as long as the facts the check read stay the same."""
+    if not roles.can_manage_dossiers(by):
+        raise PermissionDenied(_("Seul le service Contrats pro peut accorder une dérogation."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Indiquez le motif de la dérogation : il est conservé dans l'historique.")})
+    check = eligibility.evaluate(student).get(rule)
+    if check.status == eligibility.OK:
+        raise ValidationError(_("« %(title)s » est déjà conforme : aucune dérogation n'est nécessaire.") % {"title": check.title})
+    override = Override.objects.create(
+        student=student, rule=rule, fingerprint=check.fingerprint, by=by, reason=reason, status_before=check.status
+    )
+    StudentEvent.objects.create(
+        student=student, actor=by, verb="students.eligibility.override",
+        summary=_("%(rule)s – dérogation accordée (%(title)s) : %(reason)s")
+        % {"rule": rule, "title": check.title, "reason": reason},
+        changes={"rule": rule, "status_before": check.status, "reason": reason},
+    )
+    return override
