@@ -62,6 +62,9 @@ class StudentFactory(factory.django.DjangoModelFactory):
     department = factory.LazyFunction(lambda: department("2IA"))
     option = factory.LazyAttribute(lambda s: s.department.options.first())
     student_number = factory.Sequence(lambda n: f"E{20260000 + n}")
+    # Eligible by default but for the information meeting, a record of its own (ELIG-1).
+    sio_validated = True
+    toeic_validated = True
 
 
 class CompanyFactory(factory.django.DjangoModelFactory):
