@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import AcademicYear, CalendarPeriod, Department, Module, Option, Student
+from .models import AcademicYear, CalendarPeriod, Department, InfoMeeting, Module, Option, Student
 
 
 class OptionInline(admin.TabularInline):
@@ -50,3 +50,12 @@ class StudentAdmin(admin.ModelAdmin):
     list_select_related = ("user", "department", "option", "year")
     search_fields = ("user__last_name", "user__first_name", "student_number")
     autocomplete_fields = ("user",)
+
+
+@admin.register(InfoMeeting)
+class InfoMeetingAdmin(admin.ModelAdmin):
+    """ELIG-1: meetings and their attendance lists."""
+
+    list_display = ("label", "date", "year")
+    list_filter = ("year",)
+    filter_horizontal = ("attendees",)
