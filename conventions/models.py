@@ -208,3 +208,101 @@ class Dossier(models.Model):
                 )
         if errors:
             raise ValidationError(errors)
+
+
+class StepState(models.TextChoices):
+    """STEP-3: à faire → soumis → validé, or refusé with a comment (back to work)."""
+
+    TODO = "a_faire", _("À faire")
+    SUBMITTED = "soumis", _("Soumis")
+    VALIDATED = "valide", _("Validé")
+    REFUSED = "refuse", _("Refusé")
+
+
+OPEN_STATES = (StepState.TODO, StepState.SUBMITTED, StepState.REFUSED)
+
+
+class DossierStep(models.Model):
+    """One step of the démarche for one dossier (STEP-1), present only when
+    it applies (STEP-5). ``deadline`` is computed from the year's calendar
+    (STEP-2) and stored so lists can count overdue steps in SQL."""
+
+    dossier = models.ForeignKey(Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="steps")
+    code = models.CharField(_("étape"), max_length=3)
+    order = models.PositiveSmallIntegerField(_("ordre"))
+    state = models.CharField(_("état"), max_length=8, choices=StepState.choices, default=StepState.TODO)
+    deadline = models.DateField(_("échéance"), null=True, blank=True)
+    comment = models.TextField(_("dernier commentaire"), blank=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("étape du dossier")
+        verbose_name_plural = _("étapes du dossier")
+        ordering = ("dossier", "order")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("dossier", "code"),
+                name="dossier_step_unique",
+                violation_error_message=_("Cette étape existe déjà pour ce dossier."),
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=["a_faire", "soumis", "valide", "refuse"]),
+                name="dossier_step_state_valid",
+                violation_error_message=_("État d'étape inconnu (STEP-3)."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.dossier} – {self.code}"
+
+
+class DossierEvent(models.Model):
+    """One entry of a dossier's timeline (STEP-3, DATA-4): who did what, when,
+    from which state to which, with the comment."""
+
+    dossier = models.ForeignKey(Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("auteur"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(_("le"), auto_now_add=True)
+    verb = models.CharField(_("action"), max_length=60)
+    step = models.CharField(_("étape"), max_length=3, blank=True)
+    from_state = models.CharField(_("état avant"), max_length=8, blank=True)
+    to_state = models.CharField(_("état après"), max_length=8, blank=True)
+    comment = models.TextField(_("commentaire"), blank=True)
+    summary = models.TextField(_("résumé"))
+
+    class Meta:
+        verbose_name = _("événement du dossier")
+        verbose_name_plural = _("événements du dossier")
+        ordering = ("-at", "-pk")
+
+    def __str__(self):
+        return self.summary
+
+
+class Incident(models.Model):
+    """An incident reported during the contract (ABS-3, step E)."""
+
+    class Kind(models.TextChoices):
+        SICK_LEAVE = "arret", _("Arrêt de travail")
+        ACCIDENT = "accident", _("Accident")
+        RUPTURE = "rupture", _("Rupture du contrat")
+        OTHER = "autre", _("Autre")
+
+    dossier = models.ForeignKey(Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="incidents")
+    kind = models.CharField(_("nature"), max_length=10, choices=Kind.choices)
+    start = models.DateField(_("date"))
+    description = models.TextField(_("description"), blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("signalé par"), on_delete=models.PROTECT, related_name="+"
+    )
+    reported_at = models.DateTimeField(_("signalé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+        ordering = ("-start",)
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.start:%d/%m/%Y})"

@@ -34,6 +34,10 @@ def dossier_open(*, student, by):
             % {"rules": ", ".join(c.title for c in result.awaiting_acknowledgement)}
         )
     dossier = Dossier.objects.create(student=student, year=student.year)
+    from . import steps
+
+    steps.steps_sync(dossier)
+    steps.step_transition(step=dossier.steps.get(code="1"), action=steps.SUBMIT, by=by)
     StudentEvent.objects.create(
         student=student, actor=by, verb="conventions.dossier.open",
         summary=_("Étape 1 – le service Contrats pro et le responsable de département sont informés du projet."),
@@ -85,3 +89,24 @@ def notification_recipients(dossier):
         if head is not None and head.email and head.email not in emails:
             emails.append(head.email)
     return emails
+
+
+@transaction.atomic
+def incident_report(*, dossier, kind, start, by, description=""):
+    """ABS-3, step E: the student or the office records an incident; step E
+    then applies to the dossier (STEP-5)."""
+    from . import steps
+    from .models import DossierEvent, Incident
+
+    actors = steps.actors_of(by, dossier)
+    if not actors & {steps.Actor.STUDENT, steps.Actor.OFFICE}:
+        raise PermissionDenied(_("Seuls l'élève et le service Contrats pro signalent un incident."))
+    incident = Incident(dossier=dossier, kind=kind, start=start, description=description, reported_by=by)
+    incident.full_clean()
+    incident.save()
+    steps.steps_sync(dossier)
+    DossierEvent.objects.create(
+        dossier=dossier, actor=by, verb="conventions.incident.report",
+        summary=_("Incident signalé : %(incident)s.") % {"incident": incident},
+    )
+    return incident
