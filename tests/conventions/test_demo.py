@@ -8,8 +8,8 @@ from django.core.management import CommandError, call_command
 
 from contratpro.models import User
 from conventions.models import Company, CompanyContact, Dossier
-from students import programme
-from students.models import AcademicYear, CalendarPeriod, Department, Student
+from students import eligibility, programme
+from students.models import AcademicYear, CalendarPeriod, Department, InfoMeeting, Student
 from tests import factories
 
 PASSWORD = "contratpro-demo"
@@ -25,8 +25,12 @@ def run_demo(**options):
 def snapshot():
     """Row counts and last-change stamps of everything the command writes."""
     return {
-        "counts": [m.objects.count() for m in (User, Student, Dossier, Company, CompanyContact, CalendarPeriod)],
+        "counts": [
+            m.objects.count() for m in (User, Student, Dossier, Company, CompanyContact, CalendarPeriod, InfoMeeting)
+        ],
         "dossiers": sorted(Dossier.objects.values_list("pk", "updated_at")),
+        "students": sorted(Student.objects.values_list(*(f.attname for f in Student._meta.concrete_fields))),
+        "attendance": sorted(InfoMeeting.attendees.through.objects.values_list("pk", "infomeeting_id", "student_id")),
         "passwords": sorted(User.objects.values_list("username", "password")),
     }
 
@@ -39,6 +43,21 @@ def test_demo_is_idempotent():
     output = run_demo()
     assert snapshot() == first
     assert "Lignes créées : 0 ; mises à jour : 0 ; supprimées : 0" in output
+
+
+@pytest.mark.django_db
+def test_demo_restores_its_facts_and_attendance_on_a_second_run():
+    """Facts and attendance edited by hand come back to the demo's on the
+    next run, and only those rows are written."""
+    run_demo()
+    first = snapshot()
+    student = Student.objects.get(user__username="eleve")
+    Student.objects.filter(pk=student.pk).update(resit_s5=True)
+    student.info_meetings.clear()
+    output = run_demo()
+    assert snapshot()["students"] == first["students"]
+    assert student.info_meetings.count() == 1
+    assert "Lignes créées : 1 ; mises à jour : 1 ; supprimées : 0" in output
 
 
 @pytest.mark.django_db
@@ -185,3 +204,63 @@ def test_cal_3_gcbd_pfe_is_25_weeks_after_a_march_school_week():
     assert (pfe.end - pfe.start).days + 1 == 25 * 7
     assert pfe.start == friday + datetime.timedelta(days=3)
     assert periods.filter(department=gcbd, kind=CalendarPeriod.Kind.SCHOOL, start=monday, end=friday).exists()
+
+
+def demo_eligibility():
+    """Each demo student's eligibility on the rentrée, by username."""
+    students = eligibility.students_with_facts(Student.objects.all())
+    return {s.user.username: eligibility.evaluate(s, today=datetime.date(2026, 9, 1)) for s in students}
+
+
+@pytest.mark.django_db
+def test_elig_1_demo_year_has_two_info_meetings_most_students_attended():
+    """ELIG-1: the 2026/2027 year has its two information meetings; all
+    students but two attended one of them."""
+    output = run_demo()
+    year = AcademicYear.objects.get(start_year=2026)
+    meetings = InfoMeeting.objects.filter(year=year)
+    assert list(meetings.values_list("date", flat=True)) == [datetime.date(2026, 3, 12), datetime.date(2026, 5, 20)]
+    assert meetings[0].attendees.count() > meetings[1].attendees.count() > 0
+    absent = Student.objects.exclude(info_meetings__year=year)
+    assert sorted(absent.values_list("user__username", flat=True)) == ["eleve25", "eleve29"]
+    assert "Réunions d'information : 2 (28 élèves présents, 2 absents)" in output
+
+
+@pytest.mark.django_db
+def test_elig_1_to_8_demo_blocked_students_have_no_contract():
+    """ELIG-1…8: every student whose contract is drawn up passes the
+    blocking checks; the blocked ones have no dossier or no company yet,
+    one per blocking rule: missed meeting, S6 resit, mobility abroad, no
+    approval from the home institution."""
+    run_demo()
+    results = demo_eligibility()
+    blocked = {name: [c.rule for c in e.blocking] for name, e in results.items() if e.blocking}
+    assert blocked == {
+        "eleve06": ["ELIG-5"],
+        "eleve15": ["ELIG-7"],
+        "eleve16": ["ELIG-4"],
+        "eleve25": ["ELIG-1"],
+        "eleve29": ["ELIG-1"],
+    }
+    for name in blocked:
+        dossier = Dossier.objects.filter(student__user__username=name).first()
+        assert dossier is None or dossier.company_id is None, name
+    contracted = Dossier.objects.exclude(contract_type="").values_list("student__user__username", flat=True)
+    assert len(contracted) >= 15
+    assert not set(contracted) & set(blocked)
+
+
+@pytest.mark.django_db
+def test_elig_4_6_7_demo_shows_the_non_blocking_cases():
+    """ELIG-4: an S8 resit alone is fine; ELIG-6: one permit fine, one
+    expiring on 30/06/2027 before the contract ends (warning); ELIG-7: a
+    double diploma with the home approval recorded."""
+    run_demo()
+    results = demo_eligibility()
+    assert results["eleve22"].get("ELIG-4").status == eligibility.OK
+    assert "S8" in results["eleve22"].get("ELIG-4").message
+    assert results["eleve04"].get("ELIG-6").status == eligibility.OK
+    assert results["eleve20"].get("ELIG-6").status == eligibility.WARNING
+    assert "30/06/2027" in results["eleve20"].get("ELIG-6").message
+    assert results["eleve10"].get("ELIG-7").status == eligibility.OK
+    assert results["eleve15"].get("ELIG-6").status == eligibility.OK

@@ -3,7 +3,14 @@
 Builds the year and its alternation calendar (CAL-1, CAL-4, with GCBD's
 exception, CAL-3), one login per role (password ``contratpro-demo``), about
 thirty students of the six departments in varied situations, their
-companies and their dossiers.
+companies and their dossiers, and the year's two information meetings.
+
+The eligibility facts tell a coherent story (seed §4): the students whose
+contract is drawn up pass every blocking check (ELIG-1…8); the blocked
+ones have no dossier or are still looking for a company: missed meeting
+(ELIG-1), S6 resit (ELIG-4), mobility abroad (ELIG-5), no approval from the
+home institution (ELIG-7). Warnings appear throughout: SIO, TOEIC, permit
+expiring before the contract ends (ELIG-6), scholarship.
 
 Idempotent: every row is found by its natural key (username, SIRET, start
 year, student and year…) and written only when it differs, so a second run
@@ -30,7 +37,7 @@ from contratpro.models import User
 from conventions.models import Company, CompanyContact, Dossier
 from conventions.validators import luhn_ok
 from students import programme
-from students.models import AcademicYear, CalendarPeriod, Department, Option, Student
+from students.models import AcademicYear, CalendarPeriod, Department, InfoMeeting, Option, Student
 
 PASSWORD = "contratpro-demo"
 SCHOOL_DOMAIN = "mines-ales.fr"
@@ -66,6 +73,13 @@ SHARED_PERIODS = [
     (Kind.EXAM, gettext_lazy("Examens du S10"), D(2027, 2, 15), D(2027, 2, 19)),
     (Kind.COMPANY, gettext_lazy("Entreprise avant le PFE"), D(2027, 2, 22), D(2027, 2, 26)),
 ]
+
+# ELIG-1: the year's information meetings, held in the spring of 2A, and
+# the label each one carries.
+MEETINGS = {
+    1: (D(2026, 3, 12), gettext_lazy("Réunion d'information contrats pro")),
+    2: (D(2026, 5, 20), gettext_lazy("Réunion d'information contrats pro (seconde session)")),
+}
 
 # School accounts: (username, first name, last name, groups, flags).
 STAFF = [
@@ -173,12 +187,16 @@ class DemoStudent:
     tutor: str | None = None  # username of the tuteur école
     has_dossier: bool = True
     facts: dict = field(default_factory=dict)  # Student fields that differ from FACTS
+    meeting: int | None = 1  # the MEETINGS key attended; None: missed both (ELIG-1)
 
 
+# Every fact the demo sets, so that a re-run also undoes a hand edit.
 FACTS = {
     "nationality": "française", "foreign_national": False, "sio_validated": True, "toeic_validated": True,
-    "international_mobility": False, "double_diploma_incoming": False, "home_institution": "",
-    "scholarship_holder": False,
+    "resit_s5": False, "resit_s6": False, "resit_s7": False, "resit_s8": False, "resit_threatens_3a": False,
+    "international_mobility": False, "internship_2a_over_3_months": False, "permit_work_authorised": False,
+    "permit_main_activity": False, "permit_expiry": None, "double_diploma_incoming": False,
+    "home_institution": "", "home_approval_date": None, "scholarship_holder": False,
 }
 EE, RNI = "Énergie et environnement", "Risques naturels et industriels"
 IA, IL = "Intelligence artificielle et science des données", "Ingénierie logicielle"
@@ -189,9 +207,11 @@ STUDENTS = [
     S("eleve", "Léa", "Fontaine", "2IA", IL, D(2003, 5, 14), "cevlog", CDD, tutor="tuteur"),
     S("eleve02", "Hugo", "Marchand", "2IA", IA, D(2002, 11, 3), "occidata", CDI, tutor="tuteur"),
     S("eleve03", "Inès", "Benali", "2IA", IA, D(2003, 2, 21), "hexacloud", CDD, LATE_START, "resp2ia",
-      facts={"toeic_validated": False}),
+      facts={"toeic_validated": False}, meeting=2),
+    # ELIG-6: a 2A internship over 3 months, so a permit for work as main activity.
     S("eleve04", "Yassine", "El Idrissi", "2IA", IL, D(2002, 10, 9), "numlyon", CDD, tutor="tuteur",
-      facts={"nationality": "marocaine", "foreign_national": True}),
+      facts={"nationality": "marocaine", "foreign_national": True, "internship_2a_over_3_months": True,
+             "permit_work_authorised": True, "permit_main_activity": True, "permit_expiry": D(2028, 9, 30)}),
     S("eleve05", "Chloé", "Lambert", "2IA", IL, D(2004, 1, 30), facts={"scholarship_holder": True}),
     S("eleve06", "Maxime", "Girard", "2IA", IA, D(2003, 7, 12), has_dossier=False,
       facts={"international_mobility": True}),
@@ -199,33 +219,42 @@ STUDENTS = [
     S("eleve08", "Lucas", "Arnaud", "2ER", EE, D(2002, 12, 17), "garrigues", CDD, tutor="tuteur"),
     S("eleve09", "Sarah", "Meunier", "2ER", RNI, D(2003, 4, 4), "provrisk", CDI, tutor="resp2er"),
     S("eleve10", "Giulia", "Romano", "2ER", EE, D(2002, 6, 18), "provrisk", facts={
-        "nationality": "italienne", "double_diploma_incoming": True, "home_institution": "Politecnico di Torino"}),
-    S("eleve11", "Antoine", "Pons", "2ER", RNI, D(2003, 8, 8), facts={"sio_validated": False}),
-    S("eleve12", "Emma", "Chabert", "2ER", EE, D(2004, 3, 27), "garrigues", CDD, LATE_START, "resp2er"),
+        "nationality": "italienne", "double_diploma_incoming": True, "home_institution": "Politecnico di Torino",
+        "home_approval_date": D(2026, 6, 15)}),
+    S("eleve11", "Antoine", "Pons", "2ER", RNI, D(2003, 8, 8), facts={"sio_validated": False}, meeting=2),
+    S("eleve12", "Emma", "Chabert", "2ER", EE, D(2004, 3, 27), "garrigues", CDD, LATE_START, "resp2er",
+      meeting=2),
     S("eleve13", "Nathan", "Gauthier", "ECOMAP", None, D(2003, 1, 15), "compogard", CDD, tutor="tuteur"),
     S("eleve14", "Zoé", "Perrin", "ECOMAP", None, D(2003, 10, 2), "aerocomp", CDD, tutor="respecomap",
       facts={"toeic_validated": False}),
+    # ELIG-7: still waiting for the home institution's approval.
     S("eleve15", "Rafael", "Carvalho", "ECOMAP", None, D(2002, 7, 5), facts={
-        "nationality": "brésilienne", "foreign_national": True, "double_diploma_incoming": True,
+        "nationality": "brésilienne", "foreign_national": True, "permit_work_authorised": True,
+        "permit_expiry": D(2028, 1, 31), "double_diploma_incoming": True,
         "home_institution": "Universidade Federal de Minas Gerais"}),
     S("eleve16", "Clara", "Bonnet", "ECOMAP", None, D(2002, 9, 19), has_dossier=False,
-      facts={"sio_validated": False}),
+      facts={"sio_validated": False, "resit_s6": True}),
     S("eleve17", "Louis", "Fabre", "GCBD", BE, D(2003, 6, 6), "batirdur", CDD, tutor="tuteur"),
     S("eleve18", "Jade", "Mercier", "GCBD", IGO, D(2002, 8, 30), "ouvrart", CDI, tutor="respgcbd"),
     S("eleve19", "Enzo", "Roussel", "GCBD", IGO, D(2003, 11, 11), "ouvrart", CDD, LATE_START,
-      facts={"scholarship_holder": True}),
+      facts={"scholarship_holder": True}, meeting=2),
+    # ELIG-6 warning: the permit expires two months before the contract ends.
     S("eleve20", "Lina", "Haddad", "GCBD", BE, D(2004, 2, 14), "rougeo",
-      facts={"nationality": "tunisienne", "foreign_national": True}),
+      facts={"nationality": "tunisienne", "foreign_national": True, "permit_work_authorised": True,
+             "permit_expiry": D(2027, 6, 30)}),
     S("eleve21", "Paul", "Guiraud", "GCBD", BE, D(2003, 3, 3), "batirdur", CDD, tutor="respgcbd",
       facts={"sio_validated": False}),
-    S("eleve22", "Thomas", "Blanc", "PRISM", SITN, D(2003, 5, 22), "mecaprec", CDD, tutor="respprism"),
+    S("eleve22", "Thomas", "Blanc", "PRISM", SITN, D(2003, 5, 22), "mecaprec", CDD, tutor="respprism",
+      facts={"resit_s8": True}),  # ELIG-4: an S8 resit alone does not block
     S("eleve23", "Julie", "Robert", "PRISM", ISM, D(2002, 12, 1), "robolyon", CDI, tutor="respprism"),
     S("eleve24", "Mehdi", "Saïdi", "PRISM", SITN, D(2003, 9, 9), "sudmaint", CDD),
-    S("eleve25", "Camille", "Dumas", "PRISM", ISM, D(2004, 4, 18), facts={"toeic_validated": False}),
+    S("eleve25", "Camille", "Dumas", "PRISM", ISM, D(2004, 4, 18), facts={"toeic_validated": False},
+      meeting=None),
     S("eleve26", "Arthur", "Leroy", "PRISM", SITN, D(2003, 7, 29), "mecaprec"),
     S("eleve27", "Margaux", "Vincent", "ISERM", None, D(2003, 1, 7), "carrieres", CDD, tutor="respiserm"),
-    S("eleve28", "Baptiste", "Michel", "ISERM", None, D(2002, 10, 21), "geosout", CDI, LATE_START, "respiserm"),
-    S("eleve29", "Océane", "Garnier", "ISERM", None, D(2003, 12, 5), has_dossier=False),
+    S("eleve28", "Baptiste", "Michel", "ISERM", None, D(2002, 10, 21), "geosout", CDI, LATE_START, "respiserm",
+      meeting=2),
+    S("eleve29", "Océane", "Garnier", "ISERM", None, D(2003, 12, 5), has_dossier=False, meeting=None),
     S("eleve30", "Adrien", "Brun", "ISERM", None, D(2003, 6, 25), "geosout", CDD, tutor="respgcbd"),
 ]
 
@@ -343,8 +372,10 @@ def build_companies(tally):
 
 
 def build_students(year, users, companies, password, tally):
+    """The students, their facts and dossiers; returns the students by username."""
     departments = {d.code: d for d in Department.objects.all()}
     options = {(o.department.code, o.name): o for o in Option.objects.select_related("department")}
+    built = {}
     for number, s in enumerate(STUDENTS, start=1):
         user = sync_user(s.username, s.first_name, s.last_name, password, tally)
         student = sync(Student, {"user": user}, {
@@ -352,6 +383,7 @@ def build_students(year, users, companies, password, tally):
             "option": options[(s.department, s.option)] if s.option else None,
             "student_number": f"2024{number:04d}", "birth_date": s.birth_date, **FACTS, **s.facts,
         }, tally)
+        built[s.username] = student
         if not s.has_dossier:
             continue
         company, tutor, signatory = companies[s.company] if s.company else (None, None, None)
@@ -362,6 +394,22 @@ def build_students(year, users, companies, password, tally):
             "tuteur_ecole": users[s.tutor] if s.tutor else None,
             "tuteur_entreprise": tutor, "signataire": signatory if s.contract else None,
         }, tally)
+    return built
+
+
+def build_meetings(year, students, tally):
+    """The information meetings and who attended (ELIG-1). Attendance rows
+    count as created or deleted; those already right are left alone."""
+    for key, (date, label) in MEETINGS.items():
+        meeting = sync(InfoMeeting, {"year": year, "date": date}, {"label": str(label)}, tally)
+        wanted = {students[s.username].pk for s in STUDENTS if s.meeting == key}
+        current = set(meeting.attendees.values_list("pk", flat=True))
+        if wanted - current:
+            meeting.attendees.add(*(wanted - current))
+            tally["created"] += len(wanted - current)
+        if current - wanted:
+            meeting.attendees.remove(*(current - wanted))
+            tally["deleted"] += len(current - wanted)
 
 
 class Command(BaseCommand):
@@ -390,7 +438,8 @@ class Command(BaseCommand):
             build_periods(year, tally)
             users = build_staff(password, tally)
             companies = build_companies(tally)
-            build_students(year, users, companies, password, tally)
+            students = build_students(year, users, companies, password, tally)
+            build_meetings(year, students, tally)
         self.print_summary(year, tally)
 
     def print_summary(self, year, tally):
@@ -408,6 +457,11 @@ class Command(BaseCommand):
             "found": dossiers.filter(company__isnull=False, contract_type="").count(),
             "searching": dossiers.filter(company__isnull=True).count(),
             "none": students.exclude(dossiers__year=year).count(),
+        })
+        out(_("  Réunions d'information : %(meetings)s (%(present)s élèves présents, %(absent)s absents)") % {
+            "meetings": year.info_meetings.count(),
+            "present": students.filter(info_meetings__year=year).distinct().count(),
+            "absent": students.exclude(info_meetings__year=year).count(),
         })
         out(_("  Entreprises : %(companies)s ; contacts entreprise : %(contacts)s") % {
             "companies": Company.objects.count(), "contacts": CompanyContact.objects.count()})
