@@ -7,6 +7,7 @@ app_name = "conventions"
 urlpatterns = [
     path("dossiers/", views.dossier_list, name="dossier-list"),
     path("dossiers/<int:pk>/", views.dossier_detail, name="dossier-detail"),
+    path("dossiers/<int:pk>/accord/", views.dossier_approve, name="dossier-approve"),
     path("tutores/", views.tutee_list, name="tutee-list"),
     path("mon-dossier/", views.my_dossier, name="my-dossier"),
 ]

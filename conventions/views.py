@@ -1,14 +1,19 @@
 """Dossier pages. Every view starts from ``contratpro.roles`` (ROLE-9)."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from contratpro import roles
-from students import programme
+from students import eligibility, programme
 from students.models import AcademicYear, Module
+from students.views import check_badge, sees_students
 
+from . import services
 from .filters import DossierFilter
 
 PAGE_SIZE = 25
@@ -73,9 +78,19 @@ def my_dossier(request):
 
 @login_required
 def dossier_detail(request, pk):
-    """A dossier, read-only for now; 404 when it is not the viewer's (ROLE-9)."""
+    """A dossier with its eligibility risks (ELIG-2…8, 10), the department
+    head's approval (ELIG-9) and the student's history (DATA-4); 404 when it
+    is not the viewer's (ROLE-9)."""
     dossier = get_object_or_404(roles.dossiers_for(request.user).for_detail(), pk=pk)
     student = dossier.student
+    result = eligibility.evaluate(student, dossier.year)
+    # The checks that still say something: not conforming, or conforming
+    # only through an override, or whose override lapsed.
+    flagged = [
+        (check, check_badge(check))
+        for check in result.checks
+        if check.status != eligibility.OK or check.override or check.lapsed_override
+    ]
     return render(
         request,
         "conventions/dossier_detail.html",
@@ -87,5 +102,28 @@ def dossier_detail(request, pk):
             "track": programme.track_for(student.department),
             "programme": programme,
             "modules": Module.objects.for_student(student),
+            "eligibility": result,
+            "flagged": flagged,
+            "may_approve": services.may_approve_contract(request.user, dossier) and not dossier.head_approval_at,
+            "sees_student_page": sees_students(request.user),
+            "events": student.events.select_related("actor"),
         },
     )
+
+
+@require_POST
+@login_required
+def dossier_approve(request, pk):
+    """ELIG-9: the department head approves the contract; anyone else who
+    sees the dossier gets 403."""
+    dossier = get_object_or_404(roles.dossiers_for(request.user).for_detail(), pk=pk)
+    try:
+        services.dossier_approve_contract(dossier=dossier, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Accord donné : le contrat de %(name)s est approuvé (ELIG-9).") % {"name": dossier.student.full_name},
+        )
+    return redirect("conventions:dossier-detail", pk=dossier.pk)

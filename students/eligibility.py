@@ -80,6 +80,10 @@ def fingerprint(rule, facts):
     return hashlib.sha256(repr((rule, facts)).encode()).hexdigest()
 
 
+def _upper_first(text):
+    return text[:1].upper() + text[1:]
+
+
 # The rules. Each reads only ``Facts``.
 
 
@@ -174,7 +178,7 @@ def check_resits(f):
                 "%(reasons)s : le contrat de professionnalisation n'est pas accessible avec des rattrapages "
                 "du tronc commun (S5, S6, S7) ou menaçant le passage en 3A (règlement §4)."
             )
-            % {"reasons": "; ".join(reasons).capitalize()},
+            % {"reasons": _upper_first("; ".join(reasons))},
             _("Validez vos rattrapages ; la scolarité mettra votre situation à jour."),
             facts=facts,
         )
