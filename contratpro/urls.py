@@ -12,4 +12,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("conventions.urls")),
     path("", include("students.urls")),
+    path("", include("grading.urls")),
 ]

@@ -157,6 +157,13 @@ def steps_sync(dossier):
     return list(dossier.steps.all())
 
 
+def sync_student_dossiers(student):
+    """Re-sync the steps of a student's dossiers after their facts changed
+    (registered as a students hook, STEP-5)."""
+    for dossier in student.dossiers.select_related("student", "year"):
+        steps_sync(dossier)
+
+
 def steps_refresh_year(year):
     """Recompute the deadlines of a year's dossiers after its calendar changed (STEP-2)."""
     for step in CATALOGUE:
@@ -215,7 +222,7 @@ def allowed_actions(step_row, actors):
 def step_transition(*, step, action, by, comment=""):
     """Move one step (STEP-3): only its actors, only along the allowed
     arrows; refusing and reopening need a comment. Records the event."""
-    step = DossierStep.objects.select_for_update().select_related(
+    step = DossierStep.objects.select_for_update(of=("self",)).select_related(
         "dossier__student__department", "dossier__student__option", "dossier__year"
     ).get(pk=step.pk)
     dossier = step.dossier

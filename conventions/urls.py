@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_steps
 
 app_name = "conventions"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("dossiers/", views.dossier_list, name="dossier-list"),
     path("dossiers/<int:pk>/", views.dossier_detail, name="dossier-detail"),
     path("dossiers/<int:pk>/accord/", views.dossier_approve, name="dossier-approve"),
+    path("dossiers/<int:pk>/etapes/<str:code>/", views_steps.step_action, name="step-action"),
     path("tutores/", views.tutee_list, name="tutee-list"),
     path("mon-dossier/", views.my_dossier, name="my-dossier"),
 ]

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -13,7 +14,7 @@ from students import eligibility, programme
 from students.models import AcademicYear, Module
 from students.views import check_badge, sees_students
 
-from . import services
+from . import panels, services, views_steps
 from .filters import DossierFilter
 
 PAGE_SIZE = 25
@@ -22,7 +23,13 @@ PAGE_SIZE = 25
 def _render_list(request, visible, *, title, intro):
     dossier_filter = DossierFilter(request.GET or None, visible=visible)
     queryset = dossier_filter.qs if dossier_filter.is_bound else visible
-    page = Paginator(queryset.for_list(), PAGE_SIZE).get_page(request.GET.get("page"))
+    # An aggregate drops Meta.ordering: order again, by name then id.
+    rows = (
+        queryset.for_list()
+        .with_progress(timezone.localdate())
+        .order_by("student__user__last_name", "student__user__first_name", "pk")
+    )
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -34,6 +41,7 @@ def _render_list(request, visible, *, title, intro):
             "filter": dossier_filter,
             "page": page,
             "query": query.urlencode(),
+            "may_export": roles.sees_all(request.user) or roles.Role.DEPARTMENT_HEAD in roles.roles_of(request.user),
         },
     )
 
@@ -81,7 +89,9 @@ def dossier_detail(request, pk):
     """A dossier with its eligibility risks (ELIG-2…8, 10), the department
     head's approval (ELIG-9) and the student's history (DATA-4); 404 when it
     is not the viewer's (ROLE-9)."""
-    dossier = get_object_or_404(roles.dossiers_for(request.user).for_detail(), pk=pk)
+    dossier = get_object_or_404(
+        roles.dossiers_for(request.user).for_detail().prefetch_related("steps"), pk=pk
+    )
     student = dossier.student
     result = eligibility.evaluate(student, dossier.year)
     # The checks that still say something: not conforming, or conforming
@@ -106,9 +116,17 @@ def dossier_detail(request, pk):
             "flagged": flagged,
             "may_approve": services.may_approve_contract(request.user, dossier) and not dossier.head_approval_at,
             "sees_student_page": sees_students(request.user),
-            "events": student.events.select_related("actor"),
+            "events": timeline(dossier),
+            "panels": panels.render_context(request, dossier),
+            **views_steps.steps_context(dossier, request.user),
         },
     )
+
+
+def timeline(dossier):
+    """The dossier's events and its student's, newest first (STEP-3, DATA-4)."""
+    events = [*dossier.events.select_related("actor"), *dossier.student.events.select_related("actor")]
+    return sorted(events, key=lambda e: e.at, reverse=True)
 
 
 @require_POST

@@ -77,6 +77,7 @@ def dossier_scoresheet(dossier, bareme=None):
             "mode": ScoreMode(line.mode).label,
             "points": points.get(line.step),
             "maximum": line.maximum,
+            "choices": range(line.maximum + 1),
         }
         for line in lines
     ]

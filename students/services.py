@@ -33,6 +33,17 @@ FACT_FIELDS = (
 )
 
 
+# Rooms above this one react to changed facts (e.g. step 3' appears for a
+# double-diploma student, STEP-5) by registering here from their
+# AppConfig.ready, so imports keep pointing one way (ARCHITECTURE.md).
+FACTS_CHANGED_HOOKS = []
+
+
+def on_facts_changed(func):
+    FACTS_CHANGED_HOOKS.append(func)
+    return func
+
+
 def _jsonable(value):
     return value.isoformat() if hasattr(value, "isoformat") else value
 
@@ -70,6 +81,8 @@ def student_facts_update(*, student, values, by, verb="students.facts.update", a
             student=student, actor=by, verb=verb, changes=changes,
             summary=_("Situation mise à jour : %(fields)s.") % {"fields": labels},
         )
+        for hook in FACTS_CHANGED_HOOKS:
+            hook(student)
     return list(changes)
 
 

@@ -191,3 +191,20 @@ def test_step_1_opening_the_dossier_submits_step_1(year):
     dossier = services.dossier_open(student=student, by=student.user)
     assert step(dossier, "1").state == StepState.SUBMITTED
     assert dossier.steps.count() == 15  # 17 steps, minus 3' and E which do not apply
+
+
+def test_step_5_three_prime_follows_the_students_facts(people):
+    """STEP-5: when the office marks a student double-diploma, step 3' appears on the dossier."""
+    from students import services as student_services
+
+    dossier = people["dossier"]
+    student_services.student_facts_update(
+        student=dossier.student,
+        values={"double_diploma_incoming": True, "home_institution": "Universidad de Sevilla"},
+        by=people["office"],
+    )
+    assert dossier.steps.filter(code="3p").exists()
+    student_services.student_facts_update(
+        student=dossier.student, values={"double_diploma_incoming": False}, by=people["office"]
+    )
+    assert not dossier.steps.filter(code="3p").exists()

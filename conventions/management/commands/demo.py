@@ -12,251 +12,51 @@ ones have no dossier or are still looking for a company: missed meeting
 home institution (ELIG-7). Warnings appear throughout: SIO, TOEIC, permit
 expiring before the contract ends (ELIG-6), scholarship.
 
+The démarche stands as on 21 November 2026 (STEP-1…5): every dossier has
+its steps with their deadlines, moved by their actors through
+``step_transition`` so each change is in the timeline, stamped on the day
+of the story it happened; two conventions (5') are overdue, a CERFA is
+refused, an arrêt de travail brings step E, a double diploma step 3'. The
+office has scored the validated steps of the contracts drawn up (SCORE-1…3).
+
 Idempotent: every row is found by its natural key (username, SIRET, start
-year, student and year…) and written only when it differs, so a second run
-writes nothing. With DEBUG off it refuses a database that holds accounts of
+year, student and year…) and written only when it differs, a step moves
+only when it is not in its state yet and a score is set only when its
+points differ, so a second run writes nothing. With DEBUG off it refuses a database that holds accounts of
 its own (production, most likely) unless ``--force``: it creates a superuser
 whose password is public.
 """
 
 import datetime
-from collections import Counter, namedtuple
-from dataclasses import dataclass, field
-from decimal import Decimal
+from collections import Counter
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.formats import date_format, number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from contratpro import roles
 from contratpro.models import User
-from conventions.models import Company, CompanyContact, Dossier
+from contratpro.workdays import add_working_days, previous_working_day
+from conventions import steps
+from conventions.models import Company, CompanyContact, Dossier, DossierEvent, DossierStep, Incident, StepState
+from conventions.services import dossier_approve_contract, incident_report
 from conventions.validators import luhn_ok
+from grading.models import BaremeLine, StepScore
+from grading.scoring import bareme_for, dossier_scoresheet, score_set
 from students import programme
-from students.models import AcademicYear, CalendarPeriod, Department, InfoMeeting, Option, Student
+from students.models import AcademicYear, CalendarPeriod, Department, InfoMeeting, Option, Student, StudentEvent
 
-PASSWORD = "contratpro-demo"
-SCHOOL_DOMAIN = "mines-ales.fr"
-D = datetime.date
-G = roles.Group_
-Kind = CalendarPeriod.Kind
-CDD, CDI = Dossier.ContractType.CDD, Dossier.ContractType.CDI
-
-# CAL-1: the seed's fixed dates plus the office's choices for 2026/2027
-# (rentrée on Tuesday 1 September).
-YEAR = {
-    "start_year": 2026,
-    "rentree": D(2026, 9, 1),
-    **AcademicYear.default_dates(2026),
-    "christmas_start": D(2026, 12, 19),
-    "christmas_end": D(2027, 1, 3),
-    "pfe_start": D(2027, 3, 1),
-    "training_cost": Decimal("8000.00"),
-    "sio_blocking": False,
-}
-LATE_START = D(2026, 9, 14)  # a contract signed a fortnight after the rentrée
-
-# CAL-4: periods shared by every track, (kind, label, start, end). School
-# weeks hold 270 h in S9 (8 weeks) and 210 h in S10 (6 weeks) (CAL-2); the
-# Projet Entreprise is 7 weeks in the company. Christmas comes from YEAR and
-# the PFE from each department (26 weeks, GCBD 25 after a March school week).
-SHARED_PERIODS = [
-    (Kind.SCHOOL, gettext_lazy("Cours du S9 (rentrée)"), D(2026, 9, 1), D(2026, 10, 2)),
-    (Kind.PE, gettext_lazy("Projet Entreprise (7 semaines)"), D(2026, 10, 5), D(2026, 11, 20)),
-    (Kind.SCHOOL, gettext_lazy("Cours du S9"), D(2026, 11, 23), D(2026, 12, 11)),
-    (Kind.EXAM, gettext_lazy("Examens du S9"), D(2026, 12, 14), D(2026, 12, 18)),
-    (Kind.SCHOOL, gettext_lazy("Cours du S10"), D(2027, 1, 4), D(2027, 2, 12)),
-    (Kind.EXAM, gettext_lazy("Examens du S10"), D(2027, 2, 15), D(2027, 2, 19)),
-    (Kind.COMPANY, gettext_lazy("Entreprise avant le PFE"), D(2027, 2, 22), D(2027, 2, 26)),
-]
-
-# ELIG-1: the year's information meetings, held in the spring of 2A, and
-# the label each one carries.
-MEETINGS = {
-    1: (D(2026, 3, 12), gettext_lazy("Réunion d'information contrats pro")),
-    2: (D(2026, 5, 20), gettext_lazy("Réunion d'information contrats pro (seconde session)")),
-}
-
-# School accounts: (username, first name, last name, groups, flags).
-STAFF = [
-    ("bureau", "Sophie", "Castanier", [G.OFFICE], {"is_staff": True}),
-    ("direction", "Jeanne", "Dalmas", [G.DIRECTION], {}),
-    ("social", "Nathalie", "Bouzige", [G.SOCIAL], {}),
-    ("scolarite", "Karine", "Vidal", [G.SCOLARITE], {}),
-    ("resp2er", "Claire", "Roumajon", [G.TEACHERS], {}),
-    ("respecomap", "Laurent", "Chapon", [G.TEACHERS], {}),
-    ("resp2ia", "Thomas", "Rouvière", [G.TEACHERS], {}),
-    ("respgcbd", "Hélène", "Teissier", [G.TEACHERS], {}),
-    ("respprism", "Mathieu", "Pradier", [G.TEACHERS], {}),
-    ("respiserm", "Olivier", "Malzac", [G.TEACHERS], {}),
-    ("tuteur", "Julien", "Bastide", [G.TEACHERS], {}),
-    ("enseignant", "Isabelle", "Jourdan", [G.TEACHERS], {}),
-    ("admin", "Marc", "Granier", [], {"is_staff": True, "is_superuser": True}),
-]
-HEADS = {
-    "2ER": "resp2er", "ECOMAP": "respecomap", "2IA": "resp2ia",
-    "GCBD": "respgcbd", "PRISM": "respprism", "ISERM": "respiserm",
-}
-# The logins the summary lists, with the page each one shows (ROLE-1…8).
-LOGINS = [
-    ("bureau", gettext_lazy("Service Contrats Pro, accès à l'administration")),
-    ("direction", gettext_lazy("Direction")),
-    ("social", gettext_lazy("Service social")),
-    ("scolarite", gettext_lazy("Scolarité")),
-    ("resp2ia", gettext_lazy("Responsable du département 2IA")),
-    ("tuteur", gettext_lazy("Tuteur école")),
-    ("enseignant", gettext_lazy("Enseignant sans tutoré")),
-    ("eleve", gettext_lazy("Élève de 2IA, dossier complet")),
-    ("admin", gettext_lazy("Superutilisateur")),
-]
-
-
-# siret_base: SIREN and the first 4 digits of the NIC, the Luhn key is computed;
-# tutor and signatory: (first name, last name, job title).
-DemoCompany = namedtuple(
-    "DemoCompany", "key name siret_base naf idcc opco address postal_code city tutor signatory"
+from ._demo_data import (
+    COMPANIES, DEMARCHE, FACTS, HANDED_IN, HANDED_IN_BY, HEAD_APPROVED, HEADS, INCIDENTS, LATE_SHIFT, LATE_STEPS,
+    LOGINS, MEETINGS, PARTIAL, PASSWORD, REFUSALS, SCHOOL_DOMAIN, SHARED_PERIODS, STAFF, STUDENTS, TODAY, YEAR, Kind,
 )
-C = DemoCompany
-COMPANIES = [
-    C("cevlog", "Cévennes Logiciel", "8123456780001", "6201Z", "1486", "Atlas",
-      "14 avenue Jules Guesde", "30100", "Alès",
-      ("Frédéric", "Combes", "Responsable du pôle développement"), ("Anne", "Salles", "Présidente")),
-    C("occidata", "Occitanie Data Conseil", "8345129870002", "6202A", "1486", "Atlas",
-      "1025 rue Henri Becquerel", "34000", "Montpellier",
-      ("Romain", "Chauvet", "Responsable data science"), ("Valérie", "Issartel", "Directrice générale")),
-    C("hexacloud", "Hexacloud Systèmes", "7912045630003", "6311Z", "1486", "Atlas",
-      "18 rue de Châteaudun", "75009", "Paris",
-      ("Nicolas", "Perret", "Architecte logiciel"), ("Sandrine", "Morel", "Directrice des ressources humaines")),
-    C("numlyon", "Numérique Rhône Solutions", "8526307410001", "6201Z", "1486", "Atlas",
-      "40 rue de la Villette", "69003", "Lyon",
-      ("Guillaume", "Berthier", "Responsable technique"), ("Isabelle", "Charvet", "Gérante")),
-    C("garrigues", "Garrigues Environnement Ingénierie", "4893017260004", "7112B", "1486", "Atlas",
-      "125 rue de l'Hostellerie", "30900", "Nîmes",
-      ("Céline", "Fesquet", "Cheffe de projet eau et déchets"), ("Bernard", "Aubanel", "Directeur")),
-    C("provrisk", "Provence Risques Industriels", "5217608930002", "7120B", "1486", "Atlas",
-      "35 boulevard de Dunkerque", "13002", "Marseille",
-      ("Stéphane", "Giraud", "Ingénieur sécurité des procédés"), ("Martine", "Olive", "Directrice d'agence")),
-    C("compogard", "Composites du Gard", "3984512070001", "2229A", "0292", "OPCO 2i",
-      "Zone industrielle", "30340", "Salindres",
-      ("Cédric", "Molines", "Responsable R&D matériaux"), ("Patrick", "Bonnefoy", "Président")),
-    C("aerocomp", "Aéro Composites Occitanie", "4420983150006", "3030Z", "3248", "OPCO 2i",
-      "12 rue Marius Tercé", "31300", "Toulouse",
-      ("Audrey", "Lacombe", "Ingénieure procédés"), ("Jean-Marc", "Cazals", "Directeur industriel")),
-    C("batirdur", "Bâtir Durable Languedoc", "5031879640001", "4120B", "1597", "Constructys",
-      "450 avenue Jean Prouvé", "30900", "Nîmes",
-      ("Sébastien", "Reboul", "Conducteur de travaux principal"), ("Christine", "Pellet", "Gérante")),
-    C("ouvrart", "Ouvrages d'Art du Sud-Est", "3562190870012", "4213A", "1702", "Constructys",
-      "14 avenue du Prado", "13008", "Marseille",
-      ("Damien", "Arnal", "Ingénieur structures"), ("Philippe", "Castel", "Directeur régional")),
-    C("rougeo", "Cabinet Roux Géomètres-Experts", "4471236980001", "7112A", "2543", "OPCO EP",
-      "22 rue Saint-Guilhem", "34000", "Montpellier",
-      ("Élodie", "Roux", "Géomètre-experte associée"), ("Henri", "Roux", "Gérant")),
-    C("mecaprec", "Mécanique de Précision des Cévennes", "3308716540002", "2562B", "3248", "OPCO 2i",
-      "Zone artisanale de Croupillac", "30100", "Alès",
-      ("Fabien", "Soulier", "Responsable méthodes"), ("Gérard", "Polge", "Président")),
-    C("robolyon", "Robotique Industrielle Lyonnaise", "8047259310001", "2899B", "3248", "OPCO 2i",
-      "95 cours Émile Zola", "69100", "Villeurbanne",
-      ("Aurélie", "Bruyère", "Responsable bureau d'études"), ("Vincent", "Dufour", "Directeur général")),
-    C("sudmaint", "Sud Maintenance Services", "5193846020003", "8110Z", "3043", "Akto",
-      "18 chemin de la Flambère", "31300", "Toulouse",
-      ("Kévin", "Fabregat", "Responsable maintenance"), ("Nadia", "Benaïssa", "Directrice d'exploitation")),
-    C("carrieres", "Carrières et Granulats des Cévennes", "3126459870001", "0812Z", "0087", "OPCO 2i",
-      "Chemin des Carrières", "30500", "Saint-Ambroix",
-      ("Michel", "Teisserenc", "Chef de carrière"), ("Dominique", "Baldy", "Directeur")),
-    C("geosout", "Géotechnique et Souterrains Conseil", "4839201760002", "7112B", "1486", "Atlas",
-      "52 rue de Lyon", "75012", "Paris",
-      ("Laure", "Michaud", "Ingénieure géotechnicienne"), ("François", "Lemaire", "Président")),
-]
-
-
-@dataclass(frozen=True)
-class DemoStudent:
-    username: str
-    first_name: str
-    last_name: str
-    department: str
-    option: str | None
-    birth_date: datetime.date
-    company: str | None = None  # a COMPANIES key; None: still looking
-    contract: str = ""  # CDD or CDI; "": not drawn up yet
-    start: datetime.date | None = None  # defaults to the rentrée when there is a contract
-    tutor: str | None = None  # username of the tuteur école
-    has_dossier: bool = True
-    facts: dict = field(default_factory=dict)  # Student fields that differ from FACTS
-    meeting: int | None = 1  # the MEETINGS key attended; None: missed both (ELIG-1)
-
-
-# Every fact the demo sets, so that a re-run also undoes a hand edit.
-FACTS = {
-    "nationality": "française", "foreign_national": False, "sio_validated": True, "toeic_validated": True,
-    "resit_s5": False, "resit_s6": False, "resit_s7": False, "resit_s8": False, "resit_threatens_3a": False,
-    "international_mobility": False, "internship_2a_over_3_months": False, "permit_work_authorised": False,
-    "permit_main_activity": False, "permit_expiry": None, "double_diploma_incoming": False,
-    "home_institution": "", "home_approval_date": None, "scholarship_holder": False,
-}
-EE, RNI = "Énergie et environnement", "Risques naturels et industriels"
-IA, IL = "Intelligence artificielle et science des données", "Ingénierie logicielle"
-BE, IGO = "Bâtiment et Énergie", "Infrastructures et Grands Ouvrages"
-SITN, ISM = "Systèmes Industriels et transition numérique", "Ingénierie des systèmes mécatroniques"
-S = DemoStudent
-STUDENTS = [
-    S("eleve", "Léa", "Fontaine", "2IA", IL, D(2003, 5, 14), "cevlog", CDD, tutor="tuteur"),
-    S("eleve02", "Hugo", "Marchand", "2IA", IA, D(2002, 11, 3), "occidata", CDI, tutor="tuteur"),
-    S("eleve03", "Inès", "Benali", "2IA", IA, D(2003, 2, 21), "hexacloud", CDD, LATE_START, "resp2ia",
-      facts={"toeic_validated": False}, meeting=2),
-    # ELIG-6: a 2A internship over 3 months, so a permit for work as main activity.
-    S("eleve04", "Yassine", "El Idrissi", "2IA", IL, D(2002, 10, 9), "numlyon", CDD, tutor="tuteur",
-      facts={"nationality": "marocaine", "foreign_national": True, "internship_2a_over_3_months": True,
-             "permit_work_authorised": True, "permit_main_activity": True, "permit_expiry": D(2028, 9, 30)}),
-    S("eleve05", "Chloé", "Lambert", "2IA", IL, D(2004, 1, 30), facts={"scholarship_holder": True}),
-    S("eleve06", "Maxime", "Girard", "2IA", IA, D(2003, 7, 12), has_dossier=False,
-      facts={"international_mobility": True}),
-    S("eleve07", "Manon", "Rey", "2IA", IL, D(2003, 9, 25), "cevlog", CDD),
-    S("eleve08", "Lucas", "Arnaud", "2ER", EE, D(2002, 12, 17), "garrigues", CDD, tutor="tuteur"),
-    S("eleve09", "Sarah", "Meunier", "2ER", RNI, D(2003, 4, 4), "provrisk", CDI, tutor="resp2er"),
-    S("eleve10", "Giulia", "Romano", "2ER", EE, D(2002, 6, 18), "provrisk", facts={
-        "nationality": "italienne", "double_diploma_incoming": True, "home_institution": "Politecnico di Torino",
-        "home_approval_date": D(2026, 6, 15)}),
-    S("eleve11", "Antoine", "Pons", "2ER", RNI, D(2003, 8, 8), facts={"sio_validated": False}, meeting=2),
-    S("eleve12", "Emma", "Chabert", "2ER", EE, D(2004, 3, 27), "garrigues", CDD, LATE_START, "resp2er",
-      meeting=2),
-    S("eleve13", "Nathan", "Gauthier", "ECOMAP", None, D(2003, 1, 15), "compogard", CDD, tutor="tuteur"),
-    S("eleve14", "Zoé", "Perrin", "ECOMAP", None, D(2003, 10, 2), "aerocomp", CDD, tutor="respecomap",
-      facts={"toeic_validated": False}),
-    # ELIG-7: still waiting for the home institution's approval.
-    S("eleve15", "Rafael", "Carvalho", "ECOMAP", None, D(2002, 7, 5), facts={
-        "nationality": "brésilienne", "foreign_national": True, "permit_work_authorised": True,
-        "permit_expiry": D(2028, 1, 31), "double_diploma_incoming": True,
-        "home_institution": "Universidade Federal de Minas Gerais"}),
-    S("eleve16", "Clara", "Bonnet", "ECOMAP", None, D(2002, 9, 19), has_dossier=False,
-      facts={"sio_validated": False, "resit_s6": True}),
-    S("eleve17", "Louis", "Fabre", "GCBD", BE, D(2003, 6, 6), "batirdur", CDD, tutor="tuteur"),
-    S("eleve18", "Jade", "Mercier", "GCBD", IGO, D(2002, 8, 30), "ouvrart", CDI, tutor="respgcbd"),
-    S("eleve19", "Enzo", "Roussel", "GCBD", IGO, D(2003, 11, 11), "ouvrart", CDD, LATE_START,
-      facts={"scholarship_holder": True}, meeting=2),
-    # ELIG-6 warning: the permit expires two months before the contract ends.
-    S("eleve20", "Lina", "Haddad", "GCBD", BE, D(2004, 2, 14), "rougeo",
-      facts={"nationality": "tunisienne", "foreign_national": True, "permit_work_authorised": True,
-             "permit_expiry": D(2027, 6, 30)}),
-    S("eleve21", "Paul", "Guiraud", "GCBD", BE, D(2003, 3, 3), "batirdur", CDD, tutor="respgcbd",
-      facts={"sio_validated": False}),
-    S("eleve22", "Thomas", "Blanc", "PRISM", SITN, D(2003, 5, 22), "mecaprec", CDD, tutor="respprism",
-      facts={"resit_s8": True}),  # ELIG-4: an S8 resit alone does not block
-    S("eleve23", "Julie", "Robert", "PRISM", ISM, D(2002, 12, 1), "robolyon", CDI, tutor="respprism"),
-    S("eleve24", "Mehdi", "Saïdi", "PRISM", SITN, D(2003, 9, 9), "sudmaint", CDD),
-    S("eleve25", "Camille", "Dumas", "PRISM", ISM, D(2004, 4, 18), facts={"toeic_validated": False},
-      meeting=None),
-    S("eleve26", "Arthur", "Leroy", "PRISM", SITN, D(2003, 7, 29), "mecaprec"),
-    S("eleve27", "Margaux", "Vincent", "ISERM", None, D(2003, 1, 7), "carrieres", CDD, tutor="respiserm"),
-    S("eleve28", "Baptiste", "Michel", "ISERM", None, D(2002, 10, 21), "geosout", CDI, LATE_START, "respiserm",
-      meeting=2),
-    S("eleve29", "Océane", "Garnier", "ISERM", None, D(2003, 12, 5), has_dossier=False, meeting=None),
-    S("eleve30", "Adrien", "Brun", "ISERM", None, D(2003, 6, 25), "geosout", CDD, tutor="respgcbd"),
-]
 
 
 def siret(base):
@@ -412,6 +212,190 @@ def build_meetings(year, students, tally):
             tally["deleted"] += len(current - wanted)
 
 
+def at(day, hour, minute=0):
+    """A moment of the story in the school's time zone."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+
+
+def office_day(day, working_days):
+    """The day the school answers a hand-in: ``working_days`` later (CAL-5),
+    never after the last working day of the story."""
+    return min(add_working_days(day, working_days), previous_working_day(TODAY))
+
+
+class Story:
+    """When things happened to one demo dossier, so that its timeline reads
+    like the year it went through: the n-th student's dates shift by up to
+    four days, a contract signed after the rentrée draws up its CERFA and
+    convention five weeks later."""
+
+    def __init__(self, number, username, dossier):
+        self.jitter = datetime.timedelta(days=number % 5)
+        self.hour = 8 + number % 9
+        self.username = username
+        self.late = dossier.start_date is not None and dossier.start_date > dossier.year.rentree
+
+    def handed_in(self, code):
+        if (self.username, code) in HANDED_IN_BY:
+            return HANDED_IN_BY[(self.username, code)]
+        day = HANDED_IN.get(code, TODAY) + self.jitter
+        return min(day + LATE_SHIFT if self.late and code in LATE_STEPS else day, TODAY)
+
+    def moment(self, code, action):
+        """Steps done by the office alone (6, 6', 7) are validated on their day."""
+        day = self.handed_in(code)
+        if action == steps.SUBMIT or steps.BY_CODE[code].direct:
+            return at(day, self.hour, 10)
+        return at(office_day(day, 4 if code in ("3", "3p") else 2), 14 + self.hour % 4, 30)
+
+    def approval(self):
+        return at(office_day(self.handed_in("3"), 2), 11)
+
+    def scoring(self):
+        return at(previous_working_day(TODAY), 17, self.hour)
+
+
+def backdate(moment, *rows, event=None):
+    """Stamp what a service just wrote with the story's moment instead of
+    the clock's: the dossier event ``event`` and ``rows``, given as
+    (model, pk, field)."""
+    if event is not None:
+        DossierEvent.objects.filter(pk=event).update(at=moment)
+    for model, pk, name in rows:
+        model.objects.filter(pk=pk).update(**{name: moment})
+
+
+def last_event(dossier):
+    return dossier.events.order_by("-pk").values_list("pk", flat=True).first()
+
+
+def sync_steps(dossier, story, tally):
+    """STEP-2, STEP-5: the applicable steps with their deadlines, step E
+    once the dossier's incident is reported (by the student, ABS-3)."""
+    before = dict(dossier.steps.values_list("code", "deadline"))
+    incident = INCIDENTS.get(story.username)
+    if incident and not Incident.objects.filter(dossier=dossier, kind=incident.kind, start=incident.start).exists():
+        reported = incident_report(dossier=dossier, kind=incident.kind, start=incident.start,
+                                   description=str(incident.description), by=dossier.student.user)
+        moment = at(incident.start + datetime.timedelta(days=1), 8, 40)
+        backdate(moment, (Incident, reported.pk, "reported_at"), event=last_event(dossier))
+        tally["created"] += 1
+    steps.steps_sync(dossier)
+    after = dict(dossier.steps.values_list("code", "deadline"))
+    tally["created"] += len(after.keys() - before.keys())
+    tally["deleted"] += len(before.keys() - after.keys())
+    tally["updated"] += sum(1 for code in after.keys() & before.keys() if after[code] != before[code])
+
+
+def approve_contract(dossier, story, tally):
+    """ELIG-9: the head approves the contract before step 3 is validated."""
+    wanted = story.username in HEAD_APPROVED or DEMARCHE[story.username].get("3") == StepState.VALIDATED
+    if not wanted or dossier.head_approval_at:
+        return
+    head = dossier.student.department.head
+    dossier_approve_contract(dossier=dossier, by=head)
+    moment = story.approval()
+    Dossier.objects.filter(pk=dossier.pk).update(head_approval_at=moment)
+    dossier.head_approval_at = moment
+    event = StudentEvent.objects.filter(student=dossier.student, verb="conventions.dossier.approve").latest("pk")
+    backdate(moment, (StudentEvent, event.pk, "at"))
+    tally["updated"] += 1
+
+
+def moves(state, target, direct):
+    """The transitions from ``state`` to ``target`` (STEP-3). A step found
+    further on than the story wants is reopened first; one the story wants
+    « à faire » stays as it is, no transition leads back there."""
+    if state == target or target == StepState.TODO:
+        return []
+    if state == StepState.VALIDATED:
+        return [steps.REOPEN, *moves(StepState.TODO, target, direct)]
+    hand_in = [] if state == StepState.SUBMITTED or direct else [steps.SUBMIT]
+    return hand_in + {
+        StepState.SUBMITTED: [],
+        StepState.VALIDATED: [steps.VALIDATE],
+        StepState.REFUSED: [steps.REFUSE],
+    }[target]
+
+
+def actor(action, code, dossier, users):
+    """Who makes the move (STEP-1): the student hands in; the head validates
+    3 and 3', the direction signs 6, the tuteur école validates A, B and D,
+    the office the rest."""
+    if action == steps.SUBMIT:
+        return dossier.student.user
+    if action == steps.REOPEN:
+        return users["bureau"]
+    if code in ("3", "3p"):
+        return dossier.student.department.head
+    if code == "6":
+        return users["direction"]
+    if code in ("A", "B", "D"):
+        return dossier.tuteur_ecole
+    return users["bureau"]
+
+
+def move_steps(dossier, story, users, tally):
+    """Each step to the state the story gives it (STEP-3), through
+    ``step_transition`` so each move is an event with its author."""
+    plan = DEMARCHE[story.username]
+    for row in dossier.steps.all():
+        target = plan.get(row.code, StepState.TODO)
+        # A step put back after a hand edit keeps the clock's time.
+        in_story = row.state == StepState.TODO
+        for action in moves(row.state, target, steps.BY_CODE[row.code].direct):
+            comment = REFUSALS.get((story.username, row.code), "") if action == steps.REFUSE else ""
+            if action == steps.REOPEN:
+                comment = _("Remis dans l'état de la démonstration.")
+            row = steps.step_transition(step=row, action=action, by=actor(action, row.code, dossier, users),
+                                        comment=str(comment))
+            if in_story:
+                backdate(story.moment(row.code, action), (DossierStep, row.pk, "updated_at"),
+                         event=last_event(dossier))
+            tally["updated"] += 1
+
+
+def score_steps(dossier, story, bareme, users, tally):
+    """SCORE-1, SCORE-2: the office scores the validated steps the barème
+    counts: full marks, 1 of 2 for a step done partially, 0 for a 5' handed
+    in after its deadline (STEP-2)."""
+    current = dict(dossier.scores.values_list("step", "points"))
+    for row in dossier.steps.filter(state=StepState.VALIDATED):
+        line = bareme[row.code]
+        if not line.counted:
+            continue
+        points = line.maximum
+        if (story.username, row.code) in PARTIAL:
+            points = 1
+        elif row.deadline and story.handed_in(row.code) > row.deadline:
+            points = 0
+        if current.get(row.code) == points:
+            continue
+        score = score_set(dossier=dossier, step=row.code, points=points, by=users["bureau"])
+        backdate(story.scoring(), (StepScore, score.pk, "at"), event=last_event(dossier))
+        tally["updated" if row.code in current else "created"] += 1
+
+
+def build_demarche(year, users, tally):
+    """The démarche of every demo dossier on 21 November 2026 (STEP-1…5,
+    ELIG-9, SCORE-1…3): only the contracts drawn up are scored."""
+    lines_before = BaremeLine.objects.filter(year=year).count()
+    bareme = bareme_for(year)
+    tally["created"] += len(bareme) - lines_before
+    numbers = {s.username: number for number, s in enumerate(STUDENTS, start=1)}
+    dossiers = Dossier.objects.filter(year=year, student__user__username__in=DEMARCHE).select_related(
+        "year", "student__user", "student__department__head", "tuteur_ecole"
+    )
+    for dossier in dossiers:
+        username = dossier.student.user.username
+        story = Story(numbers[username], username, dossier)
+        sync_steps(dossier, story, tally)
+        approve_contract(dossier, story, tally)
+        move_steps(dossier, story, users, tally)
+        if dossier.contract_type and dossier.start_date:
+            score_steps(dossier, story, bareme, users, tally)
+
+
 class Command(BaseCommand):
     help = gettext_lazy("Crée ou met à jour l'année de démonstration 2026/2027 et ses comptes (idempotent).")
 
@@ -440,6 +424,7 @@ class Command(BaseCommand):
             companies = build_companies(tally)
             students = build_students(year, users, companies, password, tally)
             build_meetings(year, students, tally)
+            build_demarche(year, users, tally)
         self.print_summary(year, tally)
 
     def print_summary(self, year, tally):
@@ -465,6 +450,7 @@ class Command(BaseCommand):
         })
         out(_("  Entreprises : %(companies)s ; contacts entreprise : %(contacts)s") % {
             "companies": Company.objects.count(), "contacts": CompanyContact.objects.count()})
+        self.print_demarche(year, dossiers)
         out(_("  Lignes créées : %(created)s ; mises à jour : %(updated)s ; supprimées : %(deleted)s") % {
             "created": tally["created"], "updated": tally["updated"], "deleted": tally["deleted"]})
         out("")
@@ -475,3 +461,26 @@ class Command(BaseCommand):
         out("  " + _("%(logins)s : responsables des autres départements") % {
             "logins": ", ".join(u for u in HEADS.values() if u != "resp2ia")})
         out("  " + _("eleve02 … eleve%(last)02d : autres élèves, situations variées") % {"last": len(STUDENTS)})
+
+    def print_demarche(self, year, dossiers):
+        """Where the steps stand on the story's day (STEP-2, STEP-3) and the
+        range of the conduct grades (SCORE-3)."""
+        state = DossierStep.objects.filter(dossier__year=year).aggregate(
+            steps=Count("pk"),
+            validated=Count("pk", filter=Q(state=StepState.VALIDATED)),
+            submitted=Count("pk", filter=Q(state=StepState.SUBMITTED)),
+            refused=Count("pk", filter=Q(state=StepState.REFUSED)),
+            overdue=Count("pk", filter=Q(deadline__lt=TODAY) & ~Q(state=StepState.VALIDATED)),
+        )
+        bareme = bareme_for(year)
+        scored = dossiers.filter(scores__isnull=False).distinct().prefetch_related("steps", "scores")
+        grades = sorted(dossier_scoresheet(dossier, bareme)["grade"] for dossier in scored)
+        self.stdout.write(_(
+            "  Démarche au %(today)s : %(steps)s étapes (%(validated)s validées, %(submitted)s soumises, "
+            "%(refused)s refusées, %(overdue)s en retard) ; %(scored)s dossiers notés, notes de conduite "
+            "de %(low)s à %(high)s/20"
+        ) % {
+            **state, "today": date_format(TODAY, "SHORT_DATE_FORMAT"), "scored": len(grades),
+            "low": number_format(grades[0], 2) if grades else "–",
+            "high": number_format(grades[-1], 2) if grades else "–",
+        })

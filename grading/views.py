@@ -1,0 +1,90 @@
+"""Scores on the dossier page and the barème workbooks (SCORE-1…4)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from contratpro import roles
+from conventions.filters import DossierFilter
+
+from . import scoring
+from .excel import bareme_workbook
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def panel_context(request, dossier):
+    """The "Barème et note de conduite" panel: every viewer of the dossier
+    sees the barème and the points (barème transparent); the office scores."""
+    if not dossier.steps.all():
+        return None
+    return {
+        "dossier": dossier,
+        "sheet": scoring.dossier_scoresheet(dossier),
+        "can_score": roles.can_manage_dossiers(request.user),
+    }
+
+
+@require_POST
+@login_required
+def score_set(request, pk, code):
+    """The office sets a step's points; with htmx the panel is re-rendered."""
+    dossier = get_object_or_404(roles.dossiers_for(request.user).for_detail().prefetch_related("steps"), pk=pk)
+    error = None
+    try:
+        points = int(request.POST.get("points", ""))
+    except ValueError:
+        error = _("Choisissez un nombre de points.")
+    else:
+        try:
+            scoring.score_set(dossier=dossier, step=code, points=points, by=request.user)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+    if request.htmx:
+        context = panel_context(request, dossier)
+        context["error"] = error
+        return render(request, "grading/_panel.html", {"panel": context})
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("Points enregistrés."))
+    return redirect(reverse("conventions:dossier-detail", args=[dossier.pk]) + "#bareme")
+
+
+def _xlsx_response(data, filename):
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _with_scores(queryset):
+    return queryset.for_list().prefetch_related("steps", "scores")
+
+
+@login_required
+def dossier_workbook(request, pk):
+    """SCORE-4: one student's barème workbook, for whoever sees the dossier."""
+    dossier = get_object_or_404(_with_scores(roles.dossiers_for(request.user)), pk=pk)
+    data = bareme_workbook([dossier], title=_("Barème de %(name)s") % {"name": dossier.student.full_name})
+    return _xlsx_response(data, f"bareme-{slugify(dossier.student.full_name)}.xlsx")
+
+
+@login_required
+def class_workbook(request):
+    """SCORE-4: the workbook of a class — the dossier list with its filters
+    (department, option, company, name) — for the office and heads."""
+    user = request.user
+    if not (roles.sees_all(user) or roles.Role.DEPARTMENT_HEAD in roles.roles_of(user)):
+        raise PermissionDenied
+    dossier_filter = DossierFilter(request.GET or None, visible=roles.dossiers_for(user))
+    queryset = dossier_filter.qs if dossier_filter.is_bound else dossier_filter.queryset
+    dossiers = list(_with_scores(queryset))
+    department = dossier_filter.form.cleaned_data.get("department") if dossier_filter.is_bound and dossier_filter.form.is_valid() else None
+    title = _("Barème de conduite de la démarche – %(what)s") % {"what": department.code if department else _("tous les élèves")}
+    return _xlsx_response(bareme_workbook(dossiers, title=title), f"bareme-{slugify(department.code) if department else 'promotion'}.xlsx")
