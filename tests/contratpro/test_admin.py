@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize(
     "model",
     ["students_department", "students_module", "students_academicyear", "students_student", "students_infomeeting",
-     "conventions_company", "conventions_dossier", "contratpro_user"],
+     "conventions_company", "conventions_dossier", "contratpro_user", "grading_baremeline"],
 )
 def test_admin_pages_open_for_the_office(login, year, model):
     """CAL-1, PROG-1: years, calendar and programme stay editable in the admin."""
