@@ -27,10 +27,14 @@ def _reload_shipped_data(sender, **kwargs):
 post_migrate.connect(_reload_shipped_data, dispatch_uid="tests-reload-shipped-data")
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hasher(settings):
-    """PBKDF2's deliberate slowness has no place in unit tests."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hasher():
+    """PBKDF2's deliberate slowness has no place in unit tests (session-wide,
+    so module-scoped data such as the demo's hashes the same way)."""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture

@@ -1,18 +1,25 @@
-"""``manage.py demo``: the demo year, its calendar and one login per role."""
+"""``manage.py demo``: the demo year, its calendar, one login per role and
+the démarche as it stands on 21 November 2026."""
 
 import datetime
 import io
+from collections import defaultdict
+from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from contratpro.models import User
-from conventions.models import Company, CompanyContact, Dossier
+from conventions import steps
+from conventions.models import Company, CompanyContact, Dossier, DossierEvent, DossierStep, Incident, StepState
+from grading.models import BaremeLine, StepScore
+from grading.scoring import dossier_scoresheet
 from students import eligibility, programme
-from students.models import AcademicYear, CalendarPeriod, Department, InfoMeeting, Student
+from students.models import AcademicYear, CalendarPeriod, Department, InfoMeeting, Student, StudentEvent
 from tests import factories
 
 PASSWORD = "contratpro-demo"
+TODAY = datetime.date(2026, 11, 21)  # the day the demo's story stands
 
 
 def run_demo(**options):
@@ -22,13 +29,31 @@ def run_demo(**options):
     return out.getvalue()
 
 
+@pytest.fixture(scope="module", autouse=True)
+def demo_loaded(django_db_setup, django_db_blocker):
+    """Run the demo once for the module (it takes seconds): each test then
+    works inside its own transaction, rolled back, on top of it. The flush
+    at the end empties the tables; post_migrate reloads the shipped data."""
+    with django_db_blocker.unblock():
+        run_demo()
+    yield
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+
+
 def snapshot():
     """Row counts and last-change stamps of everything the command writes."""
     return {
         "counts": [
-            m.objects.count() for m in (User, Student, Dossier, Company, CompanyContact, CalendarPeriod, InfoMeeting)
+            m.objects.count()
+            for m in (
+                User, Student, Dossier, Company, CompanyContact, CalendarPeriod, InfoMeeting,
+                DossierStep, DossierEvent, StepScore, Incident, BaremeLine, StudentEvent,
+            )
         ],
-        "dossiers": sorted(Dossier.objects.values_list("pk", "updated_at")),
+        "dossiers": sorted(Dossier.objects.values_list("pk", "updated_at", "head_approval_at")),
+        "steps": sorted(DossierStep.objects.values_list("pk", "state", "deadline", "comment", "updated_at")),
+        "scores": sorted(StepScore.objects.values_list("pk", "points", "at")),
         "students": sorted(Student.objects.values_list(*(f.attname for f in Student._meta.concrete_fields))),
         "attendance": sorted(InfoMeeting.attendees.through.objects.values_list("pk", "infomeeting_id", "student_id")),
         "passwords": sorted(User.objects.values_list("username", "password")),
@@ -37,12 +62,15 @@ def snapshot():
 
 @pytest.mark.django_db
 def test_demo_is_idempotent():
-    """A second run finds every row by its natural key: no duplicate, no write."""
+    """A second run finds every row by its natural key, moves no step and
+    scores nothing again (STEP-3, SCORE-1): no duplicate, no write, no event."""
     run_demo()
     first = snapshot()
     output = run_demo()
     assert snapshot() == first
     assert "Lignes créées : 0 ; mises à jour : 0 ; supprimées : 0" in output
+    assert "Démarche au 21/11/2026 :" in output
+    assert "notes de conduite de 6,25 à 13,75/20" in output
 
 
 @pytest.mark.django_db
@@ -65,9 +93,10 @@ def test_demo_refuses_a_database_with_other_accounts_when_debug_is_off():
     """The demo creates a superuser with a public password: with DEBUG off (as
     in tests and production) a database holding other accounts is refused."""
     factories.UserFactory(username="vraie.personne")
+    before = snapshot()
     with pytest.raises(CommandError, match="DEBUG est désactivé et cette base contient d'autres comptes"):
         run_demo()
-    assert not User.objects.filter(username="admin").exists()
+    assert snapshot() == before
 
 
 @pytest.mark.django_db
@@ -95,7 +124,6 @@ def test_demo_runs_on_such_a_database_when_forced():
 def test_role_1_to_8_each_demo_login_lands_on_its_page(client, username, landing):
     """ROLE-1…ROLE-8: each demo login signs in with the demo password and the
     home page sends it to its role's page."""
-    run_demo()
     assert client.login(username=username, password=PASSWORD)
     response = client.get("/")
     assert response.status_code == 302
@@ -106,7 +134,6 @@ def test_role_1_to_8_each_demo_login_lands_on_its_page(client, username, landing
 def test_role_1_demo_student_reaches_their_complete_dossier(client):
     """ROLE-1: ``eleve``'s own page is their 2IA « Ingénierie logicielle »
     dossier, complete: company, CDD, dates and both tutors."""
-    run_demo()
     dossier = Dossier.objects.get(student__user__username="eleve")
     client.login(username="eleve", password=PASSWORD)
     response = client.get("/mon-dossier/")
@@ -122,7 +149,6 @@ def test_role_1_demo_student_reaches_their_complete_dossier(client):
 @pytest.mark.django_db
 def test_role_3_every_department_has_a_head():
     """ROLE-3: each of the six departments has a demo head."""
-    run_demo()
     heads = dict(Department.objects.values_list("code", "head__username"))
     assert heads == {
         "2ER": "resp2er",
@@ -139,7 +165,6 @@ def test_demo_students_cover_every_department_and_situation():
     """About thirty students over the six departments, in varied situations:
     contract signed, company without contract, still looking, no dossier; and
     varied eligibility facts (ELIG-2, 3, 5, 6, 7, 8)."""
-    run_demo()
     students = Student.objects.all()
     dossiers = Dossier.objects.all()
     assert 28 <= students.count() <= 32
@@ -164,7 +189,6 @@ def test_doc_7_demo_data_passes_model_validation():
     """DOC-7: every demo company has a valid SIRET, and every demo row passes
     its model's ``full_clean()`` (12-month contracts, contacts of the
     dossier's company)."""
-    run_demo()
     for model in (Company, CompanyContact, Student, Dossier, AcademicYear, CalendarPeriod):
         for obj in model.objects.all():
             obj.full_clean()
@@ -176,7 +200,6 @@ def test_cal_4_demo_year_has_an_alternation_calendar():
     """CAL-1, CAL-4: the 2026/2027 year carries its dates and a calendar of
     school, Projet Entreprise, exam, holiday and PFE periods; the 7-week PE
     is shared by every track (CAL-2)."""
-    run_demo()
     year = AcademicYear.objects.get(start_year=2026)
     assert (year.rentree, year.christmas_start, year.pfe_start) == (
         datetime.date(2026, 9, 1),
@@ -195,7 +218,6 @@ def test_cal_4_demo_year_has_an_alternation_calendar():
 def test_cal_3_gcbd_pfe_is_25_weeks_after_a_march_school_week():
     """CAL-3: GCBD's PFE lasts 25 weeks and the first week of March 2027 is
     taught at school; GCBD sees no other PFE period."""
-    run_demo()
     year = AcademicYear.objects.get(start_year=2026)
     gcbd = Department.objects.get(code="GCBD")
     periods = year.periods_for(gcbd)
@@ -232,7 +254,6 @@ def test_elig_1_to_8_demo_blocked_students_have_no_contract():
     blocking checks; the blocked ones have no dossier or no company yet,
     one per blocking rule: missed meeting, S6 resit, mobility abroad, no
     approval from the home institution."""
-    run_demo()
     results = demo_eligibility()
     blocked = {name: [c.rule for c in e.blocking] for name, e in results.items() if e.blocking}
     assert blocked == {
@@ -255,7 +276,6 @@ def test_elig_4_6_7_demo_shows_the_non_blocking_cases():
     """ELIG-4: an S8 resit alone is fine; ELIG-6: one permit fine, one
     expiring on 30/06/2027 before the contract ends (warning); ELIG-7: a
     double diploma with the home approval recorded."""
-    run_demo()
     results = demo_eligibility()
     assert results["eleve22"].get("ELIG-4").status == eligibility.OK
     assert "S8" in results["eleve22"].get("ELIG-4").message
@@ -264,3 +284,147 @@ def test_elig_4_6_7_demo_shows_the_non_blocking_cases():
     assert "30/06/2027" in results["eleve20"].get("ELIG-6").message
     assert results["eleve10"].get("ELIG-7").status == eligibility.OK
     assert results["eleve15"].get("ELIG-6").status == eligibility.OK
+
+
+def demo_steps(username):
+    """The state of each step of a demo student's dossier, by code."""
+    return dict(DossierStep.objects.filter(dossier__student__user__username=username).values_list("code", "state"))
+
+
+@pytest.mark.django_db
+def test_step_2_demo_shows_overdue_conventions_and_reports_not_due_yet():
+    """STEP-2: on 21/11/2026 two contracts drawn up still miss their signed
+    convention (5', due 18/08/2026, two weeks before the rentrée): overdue.
+    The reports A and B handed in are due 18/12/2026, before Christmas: not
+    overdue yet."""
+    overdue = DossierStep.objects.filter(deadline__lt=TODAY).exclude(state=StepState.VALIDATED)
+    late = overdue.filter(code="5p").exclude(dossier__contract_type="")
+    assert sorted(late.values_list("dossier__student__user__username", "state")) == [
+        ("eleve07", StepState.SUBMITTED),
+        ("eleve21", StepState.TODO),
+    ]
+    assert set(late.values_list("deadline", flat=True)) == {datetime.date(2026, 8, 18)}
+    handed_in = DossierStep.objects.filter(code__in=["A", "B"], state=StepState.SUBMITTED)
+    assert handed_in.count() >= 5
+    assert set(handed_in.values_list("deadline", flat=True)) == {datetime.date(2026, 12, 18)}
+
+
+@pytest.mark.django_db
+def test_step_2_demo_dossiers_stand_where_their_situation_says():
+    """STEP-1, STEP-2: every demo dossier has its steps with their deadlines;
+    a contract drawn up has 1 to 5' validated (but for the late or refused
+    ones), a company found without contract stops at step 3, a student still
+    looking at step 1."""
+    for dossier in Dossier.objects.all():
+        codes = set(dossier.steps.values_list("code", flat=True))
+        assert {"1", "2", "3", "4", "4p", "5", "5p", "6", "6p", "7", "A", "B", "C", "D", "F"} <= codes
+    assert set(demo_steps("eleve").items()) >= {("5p", StepState.VALIDATED), ("6", StepState.VALIDATED),
+                                               ("A", StepState.SUBMITTED), ("D", StepState.TODO)}
+    assert demo_steps("eleve19")["4"] == StepState.REFUSED
+    assert demo_steps("eleve20")["3"] == demo_steps("eleve26")["3"] == StepState.SUBMITTED
+    assert demo_steps("eleve20")["4"] == StepState.TODO
+    assert demo_steps("eleve11")["1"] == StepState.SUBMITTED
+    assert set(demo_steps("eleve05").values()) == {StepState.VALIDATED, StepState.TODO}
+    assert DossierStep.objects.get(code="F", dossier__student__user__username="eleve").deadline == (
+        datetime.date(2027, 2, 26)
+    )
+
+
+@pytest.mark.django_db
+def test_step_3_every_demo_step_change_is_in_the_timeline():
+    """STEP-3: each step got to its state through recorded moves: replaying
+    its events from « à faire », in the timeline's order, ends in its state,
+    each move with its author; the refused CERFA carries the office's comment."""
+    events = defaultdict(list)
+    for event in DossierEvent.objects.filter(verb__startswith="conventions.step.").order_by("at", "pk"):
+        events[(event.dossier_id, event.step)].append(event)
+    for step in DossierStep.objects.all():
+        state = StepState.TODO
+        for event in events.pop((step.dossier_id, step.code), []):
+            assert (event.from_state, event.actor_id is not None) == (state, True), step
+            state = event.to_state
+        assert state == step.state, step
+    assert not events
+    refused = DossierStep.objects.get(state=StepState.REFUSED)
+    comment = "Il manque le code IDCC et la rémunération brute mensuelle."
+    assert (refused.code, refused.comment) == ("4", comment)
+    event = DossierEvent.objects.get(verb="conventions.step.refuse")
+    assert (event.actor.username, event.comment) == ("bureau", comment)
+
+
+@pytest.mark.django_db
+def test_step_1_elig_9_demo_steps_are_moved_by_their_actors():
+    """STEP-1, ELIG-9: the student hands a step in, its validators move it
+    on: the head validates step 3 once they approved the contract, the
+    direction signs 6, the tuteur école validates A and B, the office the rest."""
+    step_events = DossierEvent.objects.filter(verb__startswith="conventions.step.").select_related(
+        "actor", "dossier__student__department", "dossier__student__option"
+    )
+    for event in step_events:
+        definition = steps.BY_CODE[event.step]
+        allowed = definition.submitters if event.verb.endswith(".submit") else definition.validators
+        assert steps.actors_of(event.actor, event.dossier) & allowed, event
+    for event in step_events.filter(step="3", verb="conventions.step.validate"):
+        assert event.actor == event.dossier.student.department.head
+        assert event.dossier.head_approval_at < event.at
+    assert set(step_events.filter(step="6").values_list("actor__username", flat=True)) == {"direction"}
+    validated_a = step_events.get(step="A", verb="conventions.step.validate")
+    assert validated_a.actor.username == "tuteur" == validated_a.dossier.tuteur_ecole.username
+    pending = Dossier.objects.get(student__user__username="eleve20")
+    assert pending.head_approval_at is None
+
+
+@pytest.mark.django_db
+def test_step_5_demo_step_e_and_3p_only_where_they_apply():
+    """STEP-5: step E exists only on the dossier of the arrêt de travail of
+    12/10/2026, reported by the student and validated by the office; step
+    3' only on the dossiers of double-diploma students, each of them."""
+    incident = Incident.objects.get()
+    assert (incident.kind, incident.start) == (Incident.Kind.SICK_LEAVE, datetime.date(2026, 10, 12))
+    assert incident.reported_by == incident.dossier.student.user
+    step_e = DossierStep.objects.get(code="E")
+    assert (step_e.dossier, step_e.state) == (incident.dossier, StepState.VALIDATED)
+    double = set(Dossier.objects.filter(student__double_diploma_incoming=True).values_list("pk", flat=True))
+    assert len(double) == 2
+    assert set(DossierStep.objects.filter(code="3p").values_list("dossier", flat=True)) == double
+    assert demo_steps("eleve10")["3p"] == StepState.VALIDATED
+    assert demo_steps("eleve15")["3p"] == StepState.TODO
+
+
+@pytest.mark.django_db
+def test_score_1_to_3_demo_conduct_grades_vary():
+    """SCORE-1…3: the office scored the validated, counted steps of each
+    contract drawn up: full marks mostly, 1/2 for a partial fiche contact,
+    0 for a convention handed in after 18/08/2026, nothing for 6, 6', 7; the
+    conduct grades differ from one dossier to the next."""
+    contracts = Dossier.objects.exclude(contract_type="")
+    assert set(Dossier.objects.filter(scores__isnull=False)) == set(contracts)
+    for score in StepScore.objects.select_related("by"):
+        assert score.by.username == "bureau"
+        assert score.step not in {"6", "6p", "7"}
+        assert DossierStep.objects.get(dossier=score.dossier_id, code=score.step).state == StepState.VALIDATED
+    points = dict(StepScore.objects.filter(dossier__student__user__username="eleve04").values_list("step", "points"))
+    assert (points["1"], points["2"], points["5p"]) == (1, 1, 1)
+    late = StepScore.objects.get(dossier__student__user__username="eleve03", step="5p")
+    assert (late.points, late.maximum) == (0, 1)
+    contracts = contracts.select_related("student__user")
+    grades = {dossier.student.user.username: dossier_scoresheet(dossier)["grade"] for dossier in contracts}
+    assert len(set(grades.values())) >= 5
+    assert grades["eleve02"] == max(grades.values()) == Decimal("13.75")
+    assert grades["eleve19"] == min(grades.values()) == Decimal("6.25")
+
+
+@pytest.mark.django_db
+def test_step_3_demo_puts_a_step_moved_by_hand_back_through_the_service():
+    """STEP-3: a validated step reopened by hand is validated again on the
+    next run, by a recorded move; nothing else is written."""
+    run_demo()
+    office = User.objects.get(username="bureau")
+    step = DossierStep.objects.get(dossier__student__user__username="eleve", code="4")
+    steps.step_transition(step=step, action=steps.REOPEN, by=office, comment="Erreur de saisie.")
+    output = run_demo()
+    assert DossierStep.objects.get(pk=step.pk).state == StepState.VALIDATED
+    moves = DossierEvent.objects.filter(dossier=step.dossier, step="4", verb__startswith="conventions.step.")
+    verbs = [verb.rsplit(".", 1)[1] for verb in moves.order_by("pk").values_list("verb", flat=True)]
+    assert verbs == ["submit", "validate", "reopen", "submit", "validate"]
+    assert "Lignes créées : 0 ; mises à jour : 2 ; supprimées : 0" in output

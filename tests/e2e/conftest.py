@@ -66,3 +66,30 @@ def screenshot():
         return path
 
     return _shot
+
+
+PASSWORD = "contratpro-demo"
+
+
+@pytest.fixture
+def demo(transactional_db):
+    """The demo data (manage.py demo), in a database the live server sees."""
+    import io
+
+    from django.core.management import call_command
+
+    call_command("demo", stdout=io.StringIO())
+
+
+@pytest.fixture
+def sign_in(live_server):
+    """Sign ``username`` in through the login form, as a person would."""
+
+    def _sign_in(page, username):
+        page.goto(f"{live_server.url}/connexion/")
+        page.get_by_label("Nom d’utilisateur").or_(page.get_by_label("Nom d'utilisateur")).fill(username)
+        page.get_by_label("Mot de passe").fill(PASSWORD)
+        page.get_by_role("button", name="Se connecter").click()
+        page.wait_for_load_state()
+
+    return _sign_in

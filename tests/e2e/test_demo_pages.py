@@ -1,31 +1,19 @@
 """The demo as people see it in Chromium: each login lands on its page (ROLE-1…8)."""
 
-import io
 
 import pytest
-from django.core.management import call_command
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "contratpro-demo"
 
 
-@pytest.fixture
-def demo(transactional_db):
-    call_command("demo", stdout=io.StringIO())
 
 
-def sign_in(page, live_server, username):
-    page.goto(f"{live_server.url}/connexion/")
-    page.get_by_label("Nom d’utilisateur").or_(page.get_by_label("Nom d'utilisateur")).fill(username)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_load_state()
 
 
-def test_role_2_office_lands_on_all_dossiers(page, live_server, demo, screenshot):
+def test_role_2_office_lands_on_all_dossiers(page, live_server, demo, screenshot, sign_in):
     """ROLE-2: the office signs in and lands on the paginated list of every dossier."""
-    sign_in(page, live_server, "bureau")
+    sign_in(page, "bureau")
     assert page.url == f"{live_server.url}/dossiers/"
     assert page.get_by_role("heading", name="Tous les dossiers").is_visible()
     rows = page.locator("tbody tr")
@@ -39,9 +27,9 @@ def test_role_2_office_lands_on_all_dossiers(page, live_server, demo, screenshot
     screenshot(page, "office-list-gcbd")
 
 
-def test_role_1_student_lands_on_own_dossier(page, live_server, demo, screenshot):
+def test_role_1_student_lands_on_own_dossier(page, live_server, demo, screenshot, sign_in):
     """ROLE-1: the student signs in and lands on their own dossier."""
-    sign_in(page, live_server, "eleve")
+    sign_in(page, "eleve")
     assert "/dossiers/" in page.url
     assert page.get_by_role("heading", name="Entreprise et contrat").is_visible()
     assert page.get_by_text("RNCP 38677").is_visible()
@@ -62,7 +50,7 @@ def test_role_1_student_lands_on_own_dossier(page, live_server, demo, screenshot
         ("enseignant", "Bienvenue"),
     ],
 )
-def test_role_3_to_8_each_login_lands_on_its_page(page, live_server, demo, username, heading):
+def test_role_3_to_8_each_login_lands_on_its_page(page, live_server, demo, username, heading, sign_in):
     """ROLE-3, ROLE-4, ROLE-6, ROLE-7, ROLE-8: each demo login lands on its role's page."""
-    sign_in(page, live_server, username)
+    sign_in(page, username)
     assert page.locator("h1").first.inner_text().startswith(heading)

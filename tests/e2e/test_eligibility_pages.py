@@ -3,11 +3,9 @@
 blocked ones and a student's page with an override (ELIG-10)."""
 
 import datetime
-import io
 import re
 
 import pytest
-from django.core.management import call_command
 
 from contratpro.models import User
 from students import services
@@ -15,20 +13,10 @@ from students.models import InfoMeeting, Student
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "contratpro-demo"
 
 
-@pytest.fixture
-def demo(transactional_db):
-    call_command("demo", stdout=io.StringIO())
 
 
-def sign_in(page, live_server, username):
-    page.goto(f"{live_server.url}/connexion/")
-    page.get_by_label("Nom d’utilisateur").or_(page.get_by_label("Nom d'utilisateur")).fill(username)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_load_state()
 
 
 def arrange(username, *, attended, **facts):
@@ -47,11 +35,11 @@ def arrange(username, *, attended, **facts):
     return student
 
 
-def test_elig_1_blocked_student_is_told_what_blocks_and_what_to_do(page, live_server, demo, screenshot):
+def test_elig_1_blocked_student_is_told_what_blocks_and_what_to_do(page, live_server, demo, screenshot, sign_in):
     """ELIG-1: a student who missed the information meeting sees it block,
     with what to do, and no step-1 button."""
     arrange("eleve29", attended=False)
-    sign_in(page, live_server, "eleve29")
+    sign_in(page, "eleve29")
     assert page.get_by_role("link", name="Mon éligibilité", exact=True).is_visible()
     page.get_by_role("link", name="Voir mon éligibilité").click()
     page.wait_for_load_state()
@@ -64,12 +52,12 @@ def test_elig_1_blocked_student_is_told_what_blocks_and_what_to_do(page, live_se
     screenshot(page, "student-eligibility-blocked")
 
 
-def test_elig_2_student_accepts_the_risk_then_takes_step_1(page, live_server, demo, screenshot):
+def test_elig_2_student_accepts_the_risk_then_takes_step_1(page, live_server, demo, screenshot, sign_in):
     """ELIG-2, STEP-1: the student reads the SIO risk, accepts it, then
     informs the office and the head; the dossier page confirms it and keeps
     the risk flagged."""
     arrange("eleve29", attended=True, sio_validated=False)
-    sign_in(page, live_server, "eleve29")
+    sign_in(page, "eleve29")
     page.goto(f"{live_server.url}/mon-eligibilite/")
     card = page.locator("#elig-2")
     assert "risque à accepter" in card.inner_text()
@@ -94,12 +82,12 @@ def test_elig_2_student_accepts_the_risk_then_takes_step_1(page, live_server, de
     screenshot(page, "student-eligibility-mobile")
 
 
-def test_role_2_office_lists_the_blocked_students_and_why(page, live_server, demo, screenshot):
+def test_role_2_office_lists_the_blocked_students_and_why(page, live_server, demo, screenshot, sign_in):
     """ROLE-2, ELIG-1, ELIG-5: the office filters the students list on the
     blocked ones and sees, for each, the rule that blocks."""
     arrange("eleve29", attended=False)
     arrange("eleve06", attended=True, international_mobility=True)
-    sign_in(page, live_server, "bureau")
+    sign_in(page, "bureau")
     page.get_by_role("link", name="Élèves", exact=True).click()
     page.wait_for_load_state()
     assert page.get_by_role("heading", name="Éligibilité des élèves").is_visible()
@@ -116,11 +104,11 @@ def test_role_2_office_lists_the_blocked_students_and_why(page, live_server, dem
     screenshot(page, "office-students-blocked")
 
 
-def test_elig_10_office_overrides_a_check_on_the_student_page(page, live_server, demo, screenshot):
+def test_elig_10_office_overrides_a_check_on_the_student_page(page, live_server, demo, screenshot, sign_in):
     """ELIG-10: on a student's page the office lifts a blocking check with a
     reason; the check shows as lifted and the history records it."""
     arrange("eleve06", attended=True, international_mobility=True)
-    sign_in(page, live_server, "bureau")
+    sign_in(page, "bureau")
     page.goto(f"{live_server.url}/eleves/?q=Girard")
     page.get_by_role("link", name=re.compile("GIRARD")).click()
     page.wait_for_load_state()
@@ -139,11 +127,11 @@ def test_elig_10_office_overrides_a_check_on_the_student_page(page, live_server,
     screenshot(page, "office-student-detail-override")
 
 
-def test_elig_8_office_edits_the_facts_of_a_student(page, live_server, demo, screenshot):
+def test_elig_8_office_edits_the_facts_of_a_student(page, live_server, demo, screenshot, sign_in):
     """ELIG-8, ELIG-1…7: the office's facts form is grouped by rule; saving
     says what changed and the student's page follows."""
     arrange("eleve06", attended=True)
-    sign_in(page, live_server, "bureau")
+    sign_in(page, "bureau")
     page.goto(f"{live_server.url}/eleves/?q=Girard")
     page.get_by_role("link", name=re.compile("GIRARD")).click()
     page.get_by_role("link", name="Modifier la situation").click()

@@ -246,13 +246,15 @@ HANDED_IN = {
     "4": D(2026, 7, 1), "4p": D(2026, 7, 9), "5": D(2026, 7, 15), "5p": D(2026, 7, 28),
     "6": D(2026, 8, 24), "6p": D(2026, 8, 26), "7": D(2026, 9, 3),
     "C": D(2026, 10, 2),  # the carnet at the end of the first school weeks
-    "E": D(2026, 10, 13),  # the day after the incident
     "A": D(2026, 11, 13), "B": D(2026, 11, 13),  # the last week of the Projet Entreprise
 }
 # A contract signed after the rentrée (LATE_START) draws up its CERFA and
 # convention five weeks later: its 5' misses the deadline of 18/08/2026.
 LATE_STEPS, LATE_SHIFT = frozenset({"4", "4p", "5", "5p", "6", "6p", "7"}), datetime.timedelta(weeks=5)
-HANDED_IN_BY = {("eleve07", "5p"): D(2026, 11, 17)}  # the convention reached the office three months late
+HANDED_IN_BY = {
+    ("eleve07", "5p"): D(2026, 11, 17),  # the convention reached the office three months late
+    ("eleve08", "E"): D(2026, 10, 13),  # the day after the arrêt de travail (INCIDENTS)
+}
 
 # STEP-3: the state each demo dossier's steps are in; a step left out is
 # « à faire ». SIGNED is a contract drawn up and sent around: 1 to 7 done,

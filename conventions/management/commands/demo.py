@@ -43,7 +43,7 @@ from django.utils.translation import gettext_lazy
 
 from contratpro import roles
 from contratpro.models import User
-from contratpro.workdays import add_working_days, previous_working_day
+from contratpro.workdays import add_working_days, next_working_day, previous_working_day
 from conventions import steps
 from conventions.models import Company, CompanyContact, Dossier, DossierEvent, DossierStep, Incident, StepState
 from conventions.services import dossier_approve_contract, incident_report
@@ -217,10 +217,12 @@ def at(day, hour, minute=0):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
 
 
-def office_day(day, working_days):
-    """The day the school answers a hand-in: ``working_days`` later (CAL-5),
-    never after the last working day of the story."""
-    return min(add_working_days(day, working_days), previous_working_day(TODAY))
+def office_day(day, working_days=0):
+    """The day the school acts on something of ``day``: ``working_days``
+    later, or that day if it is a working one (CAL-5); never after the last
+    working day of the story."""
+    day = add_working_days(day, working_days) if working_days else next_working_day(day)
+    return min(day, previous_working_day(TODAY))
 
 
 class Story:
@@ -230,8 +232,8 @@ class Story:
     convention five weeks later."""
 
     def __init__(self, number, username, dossier):
+        self.number = number
         self.jitter = datetime.timedelta(days=number % 5)
-        self.hour = 8 + number % 9
         self.username = username
         self.late = dossier.start_date is not None and dossier.start_date > dossier.year.rentree
 
@@ -242,17 +244,20 @@ class Story:
         return min(day + LATE_SHIFT if self.late and code in LATE_STEPS else day, TODAY)
 
     def moment(self, code, action):
-        """Steps done by the office alone (6, 6', 7) are validated on their day."""
-        day = self.handed_in(code)
-        if action == steps.SUBMIT or steps.BY_CODE[code].direct:
-            return at(day, self.hour, 10)
-        return at(office_day(day, 4 if code in ("3", "3p") else 2), 14 + self.hour % 4, 30)
+        """Steps done by the office alone (6, 6', 7) are validated on their
+        day; the heads take a little longer over 3 and 3'."""
+        day, spread = self.handed_in(code), self.number + steps.ORDER[code]
+        if action == steps.SUBMIT:
+            return at(day, 8 + spread % 10, 10)
+        if steps.BY_CODE[code].direct:
+            return at(office_day(day), 9 + spread % 3, 20)
+        return at(office_day(day, 4 if code in ("3", "3p") else 2), 14 + spread % 4, 30)
 
     def approval(self):
         return at(office_day(self.handed_in("3"), 2), 11)
 
     def scoring(self):
-        return at(previous_working_day(TODAY), 17, self.hour)
+        return at(previous_working_day(TODAY), 17, self.number)
 
 
 def backdate(moment, *rows, event=None):
@@ -277,7 +282,7 @@ def sync_steps(dossier, story, tally):
     if incident and not Incident.objects.filter(dossier=dossier, kind=incident.kind, start=incident.start).exists():
         reported = incident_report(dossier=dossier, kind=incident.kind, start=incident.start,
                                    description=str(incident.description), by=dossier.student.user)
-        moment = at(incident.start + datetime.timedelta(days=1), 8, 40)
+        moment = at(incident.start + datetime.timedelta(days=1), 8, 5)
         backdate(moment, (Incident, reported.pk, "reported_at"), event=last_event(dossier))
         tally["created"] += 1
     steps.steps_sync(dossier)
@@ -476,8 +481,8 @@ class Command(BaseCommand):
         scored = dossiers.filter(scores__isnull=False).distinct().prefetch_related("steps", "scores")
         grades = sorted(dossier_scoresheet(dossier, bareme)["grade"] for dossier in scored)
         self.stdout.write(_(
-            "  Démarche au %(today)s : %(steps)s étapes (%(validated)s validées, %(submitted)s soumises, "
-            "%(refused)s refusées, %(overdue)s en retard) ; %(scored)s dossiers notés, notes de conduite "
+            "  Démarche au %(today)s : %(steps)s étapes (validées : %(validated)s, soumises : %(submitted)s, "
+            "refusées : %(refused)s, en retard : %(overdue)s) ; dossiers notés : %(scored)s, notes de conduite "
             "de %(low)s à %(high)s/20"
         ) % {
             **state, "today": date_format(TODAY, "SHORT_DATE_FORMAT"), "scored": len(grades),
