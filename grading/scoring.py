@@ -69,6 +69,7 @@ def dossier_scoresheet(dossier, bareme=None):
     applicable = {s.code for s in dossier.steps.all()}
     lines = counted_steps(dossier, bareme, applicable)
     points = {s.step: s.points for s in dossier.scores.all()}
+    states = {s.code: s.state for s in dossier.steps.all()}
     rows = [
         {
             "code": line.step,
@@ -86,6 +87,8 @@ def dossier_scoresheet(dossier, bareme=None):
         "total": sum(points.get(line.step, 0) for line in lines),
         "maximum": sum(line.maximum for line in lines),
         "grade": conduct_grade(points, lines),
+        # Steps not validated yet count 0 (SCORE-3): until they close, the grade is provisional.
+        "open_steps": sum(1 for line in lines if states.get(line.step) != "valide"),
     }
 
 

@@ -116,3 +116,11 @@ def test_score_3_pure_formula():
     assert scoring.conduct_grade({}, []) is None
     # 2/3 × 20 = 13.333… → 13.33
     assert scoring.conduct_grade({"1": 1, "2": 1}, lines[:2]) == Decimal("13.33")
+
+
+def test_score_3_grade_is_provisional_while_steps_are_open(dossier, office):
+    """SCORE-3: steps not yet validated count 0; the sheet says how many remain open."""
+    assert scoring.dossier_scoresheet(dossier)["open_steps"] == 12
+    steps.step_transition(step=dossier.steps.get(code="1"), action=steps.SUBMIT, by=dossier.student.user)
+    steps.step_transition(step=dossier.steps.get(code="1"), action=steps.VALIDATE, by=office)
+    assert scoring.dossier_scoresheet(dossier)["open_steps"] == 11
