@@ -22,3 +22,11 @@ def notify_dossier_opened(dossier_id):
         from_email=None,
         recipient_list=notification_recipients(dossier),
     )
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
+def build_pdf(job_id):
+    """Build one PDF (NOTIF-2); see ``conventions.pdf``."""
+    from .pdf import pdf_build
+
+    return pdf_build(job_id)

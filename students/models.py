@@ -6,6 +6,7 @@ own dates (CAL-1), its periods per track (CAL-4) and its yearly settings.
 """
 
 import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -153,6 +154,10 @@ class AcademicYear(models.Model):
     # BILL-1: revisable each year (8 000 € net in 2025-2026).
     training_cost = models.DecimalField(
         _("coût de la formation par salarié (€ net)"), max_digits=8, decimal_places=2
+    )
+    # DOC-10: the legal minimum pay is a percentage of the SMIC of the period.
+    smic_monthly = models.DecimalField(
+        _("SMIC mensuel brut (35 h) de l'année (€)"), max_digits=8, decimal_places=2, default=Decimal("1801.80")
     )
     # ELIG-2 [decision]: a missing SIO warns by default; this makes it block.
     sio_blocking = models.BooleanField(

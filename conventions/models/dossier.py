@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from students.models import AcademicYear, Student
 
-from .validators import normalise_siret, validate_siret
+from ..validators import normalise_siret, validate_siret
 
 
 class Company(models.Model):

@@ -1,0 +1,5 @@
+"""(being written)"""
+
+
+def panel_context(request, dossier):
+    return None
