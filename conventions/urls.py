@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("conventions.urls_fiche")),
     path("tutores/", views.tutee_list, name="tutee-list"),
     path("mon-dossier/", views.my_dossier, name="my-dossier"),
+    path("mon-eligibilite/etape-1/", views.open_dossier, name="open-dossier"),
 ]

@@ -145,3 +145,25 @@ def dossier_approve(request, pk):
             _("Accord donné : le contrat de %(name)s est approuvé (ELIG-9).") % {"name": dossier.student.full_name},
         )
     return redirect("conventions:dossier-detail", pk=dossier.pk)
+
+
+@require_POST
+@login_required
+def open_dossier(request):
+    """Step 1: the student informs the office and their department head
+    (STEP-1), allowed once no check blocks (ELIG-1…8). Lives here, not in
+    students, because it opens a dossier (imports point one way)."""
+    student = get_object_or_404(roles.students_for(request.user), user=request.user)
+    try:
+        dossier = services.dossier_open(student=student, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("students:my-eligibility")
+    messages.success(
+        request,
+        _(
+            "Étape 1 faite : le service Contrats pro et votre responsable de département ont été "
+            "informés de votre projet par e-mail. Prochaine étape : la fiche contact avec votre entreprise."
+        ),
+    )
+    return redirect("conventions:dossier-detail", pk=dossier.pk)

@@ -7,7 +7,6 @@ app_name = "students"
 urlpatterns = [
     path("mon-eligibilite/", views.my_eligibility, name="my-eligibility"),
     path("mon-eligibilite/accepter/<str:rule>/", views.acknowledge, name="acknowledge"),
-    path("mon-eligibilite/etape-1/", views.open_dossier, name="open-dossier"),
     path("eleves/", views.student_list, name="student-list"),
     path("eleves/import/", views_import.import_facts, name="import"),
     path("eleves/import/modele.xlsx", views_import.import_template, name="import-template"),

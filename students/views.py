@@ -21,7 +21,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from contratpro import roles
-from conventions import services as dossier_services
 
 from . import eligibility, services
 from .forms import OverrideForm, StudentFactsForm, StudentFilterForm
@@ -157,27 +156,6 @@ def acknowledge(request, rule):
             % {"date": date_format(timezone.localtime(ack.at), "j F Y")},
         )
     return redirect(f"{reverse('students:my-eligibility')}#{rule.lower()}")
-
-
-@require_POST
-@login_required
-def open_dossier(request):
-    """Step 1: the student informs the office and their department head
-    (STEP-1), allowed once no check blocks (ELIG-1…8)."""
-    student = _own_student(request.user)
-    try:
-        dossier = dossier_services.dossier_open(student=student, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("students:my-eligibility")
-    messages.success(
-        request,
-        _(
-            "Étape 1 faite : le service Contrats pro et votre responsable de département ont été "
-            "informés de votre projet par e-mail. Prochaine étape : la fiche contact avec votre entreprise."
-        ),
-    )
-    return redirect("conventions:dossier-detail", pk=dossier.pk)
 
 
 # The office's and department heads' pages (ROLE-2, ROLE-3).

@@ -17,7 +17,7 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 MINE = reverse("students:my-eligibility")
-OPEN = reverse("students:open-dossier")
+OPEN = reverse("conventions:open-dossier")
 LIST = reverse("students:student-list")
 
 
