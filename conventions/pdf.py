@@ -9,18 +9,21 @@ PDF under a temporary name, then attaches it atomically as a new
 its error; ``pdf_request`` again re-runs it.
 """
 
+import datetime
 import hashlib
+import logging
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Document, DossierEvent, PdfJob
 
+logger = logging.getLogger(__name__)
 BUILDERS = {}
 
 
@@ -60,7 +63,12 @@ def document_attach(*, dossier, kind, content, name, content_type="application/p
         uploaded_by=by, uploaded_via=link,
     )
     document.file.save("", ContentFile(content), save=False)
-    document.save()
+    try:
+        document.save()
+    except Exception:
+        # No file without its row (a version race, a constraint).
+        document.file.delete(save=False)
+        raise
     return document
 
 
@@ -69,16 +77,38 @@ def pdf_request(*, dossier, kind, by):
     from .tasks import build_pdf
 
     with transaction.atomic():
-        job = PdfJob.objects.filter(dossier=dossier, kind=kind, status__in=[PdfJob.Status.PENDING, PdfJob.Status.RUNNING]).first()
+        job = PdfJob.objects.filter(in_progress(), dossier=dossier, kind=kind).first()
         if job is None:
             job = PdfJob.objects.create(dossier=dossier, kind=kind, requested_by=by)
         build_pdf.delay_on_commit(job.pk)
     return job
 
 
+# A job still "running" this long after it was asked for lost its worker
+# (killed mid-build): it may be claimed again.
+STALE_AFTER = datetime.timedelta(minutes=10)
+
+
+def in_progress():
+    """Jobs waiting or running, a stale running one excepted."""
+    return Q(status=PdfJob.Status.PENDING) | Q(
+        status=PdfJob.Status.RUNNING, requested_at__gt=timezone.now() - STALE_AFTER
+    )
+
+
+def job_in_progress(job):
+    """``in_progress`` for one job already read."""
+    return job.status == PdfJob.Status.PENDING or (
+        job.status == PdfJob.Status.RUNNING and job.requested_at > timezone.now() - STALE_AFTER
+    )
+
+
 def pdf_build(job_id):
     """The task's body: idempotent, safe to retry."""
-    claimed = PdfJob.objects.filter(pk=job_id, status__in=[PdfJob.Status.PENDING, PdfJob.Status.FAILED]).update(
+    claimable = Q(status__in=[PdfJob.Status.PENDING, PdfJob.Status.FAILED]) | Q(
+        status=PdfJob.Status.RUNNING, requested_at__lte=timezone.now() - STALE_AFTER
+    )
+    claimed = PdfJob.objects.filter(claimable, pk=job_id).update(
         status=PdfJob.Status.RUNNING, attempts=F("attempts") + 1, error=""
     )
     if not claimed:
@@ -101,6 +131,18 @@ def pdf_build(job_id):
         return document.pk
     except Exception as error:
         PdfJob.objects.filter(pk=job_id).update(
-            status=PdfJob.Status.FAILED, error=str(error)[:2000], finished_at=timezone.now()
+            status=PdfJob.Status.FAILED, error=_error_text(error)[:2000], finished_at=timezone.now()
         )
-        raise
+        if isinstance(error, OSError):
+            raise  # transient (disk, fonts, storage): the task retries it
+        # A permanent error (missing data, a template bug) is not retried:
+        # the job shows it on the page and « Relancer » runs it again. Not
+        # raising also spares the request that queued it when Celery runs
+        # eagerly (no broker).
+        logger.exception("PDF job %s failed", job_id)
+        return None
+
+
+def _error_text(error):
+    messages = getattr(error, "messages", None)  # a ValidationError's French text
+    return " ".join(str(m) for m in messages) if messages else f"{type(error).__name__}: {error}"

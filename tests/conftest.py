@@ -65,3 +65,22 @@ def eager_celery(request):
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = saved
+
+
+@pytest.fixture(autouse=True)
+def private_storage_in_tmp(settings, tmp_path, monkeypatch):
+    """Files a test stores (DOC-6) go to its own temporary folder, never var/."""
+    from django.core.files.storage import storages
+
+    from conventions.models import Document
+
+    location = str(tmp_path / "private")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {**settings.STORAGES["default"], "OPTIONS": {"location": location, "base_url": None}},
+        "private": {**settings.STORAGES["private"], "OPTIONS": {"location": location, "base_url": None}},
+    }
+    storages._storages = {}
+    monkeypatch.setattr(Document._meta.get_field("file"), "storage", storages["private"])
+    yield
+    storages._storages = {}
