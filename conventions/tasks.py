@@ -30,3 +30,70 @@ def build_pdf(job_id):
     from .pdf import pdf_build
 
     return pdf_build(job_id)
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_link_email(link_id, url):
+    """E-mail a personal link to its contact (ROLE-5). A link revoked or
+    expired before the mail goes out is not sent."""
+    from django.core.mail import EmailMessage
+
+    from .links import PURPOSE_HELP, contact_email, link_state
+    from .models import ExternalLink
+
+    link = ExternalLink.objects.select_related("contact", "dossier__student__user", "dossier__company").get(pk=link_id)
+    if link_state(link) != "active":
+        return False
+    student = link.dossier.student
+    context = {
+        "link": link,
+        "contact": link.contact,
+        "student": student,
+        "company": link.dossier.company,
+        "what": PURPOSE_HELP[link.purpose],
+        "url": url,
+        "office_email": contact_email(),
+    }
+    EmailMessage(
+        subject=_("IMT Mines Alès – votre lien personnel : %(purpose)s (%(student)s)")
+        % {"purpose": link.get_purpose_display(), "student": student.full_name},
+        body=render_to_string("emails/link_sent.txt", context),
+        to=[link.contact.email],
+        reply_to=[contact_email()],
+    ).send()
+    return True
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_convention_copies(dossier_id, target, by_id):
+    """DOC-8: e-mail the signed convention to the company (step 6') or the
+    CERFA and convention to the service social (step 7); idempotent, see
+    ``conventions.convention.convention_copies_send``."""
+    from .convention import convention_copies_send
+
+    return convention_copies_send(dossier_id=dossier_id, target=target, by_id=by_id)
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_convention_sign_link(link_id, url):
+    """DOC-4, ROLE-5: e-mail the company's signatory their personal link to
+    the convention; a revoked or expired link is not sent."""
+    from django.utils import timezone
+
+    from .convention import convention_reference
+    from .models import ExternalLink
+
+    link = ExternalLink.objects.select_related("dossier__student__user", "dossier__year", "dossier__company", "contact").get(
+        pk=link_id
+    )
+    if link.revoked_at is not None or link.expires_at <= timezone.now():
+        return None
+    dossier = link.dossier
+    context = {"link": link, "dossier": dossier, "url": url, "reference": convention_reference(dossier)}
+    send_mail(
+        subject=_("Convention de formation de %(name)s à signer") % {"name": dossier.student.full_name},
+        message=render_to_string("emails/convention_sign_link.txt", context),
+        from_email=None,
+        recipient_list=[link.contact.email],
+    )
+    return link.contact.email
