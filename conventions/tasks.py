@@ -72,28 +72,3 @@ def send_convention_copies(dossier_id, target, by_id):
     from .convention import convention_copies_send
 
     return convention_copies_send(dossier_id=dossier_id, target=target, by_id=by_id)
-
-
-@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def send_convention_sign_link(link_id, url):
-    """DOC-4, ROLE-5: e-mail the company's signatory their personal link to
-    the convention; a revoked or expired link is not sent."""
-    from django.utils import timezone
-
-    from .convention import convention_reference
-    from .models import ExternalLink
-
-    link = ExternalLink.objects.select_related("dossier__student__user", "dossier__year", "dossier__company", "contact").get(
-        pk=link_id
-    )
-    if link.revoked_at is not None or link.expires_at <= timezone.now():
-        return None
-    dossier = link.dossier
-    context = {"link": link, "dossier": dossier, "url": url, "reference": convention_reference(dossier)}
-    send_mail(
-        subject=_("Convention de formation de %(name)s à signer") % {"name": dossier.student.full_name},
-        message=render_to_string("emails/convention_sign_link.txt", context),
-        from_email=None,
-        recipient_list=[link.contact.email],
-    )
-    return link.contact.email
