@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= -n 2
 
 # XStatic-Bootstrap's sdist does not build with setuptools >= 81 (ECOSYSTEM.md).
 export PIP_CONSTRAINT := constraints/build.txt

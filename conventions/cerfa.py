@@ -34,12 +34,10 @@ import logging
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from celery import shared_task
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -48,9 +46,9 @@ from contratpro import roles
 from students import programme
 
 from . import fiche
-from .models import CerfaData, Dossier, DossierEvent, FicheContact, PdfJob
+from .models import CerfaData, Dossier, DossierEvent, FicheContact
 from .models.documents import DocumentKind, private_storage
-from .pdf import STALE_AFTER, document_attach, in_progress, pdf_request, register_builder
+from .pdf import pdf_request, register_builder
 
 logger = logging.getLogger(__name__)
 CENT = Decimal("0.01")
@@ -420,7 +418,11 @@ def cerfa_values(dossier):
 
 @register_builder(DocumentKind.CERFA)
 def cerfa_pdf(dossier):
-    """DOC-7, fallback: the CERFA's frames laid out by the portal."""
+    """DOC-7: the official fillable form filled through its mapping when the
+    office uploaded one, else the CERFA's frames laid out by the portal."""
+    model = official_model()
+    if model is not None:
+        return cerfa_fill_official(dossier, model)
     cerfa = cerfa_of(dossier)
     share = training_share(dossier, cerfa.weekly_hours) if cerfa and dossier.start_date and dossier.end_date else None
     return "pdf/cerfa.html", {
@@ -547,58 +549,5 @@ def cerfa_request(*, dossier, by):
     problems = cerfa_problems(dossier)
     if problems:
         raise ValidationError(problems)
-    if official_model() is None:
-        return pdf_request(dossier=dossier, kind=DocumentKind.CERFA, by=by)
-    with transaction.atomic():
-        job = PdfJob.objects.filter(in_progress(), dossier=dossier, kind=DocumentKind.CERFA).first()
-        if job is None:
-            job = PdfJob.objects.create(dossier=dossier, kind=DocumentKind.CERFA, requested_by=by)
-        build_cerfa_official.delay_on_commit(job.pk)
-    return job
+    return pdf_request(dossier=dossier, kind=DocumentKind.CERFA, by=by)
 
-
-def cerfa_official_build(job_id):
-    """The task's body, as ``pdf.pdf_build`` but for a filled PDF rather than
-    an HTML layout: claims the job with a conditional UPDATE (a duplicate
-    delivery does nothing), attaches the result as a new version."""
-    claimable = Q(status__in=[PdfJob.Status.PENDING, PdfJob.Status.FAILED]) | Q(
-        status=PdfJob.Status.RUNNING, requested_at__lte=timezone.now() - STALE_AFTER
-    )
-    claimed = PdfJob.objects.filter(claimable, pk=job_id).update(
-        status=PdfJob.Status.RUNNING, attempts=F("attempts") + 1, error=""
-    )
-    if not claimed:
-        return None
-    job = PdfJob.objects.select_related("dossier__student__user", "dossier__year").get(pk=job_id)
-    try:
-        model = official_model()
-        if model is None:
-            raise ValidationError(_("Le modèle officiel du CERFA a disparu : déposez-le à nouveau."))
-        content = cerfa_fill_official(job.dossier, model)
-        with transaction.atomic():
-            document = document_attach(
-                dossier=job.dossier, kind=job.kind, content=content, generated=True, by=job.requested_by,
-                name=f"cerfa-12434-{job.dossier.student.user.last_name.lower()}.pdf",
-            )
-            job.status, job.document, job.finished_at = PdfJob.Status.READY, document, timezone.now()
-            job.save(update_fields=["status", "document", "finished_at"])
-            DossierEvent.objects.create(
-                dossier=job.dossier, actor=job.requested_by, verb="conventions.pdf.ready", step="4",
-                summary=_("%(doc)s produit sur le modèle officiel (version %(v)s).")
-                % {"doc": document.get_kind_display(), "v": document.version},
-            )
-        return document.pk
-    except Exception as error:
-        messages = getattr(error, "messages", None)
-        text = " ".join(str(m) for m in messages) if messages else f"{type(error).__name__}: {error}"
-        PdfJob.objects.filter(pk=job_id).update(status=PdfJob.Status.FAILED, error=text[:2000], finished_at=timezone.now())
-        if isinstance(error, OSError):
-            raise  # transient: the task retries it
-        logger.exception("CERFA job %s failed", job_id)  # shown on the page; « Produire » runs it again
-        return None
-
-
-@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
-def build_cerfa_official(job_id):
-    """Fill the official CERFA (DOC-7); see ``cerfa_official_build``."""
-    return cerfa_official_build(job_id)

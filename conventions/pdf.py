@@ -28,7 +28,7 @@ BUILDERS = {}
 
 
 def register_builder(kind):
-    """Register ``func(dossier) -> (template_name, context)`` for a kind."""
+    """Register ``func(dossier) -> (template_name, context) | bytes`` for a kind."""
 
     def decorator(func):
         BUILDERS[kind] = func
@@ -115,8 +115,10 @@ def pdf_build(job_id):
         return None  # already built or being built by another delivery
     job = PdfJob.objects.select_related("dossier__student__user", "dossier__year").get(pk=job_id)
     try:
-        template_name, context = BUILDERS[job.kind](job.dossier)
-        content = render_pdf(template_name, context)
+        # A builder returns (template, context) to lay out, or finished PDF
+        # bytes (the official CERFA filled through its field mapping, DOC-7).
+        built = BUILDERS[job.kind](job.dossier)
+        content = built if isinstance(built, bytes) else render_pdf(*built)
         with transaction.atomic():
             document = document_attach(
                 dossier=job.dossier, kind=job.kind, content=content, generated=True,

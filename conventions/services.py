@@ -5,7 +5,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from contratpro import roles
 from students import eligibility
 from students.models import StudentEvent
 

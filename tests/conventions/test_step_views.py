@@ -1,6 +1,5 @@
 """The démarche on the dossier page and the list's progress (STEP-2, STEP-3)."""
 
-import datetime
 
 import pytest
 from django.urls import reverse
