@@ -39,7 +39,7 @@ e2e-deps:
 	scripts/system-deps
 
 bench: install
-	$(BIN)/python -m pytest benchmarks $(PYTEST_ARGS)
+	$(BIN)/python -m pytest benchmarks -p no:xdist --benchmark-only
 
 check: install
 	$(BIN)/python manage.py check
