@@ -4,6 +4,8 @@
 - a convention PDF: ≤ 0.5 s on an idle machine (WeasyPrint, in a Celery task).
 """
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -32,7 +34,12 @@ def test_bench_office_list_500_dossiers(benchmark, office_client):
 
 def test_bench_convention_pdf(benchmark, year):
     """One convention rendered by WeasyPrint."""
-    dossier = factories.DossierFactory()
+    dossier = factories.DossierFactory(student__birth_date=datetime.date(2003, 5, 14))
+    dossier.signataire = factories.CompanyContactFactory(
+        company=dossier.company, role="signataire", job_title="Directrice des ressources humaines"
+    )
+    dossier.tuteur_entreprise = factories.CompanyContactFactory(company=dossier.company, job_title="Chef de projet")
+    dossier.save()
     template, context = convention_build(dossier)
     pdf = benchmark(render_pdf, template, context)
     assert pdf.startswith(b"%PDF")

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from students.models import Department, Option
 
-from .models import Company, Dossier
+from .models import Dossier
 
 
 class OptionChoiceField(forms.ModelChoiceField):
@@ -38,8 +38,10 @@ class DossierFilter(django_filters.FilterSet):
     option = OptionFilter(
         field_name="student__option", label=_("Option"), queryset=Option.objects.none(), empty_label=_("Toutes"),
     )
-    company = django_filters.ModelChoiceFilter(
-        label=_("Entreprise"), queryset=Company.objects.none(), empty_label=_("Toutes"),
+    # A name search, not a select: hundreds of companies over the years
+    # would make every list page render hundreds of options.
+    company = django_filters.CharFilter(
+        field_name="company__name", lookup_expr="icontains", label=_("Entreprise"),
     )
 
     class Meta:
@@ -56,7 +58,6 @@ class DossierFilter(django_filters.FilterSet):
         self.filters["option"].queryset = Option.objects.filter(
             department__in=department_ids
         ).select_related("department")
-        self.filters["company"].queryset = Company.objects.filter(pk__in=visible.values("company"))
 
     def search(self, queryset, name, value):
         for word in value.split():

@@ -77,17 +77,6 @@ class DossierQuerySet(models.QuerySet):
             "student__user", "student__department", "student__option", "year", "company", "tuteur_ecole"
         )
 
-    def with_progress(self, today):
-        """STEP-3 progress in the same query: validated / applicable steps,
-        and open steps past their deadline (STEP-2)."""
-        return self.annotate(
-            steps_done=models.Count("steps", filter=Q(steps__state="valide")),
-            steps_total=models.Count("steps"),
-            steps_overdue=models.Count(
-                "steps", filter=Q(steps__deadline__lt=today) & ~Q(steps__state="valide")
-            ),
-        )
-
     def for_detail(self):
         return self.for_list().select_related("tuteur_entreprise", "signataire", "hr_contact")
 
