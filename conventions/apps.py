@@ -7,15 +7,35 @@ class ConventionsConfig(AppConfig):
     verbose_name = _("Dossiers et conventions")
 
     def ready(self):
+        """Every registry of the room is filled here, explicitly
+        (ARCHITECTURE.md): no module registers itself by being imported."""
         from students.services import on_facts_changed
 
-        from .steps import sync_student_dossiers
+        from .cerfa import services as cerfa
+        from .convention import services as convention
+        from .convention import views as convention_views
+        from .documents import pdf
+        from .documents import views as documents_views
+        from .documents.models import DocumentKind
+        from .dossier import deadlines, panels, steps
+        from .fiche import services as fiche
+        from .fiche import views as fiche_views
+        from .links import views as links_views
 
-        on_facts_changed(sync_student_dossiers)
+        # Eligibility facts changed → which steps apply (STEP-5).
+        on_facts_changed(steps.sync_student_dossiers)
 
-        from . import panels, views_convention, views_fiche, views_files, views_links
+        # PDF builders, by document kind (NOTIF-2).
+        pdf.register_builder(DocumentKind.FICHE_CONTACT, fiche.fiche_pdf)
+        pdf.register_builder(DocumentKind.FICHE_PFE, fiche.fiche_pfe_pdf)
+        pdf.register_builder(DocumentKind.CERFA, cerfa.cerfa_pdf)
+        pdf.register_builder(DocumentKind.CONVENTION, convention.convention_build)
 
-        panels.register(panels.Panel("fiche", "conventions/_fiche_panel.html", views_fiche.panel_context, order=20))
-        panels.register(panels.Panel("convention", "conventions/_convention_panel.html", views_convention.panel_context, order=30))
-        panels.register(panels.Panel("documents", "conventions/_documents_panel.html", views_files.panel_context, order=40))
-        panels.register(panels.Panel("links", "conventions/_links_panel.html", views_links.panel_context, order=50))
+        # Panels of the dossier page.
+        panels.register(panels.Panel("fiche", "conventions/fiche/_panel.html", fiche_views.panel_context, order=20))
+        panels.register(panels.Panel("convention", "conventions/convention/_panel.html", convention_views.panel_context, order=30))
+        panels.register(panels.Panel("documents", "conventions/documents/_panel.html", documents_views.panel_context, order=40))
+        panels.register(panels.Panel("links", "conventions/links/_panel.html", links_views.panel_context, order=50))
+
+        # Dated obligations (STEP-2): the steps with a calendar deadline.
+        deadlines.register(deadlines.Source("conventions.steps", steps.step_deadlines))

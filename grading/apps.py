@@ -7,7 +7,7 @@ class GradingConfig(AppConfig):
     verbose_name = _("Notation")
 
     def ready(self):
-        from conventions import panels
+        from conventions.dossier import panels
 
         from .views import panel_context
 

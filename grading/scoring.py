@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from contratpro import roles
 from conventions.models import DossierEvent
-from conventions.steps import BY_CODE, CATALOGUE
+from conventions.dossier.steps import BY_CODE, CATALOGUE
 
 from .models import BaremeLine, ScoreMode, StepScore
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from contratpro import roles
-from conventions.filters import DossierFilter
+from conventions.dossier.filters import DossierFilter
 
 from . import scoring
 from .excel import bareme_workbook

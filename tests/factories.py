@@ -107,7 +107,7 @@ class DossierFactory(factory.django.DjangoModelFactory):
 
 def valid_siret(n):
     """A 14-digit SIRET with a correct Luhn key, distinct for each ``n``."""
-    from conventions.validators import luhn_ok
+    from conventions.companies.validators import luhn_ok
 
     base = f"{(n % 10**13):013d}"
     for key in "0123456789":

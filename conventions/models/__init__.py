@@ -1,9 +1,13 @@
-"""Models of the conventions room, one module per subject (STYLE §8)."""
+"""Models of the conventions room, re-exported from its subject packages
+(ARCHITECTURE.md): ``from conventions.models import Dossier`` for other
+rooms and tests. Inside the room, each subject imports the models of the
+subjects below it directly."""
 
-from .dossier import (  # noqa: F401
+from conventions.cerfa.models import CerfaData  # noqa: F401
+from conventions.companies.models import Company, CompanyContact  # noqa: F401
+from conventions.documents.models import Document, DocumentKind, PdfJob, Signature  # noqa: F401
+from conventions.dossier.models import (  # noqa: F401
     OPEN_STATES,
-    Company,
-    CompanyContact,
     Dossier,
     DossierEvent,
     DossierQuerySet,
@@ -11,5 +15,5 @@ from .dossier import (  # noqa: F401
     Incident,
     StepState,
 )
-from .documents import Document, ExternalLink, LinkUse, PdfJob, Signature  # noqa: F401
-from .forms_data import CerfaData, FicheContact  # noqa: F401
+from conventions.fiche.models import FicheContact  # noqa: F401
+from conventions.links.models import ExternalLink, LinkUse  # noqa: F401

@@ -13,9 +13,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from pypdf import PdfReader, PdfWriter
 
-from conventions import cerfa, fiche, steps
+from conventions.cerfa import services as cerfa
+from conventions.fiche import services as fiche
+from conventions.dossier import steps
 from conventions.models import CerfaData, Document, PdfJob
-from conventions.models.documents import DocumentKind
+from conventions.documents.models import DocumentKind
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -451,7 +453,7 @@ def test_step_1_step_4p_reminds_to_deposit_the_signed_cerfa(login, dossier, offi
     url = reverse("conventions:dossier-detail", args=[dossier.pk])
     content = login(dossier.student.user).get(url).content.decode()
     assert "?kind=cerfa_signe&amp;step=4p#documents" in content
-    from conventions.pdf import document_attach
+    from conventions.documents.pdf import document_attach
 
     document = document_attach(dossier=dossier, kind=DocumentKind.CERFA_SIGNE, content=b"%PDF-1.4", name="signe.pdf", by=office)
     content = login(dossier.student.user).get(url).content.decode()

@@ -12,7 +12,11 @@ from django.core.files.storage import storages
 from django.urls import reverse
 from pypdf import PdfReader
 
-from conventions import convention, links, steps
+from conventions.billing import services as billing
+from conventions.convention import sending
+from conventions.convention import services as convention
+from conventions.links import services as links
+from conventions.dossier import steps
 from conventions.models import (
     CompanyContact,
     Document,
@@ -24,8 +28,9 @@ from conventions.models import (
     Signature,
     StepState,
 )
-from conventions.models.documents import DocumentKind
-from conventions.pdf import BUILDERS, document_attach, pdf_request
+from conventions.documents.models import DocumentKind
+from conventions.documents.jobs import pdf_request
+from conventions.documents.pdf import BUILDERS, document_attach
 from conventions.tasks import build_pdf, send_convention_copies
 from tests import factories
 
@@ -123,7 +128,7 @@ def test_doc_3_pdf_carries_every_mention(dossier, produce, private_root):
 @pytest.mark.parametrize("cost", ["8000.00", "7999.99", "1000.01", "0.01", "12345.67"])
 def test_doc_3_bill_2_billing_split_sums_exactly_to_the_cost(cost):
     """DOC-3, BILL-2: 270/480 in January, the balance in August, to the cent, summing exactly to the cost."""
-    first, balance = convention.billing_schedule(Decimal(cost))
+    first, balance = billing.billing_schedule(Decimal(cost))
     assert first + balance == Decimal(cost)
     assert first == (Decimal(cost) * 270 / 480).quantize(Decimal("0.01"))
     assert first.as_tuple().exponent == -2 and balance.as_tuple().exponent == -2
@@ -131,7 +136,7 @@ def test_doc_3_bill_2_billing_split_sums_exactly_to_the_cost(cost):
 
 def test_doc_3_eight_thousand_splits_4500_and_3500():
     """DOC-3, BILL-2: 8 000 € gives 4 500 € then 3 500 €, printed the French way."""
-    first, balance = convention.billing_schedule(Decimal("8000"))
+    first, balance = billing.billing_schedule(Decimal("8000"))
     assert (convention.euros(first), convention.euros(balance)) == ("4\u00a0500,00\u00a0€", "3\u00a0500,00\u00a0€")
 
 
@@ -359,7 +364,7 @@ def test_doc_8_company_copy_carries_the_signed_convention(dossier, produce, offi
     sign_first(document, dossier, office)
     convention.convention_sign(document=document, party=Party.SCHOOL, method=Method.PORTAL, signer_name="Paul Directeur", by=direction)
     with django_capture_on_commit_callbacks(execute=True):
-        convention.convention_send(dossier=dossier, target=convention.TO_COMPANY, by=office)
+        sending.convention_send(dossier=dossier, target=convention.TO_COMPANY, by=office)
     assert len(mailoutbox) == 1
     message = mailoutbox[0]
     assert message.to == ["s.durand@cevennes.example"]
@@ -378,7 +383,7 @@ def test_doc_8_company_copy_waits_for_the_three_signatures(dossier, produce, off
     document = produce(dossier)
     sign_first(document, dossier, office)
     with pytest.raises(ValidationError, match="il manque la signature de IMT Mines Alès"):
-        convention.convention_send(dossier=dossier, target=convention.TO_COMPANY, by=office)
+        sending.convention_send(dossier=dossier, target=convention.TO_COMPANY, by=office)
     assert mailoutbox == []
 
 
@@ -387,10 +392,10 @@ def test_doc_8_social_copy_needs_the_signed_cerfa_then_sends_both(dossier, produ
     document = produce(dossier)
     sign_first(document, dossier, office)
     with pytest.raises(ValidationError, match="Le CERFA 12434 signé manque"):
-        convention.convention_send(dossier=dossier, target=convention.TO_SOCIAL, by=office)
+        sending.convention_send(dossier=dossier, target=convention.TO_SOCIAL, by=office)
     cerfa = document_attach(dossier=dossier, kind=DocumentKind.CERFA_SIGNE, content=b"%PDF-1.4 cerfa signe", name="cerfa.pdf", by=office)
     with django_capture_on_commit_callbacks(execute=True):
-        convention.convention_send(dossier=dossier, target=convention.TO_SOCIAL, by=office)
+        sending.convention_send(dossier=dossier, target=convention.TO_SOCIAL, by=office)
     message, = mailoutbox
     assert message.to == [convention.SERVICE_SOCIAL_EMAIL]
     assert [a[1][:4] for a in message.attachments] == [b"%PDF", b"%PDF"]
@@ -406,7 +411,7 @@ def test_doc_8_copy_task_is_idempotent(dossier, produce, office, direction, mail
     sign_first(document, dossier, office)
     convention.convention_sign(document=document, party=Party.SCHOOL, method=Method.PORTAL, signer_name="Paul Directeur", by=direction)
     with django_capture_on_commit_callbacks(execute=True):
-        convention.convention_send(dossier=dossier, target=convention.TO_COMPANY, by=office)
+        sending.convention_send(dossier=dossier, target=convention.TO_COMPANY, by=office)
     assert send_convention_copies.apply(args=[dossier.pk, convention.TO_COMPANY, office.pk]).get() == []
     assert len(mailoutbox) == 1
 
@@ -415,7 +420,7 @@ def test_doc_8_only_the_office_sends_copies(dossier, produce):
     """DOC-8, ROLE-2: the student cannot send the copies."""
     produce(dossier)
     with pytest.raises(PermissionDenied):
-        convention.convention_send(dossier=dossier, target=convention.TO_SOCIAL, by=dossier.student.user)
+        sending.convention_send(dossier=dossier, target=convention.TO_SOCIAL, by=dossier.student.user)
 
 
 # Pages.

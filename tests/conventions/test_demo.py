@@ -10,7 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from contratpro.models import User
-from conventions import steps
+from conventions.dossier import steps
 from conventions.models import Company, CompanyContact, Dossier, DossierEvent, DossierStep, Incident, StepState
 from grading.models import BaremeLine, StepScore
 from grading.scoring import dossier_scoresheet

@@ -15,9 +15,11 @@ from django.urls import reverse
 from PIL import Image
 from pypdf import PdfWriter
 
-from conventions import files, links, steps
+from conventions.documents import files
+from conventions.links import services as links
+from conventions.dossier import steps
 from conventions.models import Document, DossierEvent, ExternalLink
-from conventions.models.documents import DocumentKind
+from conventions.documents.models import DocumentKind
 from tests import factories
 
 pytestmark = pytest.mark.django_db

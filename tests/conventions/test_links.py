@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from contratpro import roles
-from conventions import links, views_links
+from conventions.links import services as links
+from conventions.links import views as views_links
 from conventions.models import CompanyContact, DossierEvent, ExternalLink, LinkUse
 from tests import factories
 
@@ -398,7 +399,7 @@ def test_role_5_panel_query_count_does_not_grow_with_links(office, dossier, tuto
     roles.roles_of(office)
     with django_assert_num_queries(2):
         html = render_to_string(
-            "conventions/_links_panel.html", {"panel": views_links.panel_context(request, dossier)}, request=request
+            "conventions/links/_panel.html", {"panel": views_links.panel_context(request, dossier)}, request=request
         )
     assert html.count(">2</td>") == count
     assert html.count("Ce lien ne sert pas à cette démarche.") == count

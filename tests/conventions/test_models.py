@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from conventions.models import Dossier
-from conventions.validators import validate_siret
+from conventions.companies.validators import validate_siret
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@
 import pytest
 from django.urls import reverse
 
-from conventions import steps
+from conventions.dossier import steps
 from conventions.models import DossierStep, StepState
 from tests import factories
 

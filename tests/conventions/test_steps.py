@@ -5,7 +5,8 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from conventions import services, steps
+from conventions.dossier import services
+from conventions.dossier import steps
 from conventions.models import DossierEvent, DossierStep, Incident, StepState
 from tests import factories
 

@@ -7,7 +7,7 @@ import formulas
 import openpyxl
 import pytest
 
-from conventions import steps
+from conventions.dossier import steps
 from grading import scoring
 from grading.excel import bareme_workbook
 from tests import factories

@@ -7,7 +7,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from conventions import services, steps
+from conventions.dossier import services
+from conventions.dossier import steps
 from conventions.models import Incident
 from grading import scoring
 from grading.models import BaremeLine, ScoreMode, StepScore

@@ -6,7 +6,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from conventions import steps
+from conventions.dossier import steps
 from grading.models import StepScore
 from tests import factories
 

@@ -7,8 +7,8 @@ import pytest
 from django.core.files.storage import storages
 
 from conventions.models import CompanyContact, Document, PdfJob
-from conventions.models.documents import DocumentKind
-from conventions.pdf import pdf_request
+from conventions.documents.models import DocumentKind
+from conventions.documents.jobs import pdf_request
 from tests import factories
 
 BUILD_TIMEOUT = 90  # seconds; a convention takes well under one
@@ -66,4 +66,4 @@ def test_notif_2_worker_builds_a_convention(pdf_worker, private_root):
     assert content.startswith(b"%PDF")
     assert hashlib.sha256(content).hexdigest() == document.sha256
     pdf_worker.stop()
-    assert "Task conventions.tasks.build_pdf[" in pdf_worker.log()
+    assert "Task conventions.documents.tasks.build_pdf[" in pdf_worker.log()

@@ -44,10 +44,10 @@ from django.utils.translation import gettext_lazy
 from contratpro import roles
 from contratpro.models import User
 from contratpro.workdays import add_working_days, next_working_day, previous_working_day
-from conventions import steps
+from conventions.dossier import steps
 from conventions.models import Company, CompanyContact, Dossier, DossierEvent, DossierStep, Incident, StepState
-from conventions.services import dossier_approve_contract, incident_report
-from conventions.validators import luhn_ok
+from conventions.dossier.services import dossier_approve_contract, incident_report
+from conventions.companies.validators import luhn_ok
 from grading.models import BaremeLine, StepScore
 from grading.scoring import bareme_for, dossier_scoresheet, score_set
 from students import programme

@@ -1,0 +1,147 @@
+"""Forms of the CERFA 12434 (DOC-7): the employer, the contract, the key
+data, and the office's official model with its field mapping. Shape only;
+the rules (DOC-9, DOC-10) live in ``conventions.cerfa``."""
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from conventions.dossier.models import Dossier
+from conventions.fiche.forms import CompanyForm
+
+from .models import CerfaData
+
+# The eleven OPCO approved since 2019, offered as suggestions.
+OPCOS = (
+    "AFDAS", "Akto", "Atlas", "Constructys", "OCAPIAT", "OPCO 2i", "OPCO EP", "OPCO Mobilités",
+    "OPCO Santé", "L'Opcommerce", "Uniformation",
+)
+
+
+class CerfaCompanyForm(CompanyForm):
+    """The employer as the CERFA names it: identity (SIRET checked, Luhn key)
+    and the NAF code, the collective agreement (IDCC) and the OPCO."""
+
+    class Meta(CompanyForm.Meta):
+        fields = ("name", "siret", "address", "postal_code", "city", "naf", "idcc", "opco")
+        labels = {
+            **CompanyForm.Meta.labels,
+            "naf": _("Code NAF (APE)"),
+            "idcc": _("Convention collective (code IDCC)"),
+            "opco": _("OPCO de l'entreprise"),
+        }
+        help_texts = {
+            "naf": _("Sur l'avis de situation INSEE, par exemple 62.02A ou 6202A."),
+            "idcc": _("4 chiffres, par exemple 1486 (Syntec)."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("naf", "idcc", "opco"):
+            self.fields[name].required = True
+        self.fields["opco"].widget.attrs["list"] = "opcos"
+
+    def clean_naf(self):
+        value = "".join(self.cleaned_data["naf"].split()).replace(".", "").upper()
+        if not re.fullmatch(r"\d{4}[A-Z]", value):
+            raise ValidationError(_("Un code NAF s'écrit 4 chiffres et une lettre, par exemple 6202A."))
+        return value
+
+    def clean_idcc(self):
+        value = self.cleaned_data["idcc"].strip()
+        if not re.fullmatch(r"\d{1,4}", value):
+            raise ValidationError(_("Un code IDCC compte 4 chiffres au plus, par exemple 1486."))
+        return value.zfill(4)
+
+
+class ContractForm(forms.ModelForm):
+    """The contract's type and dates (STEP-1, step 4: CDD of 12 months or
+    CDI with 12 months of professionalisation)."""
+
+    class Meta:
+        model = Dossier
+        fields = ("contract_type", "start_date", "end_date")
+        labels = {
+            "contract_type": _("Type de contrat"),
+            "start_date": _("Début du contrat"),
+            "end_date": _("Fin du contrat (CDI : fin de l'action de professionnalisation)"),
+        }
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = True
+        self.fields["contract_type"].choices = Dossier.ContractType.choices
+
+
+class CerfaDataForm(forms.ModelForm):
+    """The CERFA's key data (DOC-7). The pay is checked against the legal
+    minimum by ``cerfa.cerfa_save`` (DOC-10)."""
+
+    class Meta:
+        model = CerfaData
+        fields = (
+            "job_title", "classification", "employer_headcount", "retirement_fund", "conclusion_date",
+            "trial_period_days", "weekly_hours", "gross_monthly_pay", "branch_allows_over_25",
+            "branch_agreement_reference",
+        )
+        labels = {
+            "job_title": _("Emploi occupé"),
+            "classification": _("Classification (niveau, coefficient)"),
+            "employer_headcount": _("Effectif salarié de l'entreprise"),
+            "retirement_fund": _("Caisse de retraite complémentaire"),
+            "conclusion_date": _("Date de conclusion du contrat"),
+            "trial_period_days": _("Période d'essai (jours)"),
+            "weekly_hours": _("Durée hebdomadaire du travail (heures)"),
+            "gross_monthly_pay": _("Salaire brut mensuel à l'embauche (€)"),
+            "branch_allows_over_25": _("L'accord de branche autorise plus de 25 % de formation"),
+            "branch_agreement_reference": _("Référence de l'accord de branche"),
+        }
+        help_texts = {
+            "gross_monthly_pay": _("Au moins le minimum légal selon l'âge de l'élève au début du contrat (DOC-10)."),
+            "branch_allows_over_25": _("480 h de formation sur 12 mois dépassent 25 % de la durée du contrat (DOC-9)."),
+        }
+        widgets = {"conclusion_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["weekly_hours"].widget.attrs.update({"step": "0.5", "min": "1", "max": "48"})
+        self.fields["gross_monthly_pay"].widget.attrs.update({"step": "0.01", "min": "0"})
+
+
+class OfficialModelForm(forms.Form):
+    """The blank official CERFA 12434, fillable (DOC-7)."""
+
+    file = forms.FileField(
+        label=_("Modèle officiel remplissable (PDF)"),
+        error_messages={"required": _("Choisissez le PDF du CERFA 12434.")},
+    )
+
+
+class MappingForm(forms.Form):
+    """One choice per field of the official model: which value fills it."""
+
+    def __init__(self, *args, model, values, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("— laisser vide —"))] + [(key, f"{label} ({key})") for key, label in values.items()]
+        self.pdf_fields = []
+        for index, (name, kind) in enumerate(sorted(model["fields"].items())):
+            key = f"f{index}"
+            self.fields[key] = forms.ChoiceField(
+                label=name, choices=choices, required=False, initial=model["mapping"].get(name, ""),
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+            )
+            self.pdf_fields.append((key, name, kind))
+
+    @property
+    def mapping(self):
+        return {name: self.cleaned_data[key] for key, name, _kind in self.pdf_fields if self.cleaned_data.get(key)}
+
+    def rows(self):
+        return [(self[key], name, kind) for key, name, kind in self.pdf_fields]

@@ -1,0 +1,3 @@
+"""Companies shared by dossiers: the office's review of proposed changes (DOC-12)."""
+
+urlpatterns = []

@@ -1,0 +1,102 @@
+"""State changes of dossiers. Each runs in a transaction and records an event."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from students import eligibility
+from students.models import StudentEvent
+
+from . import steps
+from .models import Dossier, DossierEvent, Incident
+from .tasks import notify_dossier_opened
+
+
+@transaction.atomic
+def dossier_open(*, student, by):
+    """Step 1 (STEP-1): the student informs the office and their department
+    head of their project. Allowed once no eligibility check blocks and every
+    stated risk is acknowledged (ELIG-1…8); opens the dossier of the year and
+    notifies both, after commit (NOTIF-2)."""
+    if by.pk != student.user_id:
+        raise PermissionDenied(_("Seul l'élève engage sa démarche (étape 1)."))
+    if Dossier.objects.filter(student=student, year=student.year).exists():
+        raise ValidationError(_("Votre dossier %(year)s est déjà ouvert : l'étape 1 est faite.") % {"year": student.year})
+    result = eligibility.evaluate(student)
+    if result.blocking:
+        raise ValidationError(
+            _("Étape 1 impossible : %(rules)s bloque encore. Réglez d'abord ce point.")
+            % {"rules": ", ".join(c.title for c in result.blocking)}
+        )
+    if result.awaiting_acknowledgement:
+        raise ValidationError(
+            _("Étape 1 impossible : acceptez d'abord le risque signalé (%(rules)s).")
+            % {"rules": ", ".join(c.title for c in result.awaiting_acknowledgement)}
+        )
+    dossier = Dossier.objects.create(student=student, year=student.year)
+    steps.steps_sync(dossier)
+    steps.step_transition(step=dossier.steps.get(code="1"), action=steps.SUBMIT, by=by)
+    StudentEvent.objects.create(
+        student=student, actor=by, verb="conventions.dossier.open",
+        summary=_("Étape 1 – le service Contrats pro et le responsable de département sont informés du projet."),
+    )
+    notify_dossier_opened.delay_on_commit(dossier.pk)
+    return dossier
+
+
+def may_approve_contract(user, dossier):
+    """ELIG-9: the head of the student's department (or option) approves."""
+    department = dossier.student.department
+    option = dossier.student.option
+    return user.is_authenticated and (
+        department.head_id == user.pk or (option is not None and option.head_id == user.pk)
+    )
+
+
+@transaction.atomic
+def dossier_approve_contract(*, dossier, by):
+    """ELIG-9: the department head approves the contract; without it the
+    dossier cannot pass step 3 (``steps.contract_approved``)."""
+    if not may_approve_contract(by, dossier):
+        raise PermissionDenied(_("Seul le responsable du département de l'élève donne cet accord."))
+    if dossier.head_approval_at:
+        raise ValidationError(_("Le contrat a déjà reçu l'accord du responsable de département."))
+    dossier.head_approval_by = by
+    dossier.head_approval_at = timezone.now()
+    dossier.save(update_fields=["head_approval_by", "head_approval_at", "updated_at"])
+    StudentEvent.objects.create(
+        student=dossier.student, actor=by, verb="conventions.dossier.approve",
+        summary=_("ELIG-9 – accord du responsable de département sur le contrat."),
+    )
+    return dossier
+
+
+def notification_recipients(dossier):
+    """The office's mailbox and the heads of the student's department and option."""
+    from django.conf import settings
+
+    emails = [settings.CONTRATPRO_CONTACT["email"]]
+    for head in (dossier.student.department.head, dossier.student.option and dossier.student.option.head):
+        if head is not None and head.email and head.email not in emails:
+            emails.append(head.email)
+    return emails
+
+
+@transaction.atomic
+def incident_report(*, dossier, kind, start, by, description=""):
+    """ABS-3, step E: the student or the office records an incident; step E
+    then applies to the dossier (STEP-5)."""
+
+    actors = steps.actors_of(by, dossier)
+    if not actors & {steps.Actor.STUDENT, steps.Actor.OFFICE}:
+        raise PermissionDenied(_("Seuls l'élève et le service Contrats pro signalent un incident."))
+    incident = Incident(dossier=dossier, kind=kind, start=start, description=description, reported_by=by)
+    incident.full_clean()
+    incident.save()
+    steps.steps_sync(dossier)
+    DossierEvent.objects.create(
+        dossier=dossier, actor=by, verb="conventions.incident.report",
+        summary=_("Incident signalé : %(incident)s.") % {"incident": incident},
+    )
+    return incident

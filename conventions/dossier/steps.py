@@ -1,0 +1,304 @@
+"""The démarche (seed §5.3): the step catalogue, who acts, deadlines,
+which steps apply, and the one service that moves a step (STEP-1…5).
+
+A dossier holds a ``DossierStep`` row for each step that applies to it
+(``steps_sync``); every move goes through ``step_transition``, which checks
+the actor and the state and records a ``DossierEvent``.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import TextChoices
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from contratpro import roles
+from contratpro.workdays import previous_working_day
+
+from .deadlines import Obligation
+from .models import DossierEvent, DossierStep, StepState
+
+
+class Actor(TextChoices):
+    STUDENT = "eleve", gettext_lazy("Élève")
+    COMPANY = "entreprise", gettext_lazy("Entreprise")
+    HEAD = "responsable", gettext_lazy("Responsable de département")
+    OFFICE = "bureau", gettext_lazy("Service Contrats Pro")
+    TUTOR = "tuteur", gettext_lazy("Tuteur école")
+    COMPANY_TUTOR = "tuteur_entreprise", gettext_lazy("Tuteur entreprise")
+    DIRECTION = "direction", gettext_lazy("Direction")
+
+
+A = Actor
+
+
+# STEP-2 deadlines, from the year's calendar.
+def _before_rentree(year):
+    """5': at the latest two weeks before the rentrée."""
+    return previous_working_day(year.rentree - datetime.timedelta(days=14))
+
+
+def _before_christmas(year):
+    """A, B: before the Christmas holidays: their last working day before."""
+    return previous_working_day(year.christmas_start - datetime.timedelta(days=1))
+
+
+def _end_of_s9(year):
+    """D: by the end of S9."""
+    return year.s9_end
+
+
+def _before_pfe(year):
+    """F: before leaving for the PFE."""
+    return previous_working_day(year.pfe_start - datetime.timedelta(days=1))
+
+
+@dataclass(frozen=True)
+class StepDef:
+    code: str
+    label: str
+    actors: tuple  # who takes part, as the seed's table says (shown)
+    submitters: frozenset  # who may hand the step in
+    validators: frozenset  # who may validate or refuse it
+    document: str = ""
+    deadline: object = None  # function(year) -> date
+    direct: bool = False  # validators may validate without a submission (office-only steps)
+
+    @property
+    def display_code(self):
+        return self.code.replace("p", "'")
+
+
+CATALOGUE = (
+    StepDef("1", gettext_lazy("Informer le service Contrats pro et le responsable de département"),
+            (A.STUDENT,), frozenset({A.STUDENT}), frozenset({A.OFFICE})),
+    StepDef("2", gettext_lazy("Établir la fiche contact (dactylographiée)"),
+            (A.STUDENT, A.COMPANY), frozenset({A.STUDENT}), frozenset({A.OFFICE}),
+            document=gettext_lazy("Fiche contact")),
+    StepDef("3", gettext_lazy("Faire valider les activités par le responsable de département"),
+            (A.STUDENT, A.HEAD), frozenset({A.STUDENT}), frozenset({A.HEAD}),
+            document=gettext_lazy("Fiche contact signée")),
+    StepDef("3p", gettext_lazy("Double diplôme : obtenir l'accord de l'établissement d'origine"),
+            (A.STUDENT, A.HEAD), frozenset({A.STUDENT}), frozenset({A.HEAD, A.OFFICE}),
+            document=gettext_lazy("Accord de l'établissement d'origine")),
+    StepDef("4", gettext_lazy("Établir le contrat de travail (CERFA 12434 pré-rempli)"),
+            (A.STUDENT, A.COMPANY, A.OFFICE), frozenset({A.STUDENT}), frozenset({A.OFFICE}),
+            document=gettext_lazy("CERFA 12434")),
+    StepDef("4p", gettext_lazy("Transmettre une copie du CERFA signé au service"),
+            (A.STUDENT, A.OFFICE), frozenset({A.STUDENT}), frozenset({A.OFFICE}),
+            document=gettext_lazy("CERFA 12434 signé")),
+    StepDef("5", gettext_lazy("Signer et faire signer la convention de formation"),
+            (A.STUDENT, A.COMPANY, A.OFFICE), frozenset({A.STUDENT}), frozenset({A.OFFICE}),
+            document=gettext_lazy("Convention de formation")),
+    StepDef("5p", gettext_lazy("Transmettre la convention signée au service"),
+            (A.STUDENT, A.COMPANY, A.OFFICE), frozenset({A.STUDENT}), frozenset({A.OFFICE}),
+            document=gettext_lazy("Convention signée par l'élève et l'entreprise"), deadline=_before_rentree),
+    StepDef("6", gettext_lazy("Faire signer la convention par la direction"),
+            (A.OFFICE,), frozenset({A.OFFICE}), frozenset({A.OFFICE, A.DIRECTION}), direct=True),
+    StepDef("6p", gettext_lazy("Envoyer la convention signée des deux parties à l'entreprise"),
+            (A.OFFICE,), frozenset({A.OFFICE}), frozenset({A.OFFICE}), direct=True),
+    StepDef("7", gettext_lazy("Transmettre CERFA et convention au service social"),
+            (A.OFFICE,), frozenset({A.OFFICE}), frozenset({A.OFFICE}), direct=True),
+    StepDef("A", gettext_lazy("Remettre le rapport de Projet Entreprise au tuteur école"),
+            (A.STUDENT, A.TUTOR), frozenset({A.STUDENT}), frozenset({A.TUTOR}),
+            document=gettext_lazy("Rapport de Projet Entreprise"), deadline=_before_christmas),
+    StepDef("B", gettext_lazy("Transmettre la note du tuteur entreprise au tuteur école"),
+            (A.STUDENT, A.COMPANY_TUTOR, A.TUTOR), frozenset({A.STUDENT}), frozenset({A.TUTOR}),
+            document=gettext_lazy("Fiche d'évaluation tuteur « Avant PFE »"), deadline=_before_christmas),
+    StepDef("C", gettext_lazy("Faire signer le carnet de présence à chaque cours"),
+            (A.STUDENT, A.OFFICE), frozenset({A.STUDENT}), frozenset({A.OFFICE}),
+            document=gettext_lazy("Carnet de présence")),
+    StepDef("D", gettext_lazy("Mettre à jour le projet sur la fiche contact en fin de S9"),
+            (A.STUDENT, A.TUTOR), frozenset({A.STUDENT}), frozenset({A.TUTOR}),
+            document=gettext_lazy("Fiche contact PFE"), deadline=_end_of_s9),
+    StepDef("E", gettext_lazy("Informer le service de tout incident (arrêt, accident, rupture)"),
+            (A.STUDENT, A.OFFICE), frozenset({A.STUDENT}), frozenset({A.OFFICE})),
+    StepDef("F", gettext_lazy("Remettre le carnet de présence complet avant le départ en PFE"),
+            (A.STUDENT, A.OFFICE), frozenset({A.STUDENT}), frozenset({A.OFFICE}),
+            document=gettext_lazy("Carnet de présence complet"), deadline=_before_pfe),
+)
+BY_CODE = {step.code: step for step in CATALOGUE}
+ORDER = {step.code: index for index, step in enumerate(CATALOGUE, start=1)}
+
+
+def applies(step, dossier, *, has_incident):
+    """STEP-5: 3' only for double-diploma students; E only once an incident occurred."""
+    if step.code == "3p":
+        return dossier.student.double_diploma_incoming
+    if step.code == "E":
+        return has_incident
+    return True
+
+
+def deadline_of(step, year):
+    return step.deadline(year) if step.deadline else None
+
+
+@transaction.atomic
+def steps_sync(dossier):
+    """Make the dossier's step rows match what applies (STEP-5) with their
+    deadlines (STEP-2). A step that stops applying is removed only while
+    nothing was done on it. Safe to call any time."""
+    has_incident = dossier.incidents.exists()
+    existing = {s.code: s for s in dossier.steps.all()}
+    for step in CATALOGUE:
+        row = existing.get(step.code)
+        if applies(step, dossier, has_incident=has_incident):
+            deadline = deadline_of(step, dossier.year)
+            if row is None:
+                DossierStep.objects.create(dossier=dossier, code=step.code, order=ORDER[step.code], deadline=deadline)
+            elif row.deadline != deadline:
+                row.deadline = deadline
+                row.save(update_fields=["deadline", "updated_at"])
+        elif row is not None and row.state == StepState.TODO:
+            row.delete()
+    return list(dossier.steps.all())
+
+
+def sync_student_dossiers(student):
+    """Re-sync the steps of a student's dossiers after their facts changed
+    (registered as a students hook, STEP-5)."""
+    for dossier in student.dossiers.select_related("student", "year"):
+        steps_sync(dossier)
+
+
+def steps_refresh_year(year):
+    """Recompute the deadlines of a year's dossiers after its calendar
+    changed (STEP-2); returns how many step rows moved. Called when the
+    office saves the year's calendar (``students`` facts-changed hook for
+    years, registered in ``ConventionsConfig.ready``)."""
+    moved = 0
+    for step in CATALOGUE:
+        if step.deadline:
+            moved += (
+                DossierStep.objects.filter(dossier__year=year, code=step.code)
+                .exclude(deadline=step.deadline(year))
+                .update(deadline=step.deadline(year))
+            )
+    return moved
+
+
+def step_deadlines(dossiers):
+    """The deadlines registry's view of the steps (STEP-2): one obligation
+    per step with a calendar deadline, done once validated; one query."""
+    rows = DossierStep.objects.filter(dossier__in=dossiers, deadline__isnull=False).only(
+        "dossier_id", "code", "deadline", "state"
+    )
+    for row in rows:
+        definition = BY_CODE[row.code]
+        yield Obligation(
+            dossier_id=row.dossier_id, key=f"step:{row.code}",
+            label=_("Étape %(code)s : %(label)s") % {"code": definition.display_code, "label": definition.label},
+            actors=definition.submitters | (definition.validators if definition.direct else frozenset()),
+            due=row.deadline, done=row.state == StepState.VALIDATED,
+        )
+
+
+def actors_of(user, dossier):
+    """What ``user`` is for ``dossier`` (STEP-1's "Qui" column)."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    actors = set()
+    user_roles = roles.roles_of(user)
+    if dossier.student.user_id == user.pk:
+        actors.add(A.STUDENT)
+    if roles.Role.OFFICE in user_roles:
+        actors.add(A.OFFICE)
+    if roles.Role.DIRECTION in user_roles:
+        actors.add(A.DIRECTION)
+    option = dossier.student.option
+    if dossier.student.department.head_id == user.pk or (option is not None and option.head_id == user.pk):
+        actors.add(A.HEAD)
+    if dossier.tuteur_ecole_id == user.pk:
+        actors.add(A.TUTOR)
+    return frozenset(actors)
+
+
+SUBMIT, VALIDATE, REFUSE, REOPEN = "submit", "validate", "refuse", "reopen"
+
+
+# STEP-6: what a move needs, by (step, action). Each check takes the dossier
+# and returns None or the French reason the move is not yet possible. The
+# dossier's own checks are declared here; higher subjects (fiche, CERFA,
+# convention) add theirs from ``ConventionsConfig.ready``.
+_PRECONDITIONS = {}
+
+
+def register_precondition(code, action, check):
+    _PRECONDITIONS.setdefault((code, action), []).append(check)
+    return check
+
+
+def preconditions(code, action):
+    return tuple(_PRECONDITIONS.get((code, action), ()))
+
+
+def contract_approved(dossier):
+    """ELIG-9: step 3 is validated only once the department head approved the contract."""
+    if dossier.head_approval_at is None:
+        return _("L'étape 3 ne peut être validée qu'après l'accord du responsable de département sur le contrat (ELIG-9).")
+    return None
+
+
+register_precondition("3", VALIDATE, contract_approved)
+ACTION_LABELS = {
+    SUBMIT: gettext_lazy("Marquer comme soumis"),
+    VALIDATE: gettext_lazy("Valider"),
+    REFUSE: gettext_lazy("Refuser"),
+    REOPEN: gettext_lazy("Rouvrir"),
+}
+_TARGET = {SUBMIT: StepState.SUBMITTED, VALIDATE: StepState.VALIDATED, REFUSE: StepState.REFUSED, REOPEN: StepState.TODO}
+
+
+def allowed_actions(step_row, actors):
+    """The moves ``actors`` may make on ``step_row`` now (STEP-3)."""
+    step = BY_CODE[step_row.code]
+    state = step_row.state
+    actions = []
+    if state in (StepState.TODO, StepState.REFUSED) and actors & step.submitters and not step.direct:
+        actions.append(SUBMIT)
+    if actors & step.validators:
+        if state == StepState.SUBMITTED or (step.direct and state in (StepState.TODO, StepState.REFUSED)):
+            actions.append(VALIDATE)
+        if state == StepState.SUBMITTED:
+            actions.append(REFUSE)
+    if state == StepState.VALIDATED and A.OFFICE in actors:
+        actions.append(REOPEN)
+    return actions
+
+
+@transaction.atomic
+def step_transition(*, step, action, by, comment=""):
+    """Move one step (STEP-3): only its actors, only along the allowed
+    arrows; refusing and reopening need a comment. Records the event."""
+    step = DossierStep.objects.select_for_update(of=("self",)).select_related(
+        "dossier__student__department", "dossier__student__option", "dossier__year"
+    ).get(pk=step.pk)
+    dossier = step.dossier
+    definition = BY_CODE[step.code]
+    comment = (comment or "").strip()
+    if action not in allowed_actions(step, actors_of(by, dossier)):
+        raise PermissionDenied(
+            _("Vous ne pouvez pas « %(action)s » l'étape %(code)s dans l'état « %(state)s ».")
+            % {"action": ACTION_LABELS.get(action, action), "code": definition.display_code, "state": step.get_state_display()}
+        )
+    if action in (REFUSE, REOPEN) and not comment:
+        raise ValidationError({"comment": _("Expliquez à l'élève ce qui manque : le commentaire est obligatoire.")})
+    for check in preconditions(step.code, action):
+        problem = check(dossier)
+        if problem:
+            raise ValidationError(problem)
+    before = step.state
+    step.state = _TARGET[action]
+    step.comment = comment
+    step.save(update_fields=["state", "comment", "updated_at"])
+    DossierEvent.objects.create(
+        dossier=dossier, actor=by, verb=f"conventions.step.{action}", step=step.code,
+        from_state=before, to_state=step.state, comment=comment,
+        summary=_("Étape %(code)s : %(before)s → %(after)s")
+        % {"code": definition.display_code, "before": StepState(before).label, "after": step.get_state_display()},
+    )
+    return step

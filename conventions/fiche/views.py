@@ -1,0 +1,216 @@
+"""The fiche contact and the CERFA 12434 on the dossier page and their own
+pages (DOC-1, DOC-2, DOC-7, DOC-9, DOC-10; steps 2, 3, 3', 4, 4', D).
+
+Every page starts from ``roles.dossiers_for`` (404 when not the viewer's);
+writing is for the student and the office (403 otherwise). The company's
+part is also reached through a personal link, without an account (ROLE-5).
+The CERFA's own pages are in ``conventions.cerfa.views``; the panel shows
+both, as the two papers of the contract.
+"""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from contratpro import roles
+
+from conventions.cerfa import services as cerfa
+from conventions.companies.models import Company
+from conventions.documents.models import Document, DocumentKind, PdfJob
+from conventions.dossier.shortcuts import detail_url, put_errors, visible_dossier
+from conventions.links import views as views_links
+from conventions.links.models import ExternalLink
+from conventions.links.services import LinkRefused, resolve_link
+
+from . import services as fiche
+from .forms import CompanyForm, FicheCompanyForm, FichePfeForm, FicheStudentForm
+
+PANEL_KINDS = (DocumentKind.FICHE_CONTACT, DocumentKind.FICHE_PFE, DocumentKind.CERFA)
+PANEL_DOCUMENTS = (*PANEL_KINDS, DocumentKind.CERFA_SIGNE, DocumentKind.ACCORD_ORIGINE)
+PRINTABLE = {DocumentKind.FICHE_CONTACT: gettext_lazy("la fiche contact"), DocumentKind.FICHE_PFE: gettext_lazy("la fiche PFE")}
+
+
+def _dossier(request, pk):
+    return visible_dossier(request, pk)
+
+
+def _editable_dossier(request, pk):
+    dossier = _dossier(request, pk)
+    if not fiche.may_edit(request.user, dossier):
+        raise PermissionDenied(_("Seuls l'élève et le service Contrats pro remplissent la fiche contact et le CERFA."))
+    return dossier
+
+
+def _detail(dossier, anchor="fiche"):
+    return detail_url(dossier, anchor)
+
+
+def _upload_url(dossier, kind, step):
+    """The documents panel with the kind and step chosen (steps 3', 4')."""
+    query = urlencode({"kind": kind, "step": step})
+    return reverse("conventions:dossier-detail", args=[dossier.pk]) + f"?{query}#documents"
+
+
+def _jobs(dossier):
+    """The last PDF job of each printable kind, and its document."""
+    jobs = {}
+    for job in dossier.pdf_jobs.filter(kind__in=PANEL_KINDS).select_related("document").order_by("-requested_at", "-pk"):
+        jobs.setdefault(job.kind, job)
+    return [jobs[kind] for kind in PANEL_KINDS if kind in jobs]
+
+
+def _jobs_context(dossier):
+    jobs = _jobs(dossier)
+    return {
+        "dossier": dossier,
+        "jobs": jobs,
+        "polling": any(job.status in (PdfJob.Status.PENDING, PdfJob.Status.RUNNING) for job in jobs),
+    }
+
+
+def panel_context(request, dossier):
+    """The fiche contact and the CERFA on the dossier page: where each part
+    stands, who may write, what keeps the CERFA from being produced, the
+    PDF jobs and the documents of steps 3' and 4'."""
+    sheet = fiche.fiche_of(dossier)
+    data = cerfa.cerfa_of(dossier)
+    latest = {}
+    for document in Document.objects.filter(dossier=dossier, kind__in=PANEL_DOCUMENTS).order_by("kind", "-version"):
+        latest.setdefault(document.kind, document)
+    step_rows = {row.code: row for row in dossier.steps.all()}
+    student = dossier.student
+    share = None
+    if data is not None and dossier.start_date and dossier.end_date:
+        share = cerfa.training_share(dossier, data.weekly_hours)
+    return {
+        **_jobs_context(dossier),
+        "sheet": sheet,
+        "parts": fiche.fiche_state(sheet),
+        "cerfa": data,
+        "share": share,
+        "over_25": share is not None and share.percent > cerfa.TRAINING_MAX_SHARE,
+        "problems": cerfa.cerfa_problems(dossier) if dossier.company_id else [],
+        "official": cerfa.official_model() is not None,
+        "may_edit": fiche.may_edit(request.user, dossier),
+        "is_office": roles.can_manage_dossiers(request.user),
+        "step3": step_rows.get("3"),
+        "step3p": step_rows.get("3p"),
+        "double_diploma": student.double_diploma_incoming,
+        "student": student,
+        "documents": latest,
+        "accord": latest.get(DocumentKind.ACCORD_ORIGINE),
+        "signed_cerfa": latest.get(DocumentKind.CERFA_SIGNE),
+        "upload_accord_url": _upload_url(dossier, DocumentKind.ACCORD_ORIGINE, "3p"),
+        "upload_cerfa_url": _upload_url(dossier, DocumentKind.CERFA_SIGNE, "4p"),
+    }
+
+
+@login_required
+def fiche_jobs(request, pk):
+    """The PDF jobs' block, polled by htmx while a job runs (NOTIF-2)."""
+    dossier = _dossier(request, pk)
+    return render(request, "conventions/fiche/_panel.html#jobs", {"panel": _jobs_context(dossier)})
+
+
+@login_required
+def fiche_edit(request, pk):
+    """DOC-1, step 2: the student's part and the employer's identity."""
+    dossier = _editable_dossier(request, pk)
+    sheet = fiche.fiche_of(dossier)
+    company = dossier.company or Company()
+    form = FicheStudentForm(request.POST or None, instance=sheet, prefix="eleve")
+    company_form = CompanyForm(request.POST or None, instance=company, prefix="entreprise")
+    if request.method == "POST" and all([form.is_valid(), company_form.is_valid()]):
+        try:
+            fiche.fiche_save_student_part(
+                dossier=dossier, data=form.cleaned_data, company_data=company_form.cleaned_data, by=request.user
+            )
+        except ValidationError as error:
+            put_errors(error, [form, company_form])
+        else:
+            messages.success(request, _("Partie élève de la fiche contact enregistrée."))
+            return redirect(_detail(dossier))
+    return render(request, "conventions/fiche/student.html", {"dossier": dossier, "form": form, "company_form": company_form})
+
+
+def _company_part(request, dossier, *, link=None, by=None):
+    sheet = fiche.fiche_of(dossier)
+    form = FicheCompanyForm(request.POST or None, instance=sheet)
+    if request.method == "POST" and form.is_valid():
+        try:
+            fiche.fiche_save_company_part(dossier=dossier, data=form.cleaned_data, by=by, link=link)
+        except ValidationError as error:
+            put_errors(error, [form])
+        else:
+            return None
+    return form
+
+
+@login_required
+def fiche_company_edit(request, pk):
+    """DOC-1, step 2: the company's part, typed by the student or the office."""
+    dossier = _editable_dossier(request, pk)
+    if dossier.company_id is None:
+        messages.error(request, _("Indiquez d'abord l'entreprise (raison sociale et SIRET) dans la partie élève de la fiche."))
+        return redirect("conventions:fiche-edit", pk=dossier.pk)
+    form = _company_part(request, dossier, by=request.user)
+    if form is None:
+        messages.success(request, _("Partie entreprise de la fiche contact enregistrée."))
+        return redirect(_detail(dossier))
+    return render(request, "conventions/fiche/company.html", {"dossier": dossier, "form": form, "company": dossier.company})
+
+
+@never_cache
+def fiche_company_link(request, token):
+    """DOC-1, ROLE-5: the company completes its part through its personal
+    link, without an account; a refused link says why (403, or 410 once
+    expired, as every link page; nothing saved)."""
+    try:
+        link = resolve_link(request, token, ExternalLink.Purpose.FICHE_CONTACT, action="fiche")
+    except LinkRefused as refusal:
+        return views_links.link_refused(request, refusal)
+    dossier = link.dossier
+    form = _company_part(request, dossier, link=link)
+    context = {"dossier": dossier, "form": form, "company": dossier.company, "link": link, "person": link.contact,
+               "student": dossier.student, "saved": form is None}
+    return render(request, "conventions/fiche/company_link.html", context)
+
+
+@login_required
+def fiche_pfe(request, pk):
+    """DOC-2, step D: the fiche PFE at the end of S9."""
+    dossier = _editable_dossier(request, pk)
+    form = FichePfeForm(request.POST or None, instance=fiche.fiche_of(dossier))
+    if request.method == "POST" and form.is_valid():
+        try:
+            fiche.fiche_save_pfe(dossier=dossier, data=form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            put_errors(error, [form])
+        else:
+            messages.success(request, _("Fiche PFE enregistrée."))
+            return redirect(_detail(dossier))
+    return render(request, "conventions/fiche/pfe.html", {"dossier": dossier, "form": form})
+
+
+@require_POST
+@login_required
+def fiche_pdf(request, pk):
+    """DOC-1, DOC-2: ask for the fiche contact's (or the fiche PFE's) PDF."""
+    dossier = _editable_dossier(request, pk)
+    kind = request.POST.get("kind", DocumentKind.FICHE_CONTACT)
+    try:
+        fiche.fiche_request_pdf(dossier=dossier, kind=kind, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Production de %(doc)s lancée : le PDF apparaît ci-dessous dès qu'il est prêt.")
+                         % {"doc": PRINTABLE.get(kind, "")})
+    return redirect(_detail(dossier))

@@ -1,0 +1,36 @@
+"""Background jobs of the personal links (ROLE-5, NOTIF-2)."""
+
+from celery import shared_task
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from .models import ExternalLink
+from .services import PURPOSE_HELP, contact_email, link_state
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_link_email(link_id, url):
+    """E-mail a personal link to its contact (ROLE-5). A link revoked or
+    expired before the mail goes out is not sent."""
+    link = ExternalLink.objects.select_related("contact", "dossier__student__user", "dossier__company").get(pk=link_id)
+    if link_state(link) != "active":
+        return False
+    student = link.dossier.student
+    context = {
+        "link": link,
+        "contact": link.contact,
+        "student": student,
+        "company": link.dossier.company,
+        "what": PURPOSE_HELP[link.purpose],
+        "url": url,
+        "office_email": contact_email(),
+    }
+    EmailMessage(
+        subject=_("IMT Mines Alès – votre lien personnel : %(purpose)s (%(student)s)")
+        % {"purpose": link.get_purpose_display(), "student": student.full_name},
+        body=render_to_string("emails/link_sent.txt", context),
+        to=[link.contact.email],
+        reply_to=[contact_email()],
+    ).send()
+    return True
