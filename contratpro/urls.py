@@ -14,3 +14,6 @@ urlpatterns = [
     path("", include("students.urls")),
     path("", include("grading.urls")),
 ]
+
+# CONTACT-1: Django's own 500 page has neither the layout nor the contact.
+handler500 = "contratpro.errors.handler500"

@@ -1,11 +1,22 @@
 """Forms of the eligibility pages. They check shape only; the rules live in
 ``students.eligibility`` and the writes in ``students.services``."""
 
+import datetime
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import Department, InfoMeeting, Student
 from .services import FACT_FIELDS
+
+# A date typed into the portal falls in these years: outside them it is a
+# typo (year 1, 9999) that the date arithmetic of the checks cannot handle.
+EARLIEST_DATE, LATEST_DATE = datetime.date(2000, 1, 1), datetime.date(2100, 12, 31)
+# A name search longer than this is no name; a far longer one overflows the
+# database's LIKE patterns.
+SEARCH_MAX_LENGTH = 100
+SEARCH_TOO_LONG = _("Cherchez avec %(limit_value)d caractères au plus : un nom, un prénom ou un n° étudiant.")
 
 # The facts form, grouped as the office reads a student's situation (seed §4).
 FACT_FIELDSETS = (
@@ -29,7 +40,35 @@ FACT_FIELDSETS = (
 )
 
 
+def plausible_date(value):
+    """Refuse a date outside ``EARLIEST_DATE``…``LATEST_DATE``, in French."""
+    if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise ValidationError(
+            _("Indiquez une date entre %(first)s et %(last)s, par exemple 01/09/2026."),
+            code="date_range",
+            params={"first": EARLIEST_DATE.year, "last": LATEST_DATE.year},
+        )
+
+
 class MeetingChoiceField(forms.ModelMultipleChoiceField):
+    default_error_messages = {
+        "invalid_pk_value": _("Cette réunion n'existe pas : cochez une réunion de la liste."),
+    }
+
+    def clean(self, value):
+        # A value beyond the database's integers (99999999999999999999)
+        # would overflow in the query rather than be an unknown meeting.
+        if isinstance(value, (list, tuple)):
+            pk = self.queryset.model._meta.pk
+            for raw in value:
+                try:
+                    pk.run_validators(pk.to_python(raw))
+                except ValidationError:
+                    raise ValidationError(
+                        self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": raw}
+                    ) from None
+        return super().clean(value)
+
     def label_from_instance(self, obj):
         return _("%(label)s du %(date)s") % {"label": obj.label, "date": obj.date.strftime("%d/%m/%Y")}
 
@@ -57,6 +96,8 @@ class StudentFactsForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         student = self.instance
+        for name in ("permit_expiry", "home_approval_date"):
+            self.fields[name].validators.append(plausible_date)
         self.fields["attended_meetings"].queryset = InfoMeeting.objects.filter(year=student.year_id)
         if not self.is_bound:
             self.initial["attended_meetings"] = [m.pk for m in student.info_meetings.all()]
@@ -97,7 +138,10 @@ class StudentFilterForm(forms.Form):
         (CLEAR, _("Conformes")),
     )
 
-    q = forms.CharField(label=_("Nom de l'élève"), required=False)
+    q = forms.CharField(
+        label=_("Nom de l'élève"), required=False, max_length=SEARCH_MAX_LENGTH,
+        error_messages={"max_length": SEARCH_TOO_LONG},
+    )
     department = forms.ModelChoiceField(
         label=_("Département"), queryset=Department.objects.none(), required=False, empty_label=_("Tous")
     )

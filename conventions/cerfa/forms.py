@@ -3,15 +3,23 @@ data, and the office's official model with its field mapping. Shape only;
 the rules (DOC-9, DOC-10) live in ``conventions.cerfa``."""
 
 import re
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from conventions.dossier.models import Dossier
 from conventions.fiche.forms import CompanyForm
+from students.forms import plausible_date
 
 from .models import CerfaData
+
+# The week of a contract: 48 h is the legal maximum (Code du travail,
+# L3121-20), as the ``cerfa_weekly_hours_range`` constraint states.
+WEEKLY_HOURS_MIN, WEEKLY_HOURS_MAX = Decimal(1), Decimal(48)
+WEEKLY_HOURS_RANGE = _("Indiquez une durée hebdomadaire entre 1 et 48 heures (48 h est le maximum légal).")
 
 # The eleven OPCO approved since 2019, offered as suggestions.
 OPCOS = (
@@ -78,6 +86,8 @@ class ContractForm(forms.ModelForm):
         for field in self.fields.values():
             field.required = True
         self.fields["contract_type"].choices = Dossier.ContractType.choices
+        for name in ("start_date", "end_date"):
+            self.fields[name].validators.append(plausible_date)
 
 
 class CerfaDataForm(forms.ModelForm):
@@ -111,7 +121,13 @@ class CerfaDataForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["weekly_hours"].widget.attrs.update({"step": "0.5", "min": "1", "max": "48"})
+        hours = self.fields["weekly_hours"]
+        hours.validators += [
+            MinValueValidator(WEEKLY_HOURS_MIN, message=WEEKLY_HOURS_RANGE),
+            MaxValueValidator(WEEKLY_HOURS_MAX, message=WEEKLY_HOURS_RANGE),
+        ]
+        hours.widget.attrs.update({"step": "0.5", "min": str(WEEKLY_HOURS_MIN), "max": str(WEEKLY_HOURS_MAX)})
+        self.fields["conclusion_date"].validators.append(plausible_date)
         self.fields["gross_monthly_pay"].widget.attrs.update({"step": "0.01", "min": "0"})
 
 

@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from students.forms import SEARCH_MAX_LENGTH, SEARCH_TOO_LONG
 from students.models import Department, Option
 
 from .models import Dossier
@@ -30,7 +31,10 @@ class FilterForm(forms.Form):
 
 
 class DossierFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Nom de l'élève"), method="search")
+    q = django_filters.CharFilter(
+        label=_("Nom de l'élève"), method="search", max_length=SEARCH_MAX_LENGTH,
+        error_messages={"max_length": SEARCH_TOO_LONG},
+    )
     department = django_filters.ModelChoiceFilter(
         field_name="student__department", label=_("Département"), queryset=Department.objects.none(),
         empty_label=_("Tous"),
@@ -41,7 +45,8 @@ class DossierFilter(django_filters.FilterSet):
     # A name search, not a select: hundreds of companies over the years
     # would make every list page render hundreds of options.
     company = django_filters.CharFilter(
-        field_name="company__name", lookup_expr="icontains", label=_("Entreprise"),
+        field_name="company__name", lookup_expr="icontains", label=_("Entreprise"), max_length=SEARCH_MAX_LENGTH,
+        error_messages={"max_length": _("Cherchez avec %(limit_value)d caractères au plus : le nom de l'entreprise.")},
     )
 
     class Meta:
