@@ -9,9 +9,9 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from conventions.dossier import steps
 from conventions.convention.services import convention_build
 from conventions.documents.pdf import render_pdf
+from conventions.dossier import steps
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -13,8 +13,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from contratpro import roles
-from conventions.models import DossierEvent
 from conventions.dossier.steps import BY_CODE, CATALOGUE
+from students.history import event_record
 
 from .models import BaremeLine, ScoreMode, StepScore
 
@@ -111,7 +111,7 @@ def score_set(*, dossier, step, points, by):
     score, _created = StepScore.objects.update_or_create(
         dossier=dossier, step=step, defaults={"points": points, "maximum": line.maximum, "by": by}
     )
-    DossierEvent.objects.create(
+    event_record(
         dossier=dossier, actor=by, verb="grading.score.set", step=step,
         summary=_("Étape %(code)s notée %(points)s/%(max)s%(before)s.")
         % {

@@ -424,23 +424,86 @@ class Override(EligibilityRecord):
         ]
 
 
-class StudentEvent(models.Model):
-    """One entry of a student's history: facts edited, risk acknowledged,
-    check overridden, import (DATA-4). Shown on the dossier's timeline."""
+class EventQuerySet(models.QuerySet):
+    def of_student(self, student):
+        """The student's whole timeline: their own events and their dossiers'."""
+        return self.filter(student=student).select_related("actor")
+
+    def of_dossier(self, dossier):
+        """A dossier's timeline: its events and those of its student alone
+        (eligibility), not another year's dossier."""
+        return self.filter(Q(dossier=dossier) | Q(student_id=dossier.student_id, dossier__isnull=True)).select_related(
+            "actor"
+        )
+
+
+class Event(models.Model):
+    """The one event log (DATA-4, STEP-3): everything that happens to a
+    student or to one of their dossiers — facts edited, a risk accepted, a
+    step moved, a document filed, a signature — with its actor, verb
+    (``app.entity.verb``), before/after and time, written by the service in
+    its transaction (``students.history.event_record``).
+
+    The actor is a school account (``actor``) or an external person acting
+    through a personal link (``link``, ROLE-5), whose name and capacity are
+    kept as they were at that moment. ``dossier`` is empty for what concerns
+    the student alone (eligibility). Lives in the lowest room every event
+    concerns, so that each room writes it without importing a higher one.
+    """
 
     student = models.ForeignKey(Student, verbose_name=_("élève"), on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("auteur"), on_delete=models.SET_NULL, null=True, related_name="+"
+    dossier = models.ForeignKey(
+        "conventions.Dossier", verbose_name=_("dossier"), on_delete=models.CASCADE,
+        null=True, blank=True, related_name="events",
     )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("auteur"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="+",
+    )
+    link = models.ForeignKey(
+        "conventions.ExternalLink", verbose_name=_("lien personnel utilisé"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="events",
+    )
+    external_actor = models.CharField(_("personne extérieure"), max_length=200, blank=True)
+    external_role = models.CharField(_("qualité de la personne extérieure"), max_length=60, blank=True)
     at = models.DateTimeField(_("le"), default=timezone.now)
     verb = models.CharField(_("action"), max_length=60)
     summary = models.TextField(_("résumé"))
-    changes = models.JSONField(_("changements"), default=dict, blank=True)
+    changes = models.JSONField(_("changements (avant, après)"), default=dict, blank=True)
+    step = models.CharField(_("étape"), max_length=3, blank=True)
+    from_state = models.CharField(_("état avant"), max_length=8, blank=True)
+    to_state = models.CharField(_("état après"), max_length=8, blank=True)
+    comment = models.TextField(_("commentaire"), blank=True)
+
+    objects = EventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("événement")
         verbose_name_plural = _("événements")
         ordering = ("-at", "-pk")
+        indexes = [
+            models.Index(fields=("student", "-at"), name="event_student_at"),
+            models.Index(fields=("dossier", "-at"), name="event_dossier_at"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(actor__isnull=True) | Q(link__isnull=True),
+                name="event_one_kind_of_actor",
+                violation_error_message=_("Un événement a pour auteur un compte ou une personne extérieure, pas les deux."),
+            ),
+        ]
 
     def __str__(self):
         return self.summary
+
+    @property
+    def actor_display(self):
+        """Who acted, as the timeline says it: « Anne Salles (entreprise, par
+        lien personnel) », a school account's name, or « le portail »."""
+        if self.external_actor:
+            return _("%(name)s (%(role)s, par lien personnel)") % {
+                "name": self.external_actor, "role": self.external_role or _("personne extérieure"),
+            }
+        if self.actor_id is not None and self.actor is not None:
+            return self.actor.get_full_name() or self.actor.username
+        return _("le portail")

@@ -1,5 +1,5 @@
 """State changes of the students room. Each runs in a transaction and
-writes a ``StudentEvent`` (DATA-4)."""
+writes a ``Event`` (DATA-4)."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 from contratpro import roles
 
 from . import eligibility
-from .models import Acknowledgement, Override, Student, StudentEvent
+from .history import event_record
+from .models import Acknowledgement, Override, Student
 
 # The facts the office (or the scolarité's import) may set (seed §4).
 FACT_FIELDS = (
@@ -77,7 +78,7 @@ def student_facts_update(*, student, values, by, verb="students.facts.update", a
             str(Student._meta.get_field(name).verbose_name) if name != "info_meetings" else _("réunion d'information")
             for name in changes
         )
-        StudentEvent.objects.create(
+        event_record(
             student=student, actor=by, verb=verb, changes=changes,
             summary=_("Situation mise à jour : %(fields)s.") % {"fields": labels},
         )
@@ -100,7 +101,7 @@ def eligibility_acknowledge(*, student, rule, by):
     ack = Acknowledgement.objects.create(
         student=student, rule=rule, fingerprint=check.fingerprint, by=by, text=check.message
     )
-    StudentEvent.objects.create(
+    event_record(
         student=student, actor=by, verb="students.eligibility.acknowledge",
         summary=_("%(rule)s – risque accepté par l'élève : %(title)s.") % {"rule": rule, "title": check.title},
         changes={"rule": rule, "text": check.message},
@@ -123,7 +124,7 @@ def eligibility_override(*, student, rule, reason, by):
     override = Override.objects.create(
         student=student, rule=rule, fingerprint=check.fingerprint, by=by, reason=reason, status_before=check.status
     )
-    StudentEvent.objects.create(
+    event_record(
         student=student, actor=by, verb="students.eligibility.override",
         summary=_("%(rule)s – dérogation accordée (%(title)s) : %(reason)s")
         % {"rule": rule, "title": check.title, "reason": reason},

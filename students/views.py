@@ -24,7 +24,7 @@ from contratpro import roles
 
 from . import eligibility, services
 from .forms import OverrideForm, StudentFactsForm, StudentFilterForm
-from .models import Department, Student
+from .models import Department, Event, Student
 
 PAGE_SIZE = 25
 STATE_FILTER = {
@@ -231,7 +231,7 @@ def _render_detail(request, student, *, override_forms=None):
             "overall": overall_badge(result),
             "rows": rows_for(result, forms=forms),
             "dossier": _dossier_of_year(student),
-            "events": student.events.select_related("actor"),
+            "events": Event.objects.of_student(student),
             "can_manage": can_manage,
         },
     )

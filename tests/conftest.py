@@ -6,9 +6,7 @@ from django.db.models.signals import post_migrate
 from django.test import Client
 
 from contratpro.celery import app as celery_app
-
 from tests import factories
-
 
 SHIPPED_DATA = ("students.migrations.0002_programme_seed", "contratpro.migrations.0002_role_groups")
 

@@ -43,14 +43,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from contratpro import roles
-from students import programme
-
 from conventions.documents.files import check_upload
 from conventions.documents.jobs import pdf_request
 from conventions.documents.models import DocumentKind, private_storage
-from conventions.dossier.models import Dossier, DossierEvent
+from conventions.dossier.models import Dossier
 from conventions.fiche import services as fiche
 from conventions.fiche.models import FicheContact
+from students import programme
+from students.history import event_record
 
 from .models import CerfaData
 
@@ -252,7 +252,7 @@ def cerfa_save(*, dossier, company_data, contract_data, data, by):
     if errors:
         raise ValidationError(errors)
     cerfa.save()
-    DossierEvent.objects.create(
+    event_record(
         dossier=dossier, actor=by, verb="conventions.cerfa.save", step="4",
         summary=_("CERFA 12434 : données du contrat enregistrées (salaire %(pay)s, %(hours)s h par semaine).")
         % {"pay": euros(cerfa.gross_monthly_pay), "hours": number(cerfa.weekly_hours)},

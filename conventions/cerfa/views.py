@@ -14,7 +14,14 @@ from conventions.dossier.shortcuts import detail_url, put_errors, visible_dossie
 from conventions.fiche import services as fiche
 
 from . import services as cerfa
-from .forms import OPCOS, CerfaCompanyForm, CerfaDataForm, ContractForm, MappingForm, OfficialModelForm
+from .forms import (
+    OPCOS,
+    CerfaCompanyForm,
+    CerfaDataForm,
+    ContractForm,
+    MappingForm,
+    OfficialModelForm,
+)
 
 
 def _editable_dossier(request, pk):

@@ -21,16 +21,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from students import programme
-from students.models import Module
-
 from conventions.billing.services import billing_schedule
 from conventions.documents.jobs import pdf_request
 from conventions.documents.models import Document, DocumentKind, Signature
 from conventions.documents.pdf import next_version
 from conventions.dossier import steps
-from conventions.dossier.models import Dossier, DossierEvent, DossierStep, StepState
+from conventions.dossier.models import Dossier, DossierStep, StepState
 from conventions.links.models import ExternalLink
+from students import programme
+from students.history import event_record
+from students.models import Module
 
 # The school as a party (DOC-3, DOMAIN §1). Data, not settings: the office
 # moves them to the admin once known; an empty value prints
@@ -226,8 +226,8 @@ def convention_sign(*, document, party, method, signer_name, by=None, link=None)
         signed_by=None if on_paper_or_for_direction else by, recorded_by=by if on_paper_or_for_direction else None,
         via_link=link, sha256=document.sha256,
     )
-    DossierEvent.objects.create(
-        dossier=dossier, actor=by, verb="conventions.convention.sign", step="6" if party == Party.SCHOOL else "5",
+    event_record(
+        dossier=dossier, actor=None if link is not None else by, link=link, verb="conventions.convention.sign", step="6" if party == Party.SCHOOL else "5",
         summary=_("Convention (version %(v)s) signée pour %(party)s par %(name)s – %(method)s.")
         % {"v": document.version, "party": Party(party).label, "name": signature.signer_name,
            "method": signature.get_method_display()},
@@ -247,7 +247,7 @@ def convention_originals_received(*, document, by):
     dossier = document.dossier
     if steps.Actor.OFFICE not in steps.actors_of(by, dossier):
         raise PermissionDenied(_("Seul le service Contrats pro enregistre la réception des originaux."))
-    event = DossierEvent.objects.create(
+    event = event_record(
         dossier=dossier, actor=by, verb="conventions.convention.originals", step="5p",
         summary=_("Originaux signés de la convention (version %(v)s) reçus par courrier.") % {"v": document.version},
     )
@@ -327,7 +327,7 @@ def convention_copies_send(*, dossier_id, target, by_id):
             with document.file.open("rb") as handle:
                 message.attach(_attachment_name(document, reference), handle.read(), document.content_type)
         message.send()
-        DossierEvent.objects.create(
+        event_record(
             dossier=dossier, actor=by, verb=f"conventions.convention.sent_{target}", step=SEND_STEP[target],
             summary=_("Copies envoyées par e-mail à %(to)s : %(docs)s.")
             % {"to": ", ".join(recipients), "docs": ", ".join(str(d) for d in documents)},

@@ -12,19 +12,23 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import (
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 from django_htmx.http import HttpResponseStopPolling
 
 from contratpro import roles
-
 from conventions.cerfa.models import CerfaData
 from conventions.documents.models import Document, DocumentKind, PdfJob, Signature
 from conventions.documents.pdf import job_in_progress
 from conventions.dossier import steps
-from conventions.dossier.models import DossierEvent, StepState
+from conventions.dossier.models import StepState
 from conventions.links import services as links
 from conventions.links.models import ExternalLink
 from conventions.links.views import link_refused
+from students.models import Event
 
 from . import sending
 from . import services as convention
@@ -76,7 +80,7 @@ def panel_context(request, dossier):
         "school_may_sign": document is not None and (office or direction) and first_done and Party.SCHOOL not in signed,
         "school_signer": request.user.get_full_name() if direction else convention.SCHOOL["signatory"],
         "paper_parties": [(p, Party(p).label) for p in convention.FIRST_SIGNERS if p not in signed] if office and document else [],
-        "originals": DossierEvent.objects.filter(dossier=dossier, verb="conventions.convention.originals")
+        "originals": Event.objects.filter(dossier=dossier, verb="conventions.convention.originals")
         .select_related("actor").first() if document else None,
         "has_cerfa_signe": Document.objects.filter(dossier=dossier, kind=DocumentKind.CERFA_SIGNE).exists(),
         "step_6p": step_states.get("6p"),

@@ -21,9 +21,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contratpro import roles
-
 from conventions.dossier import steps
-from conventions.dossier.models import Dossier, DossierEvent
+from conventions.dossier.models import Dossier
+from students.history import event_record
 
 from .models import DocumentKind
 from .pdf import document_attach
@@ -207,7 +207,7 @@ def _store(*, dossier, kind, step, content, content_type, name, by, link):
     }
     if link is not None:
         summary += " " + _("Par %(contact)s, lien personnel.") % {"contact": link.contact.full_name}
-    DossierEvent.objects.create(dossier=dossier, actor=by, verb="conventions.document.upload", step=step, summary=summary)
+    event_record(dossier=dossier, actor=None if link is not None else by, link=link, verb="conventions.document.upload", step=step, summary=summary)
     return document
 
 

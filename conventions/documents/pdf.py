@@ -21,7 +21,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from conventions.dossier.models import DossierEvent
+from students.history import event_record
 
 from .models import Document, PdfJob
 
@@ -113,7 +113,7 @@ def pdf_build(job_id):
             )
             job.status, job.document, job.finished_at = PdfJob.Status.READY, document, timezone.now()
             job.save(update_fields=["status", "document", "finished_at"])
-            DossierEvent.objects.create(
+            event_record(
                 dossier=job.dossier, actor=job.requested_by, verb="conventions.pdf.ready",
                 summary=_("%(doc)s produit (version %(v)s).") % {"doc": document.get_kind_display(), "v": document.version},
             )

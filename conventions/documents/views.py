@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from contratpro import roles
-
 from conventions.dossier import steps
 
 from . import files

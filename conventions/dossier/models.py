@@ -7,9 +7,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from students.models import AcademicYear, Student
-
 from conventions.companies.models import Company, CompanyContact
+from students.models import AcademicYear, Student
 
 
 class DossierQuerySet(models.QuerySet):
@@ -196,31 +195,6 @@ class DossierStep(models.Model):
 
     def __str__(self):
         return f"{self.dossier} – {self.code}"
-
-
-class DossierEvent(models.Model):
-    """One entry of a dossier's timeline (STEP-3, DATA-4): who did what, when,
-    from which state to which, with the comment."""
-
-    dossier = models.ForeignKey(Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("auteur"), on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    at = models.DateTimeField(_("le"), auto_now_add=True)
-    verb = models.CharField(_("action"), max_length=60)
-    step = models.CharField(_("étape"), max_length=3, blank=True)
-    from_state = models.CharField(_("état avant"), max_length=8, blank=True)
-    to_state = models.CharField(_("état après"), max_length=8, blank=True)
-    comment = models.TextField(_("commentaire"), blank=True)
-    summary = models.TextField(_("résumé"))
-
-    class Meta:
-        verbose_name = _("événement du dossier")
-        verbose_name_plural = _("événements du dossier")
-        ordering = ("-at", "-pk")
-
-    def __str__(self):
-        return self.summary
 
 
 class Incident(models.Model):

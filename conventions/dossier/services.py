@@ -6,10 +6,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from students import eligibility
-from students.models import StudentEvent
+from students.history import event_record
 
 from . import steps
-from .models import Dossier, DossierEvent, Incident
+from .models import Dossier, Incident
 from .tasks import notify_dossier_opened
 
 
@@ -37,7 +37,7 @@ def dossier_open(*, student, by):
     dossier = Dossier.objects.create(student=student, year=student.year)
     steps.steps_sync(dossier)
     steps.step_transition(step=dossier.steps.get(code="1"), action=steps.SUBMIT, by=by)
-    StudentEvent.objects.create(
+    event_record(
         student=student, actor=by, verb="conventions.dossier.open",
         summary=_("Étape 1 – le service Contrats pro et le responsable de département sont informés du projet."),
     )
@@ -65,7 +65,7 @@ def dossier_approve_contract(*, dossier, by):
     dossier.head_approval_by = by
     dossier.head_approval_at = timezone.now()
     dossier.save(update_fields=["head_approval_by", "head_approval_at", "updated_at"])
-    StudentEvent.objects.create(
+    event_record(
         student=dossier.student, actor=by, verb="conventions.dossier.approve",
         summary=_("ELIG-9 – accord du responsable de département sur le contrat."),
     )
@@ -95,7 +95,7 @@ def incident_report(*, dossier, kind, start, by, description=""):
     incident.full_clean()
     incident.save()
     steps.steps_sync(dossier)
-    DossierEvent.objects.create(
+    event_record(
         dossier=dossier, actor=by, verb="conventions.incident.report",
         summary=_("Incident signalé : %(incident)s.") % {"incident": incident},
     )

@@ -3,7 +3,7 @@ which steps apply, and the one service that moves a step (STEP-1…5).
 
 A dossier holds a ``DossierStep`` row for each step that applies to it
 (``steps_sync``); every move goes through ``step_transition``, which checks
-the actor and the state and records a ``DossierEvent``.
+the actor and the state and records a ``Event``.
 """
 
 import datetime
@@ -17,9 +17,10 @@ from django.utils.translation import gettext_lazy
 
 from contratpro import roles
 from contratpro.workdays import previous_working_day
+from students.history import event_record
 
 from .deadlines import Obligation
-from .models import DossierEvent, DossierStep, StepState
+from .models import DossierStep, StepState
 
 
 class Actor(TextChoices):
@@ -295,7 +296,7 @@ def step_transition(*, step, action, by, comment=""):
     step.state = _TARGET[action]
     step.comment = comment
     step.save(update_fields=["state", "comment", "updated_at"])
-    DossierEvent.objects.create(
+    event_record(
         dossier=dossier, actor=by, verb=f"conventions.step.{action}", step=step.code,
         from_state=before, to_state=step.state, comment=comment,
         summary=_("Étape %(code)s : %(before)s → %(after)s")

@@ -6,14 +6,14 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from contratpro import roles
 from students import eligibility, programme
-from students.models import AcademicYear, Module
+from students.models import AcademicYear, Event, Module
 from students.views import check_badge, sees_students
 
 from . import panels, services, steps
@@ -147,9 +147,9 @@ def dossier_detail(request, pk):
 
 
 def timeline(dossier):
-    """The dossier's events and its student's, newest first (STEP-3, DATA-4)."""
-    events = [*dossier.events.select_related("actor"), *dossier.student.events.select_related("actor")]
-    return sorted(events, key=lambda e: e.at, reverse=True)
+    """The dossier's events and its student's, newest first, from the one
+    event log (STEP-3, DATA-4): one query."""
+    return Event.objects.of_dossier(dossier)
 
 
 @require_POST

@@ -19,12 +19,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contratpro import roles
-from students import programme
-
 from conventions.companies.models import Company, CompanyContact
 from conventions.documents.jobs import pdf_request
 from conventions.documents.models import DocumentKind
-from conventions.dossier.models import DossierEvent
+from students import programme
+from students.history import event_record
 
 from .models import FicheContact
 
@@ -93,7 +92,7 @@ def fiche_save_student_part(*, dossier, data, company_data, by):
     fiche.full_clean()
     fiche.student_completed_at = timezone.now()
     fiche.save()
-    DossierEvent.objects.create(
+    event_record(
         dossier=dossier, actor=by, verb="conventions.fiche.student", step="2",
         summary=_("Fiche contact : partie élève enregistrée, entreprise %(name)s (SIRET %(siret)s).")
         % {"name": company.name, "siret": company.siret},
@@ -156,7 +155,7 @@ def fiche_save_company_part(*, dossier, data, by=None, link=None):
         summary = _("Fiche contact : partie entreprise enregistrée.")
     if not complete:
         summary += " " + _("Elle reste incomplète.")
-    DossierEvent.objects.create(dossier=dossier, actor=by, verb="conventions.fiche.company_part", step="2", summary=summary)
+    event_record(dossier=dossier, actor=by, link=link, verb="conventions.fiche.company_part", step="2", summary=summary)
     return fiche
 
 
@@ -174,7 +173,7 @@ def fiche_save_pfe(*, dossier, data, by):
     fiche.full_clean()  # validate_pfe_title: 10 words at most
     fiche.pfe_completed_at = timezone.now()
     fiche.save()
-    DossierEvent.objects.create(
+    event_record(
         dossier=dossier, actor=by, verb="conventions.fiche.pfe", step="D",
         summary=_("Fiche PFE enregistrée : « %(title)s ».") % {"title": fiche.pfe_title},
     )

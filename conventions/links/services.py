@@ -34,8 +34,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from contratpro import roles
-
-from conventions.dossier.models import DossierEvent
+from students.history import event_record
 
 from .models import ExternalLink, LinkUse
 
@@ -113,7 +112,7 @@ def link_create(*, dossier, contact, purpose, by, validity=DEFAULT_VALIDITY):
     link = ExternalLink.objects.create(
         dossier=dossier, contact=contact, purpose=purpose, created_by=by, expires_at=timezone.now() + validity
     )
-    DossierEvent.objects.create(
+    event_record(
         dossier=dossier, actor=by, verb="conventions.link.create",
         summary=_("Lien personnel créé pour %(contact)s : %(purpose)s (valable jusqu'au %(until)s).")
         % {"contact": contact.full_name, "purpose": link.get_purpose_display(),
@@ -131,7 +130,7 @@ def link_revoke(*, link, by):
         link.revoked_at = timezone.now()
         link.revoked_by = by
         link.save(update_fields=["revoked_at", "revoked_by"])
-        DossierEvent.objects.create(
+        event_record(
             dossier=link.dossier, actor=by, verb="conventions.link.revoke",
             summary=_("Lien personnel de %(contact)s révoqué : %(purpose)s.")
             % {"contact": link.contact.full_name, "purpose": link.get_purpose_display()},

@@ -24,7 +24,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from contratpro import roles
-
 from conventions.companies.models import CompanyContact
 
 from . import services as links

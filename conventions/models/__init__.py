@@ -5,11 +5,15 @@ subjects below it directly."""
 
 from conventions.cerfa.models import CerfaData  # noqa: F401
 from conventions.companies.models import Company, CompanyContact  # noqa: F401
-from conventions.documents.models import Document, DocumentKind, PdfJob, Signature  # noqa: F401
+from conventions.documents.models import (  # noqa: F401
+    Document,
+    DocumentKind,
+    PdfJob,
+    Signature,
+)
 from conventions.dossier.models import (  # noqa: F401
     OPEN_STATES,
     Dossier,
-    DossierEvent,
     DossierQuerySet,
     DossierStep,
     Incident,

@@ -14,10 +14,10 @@ from django.urls import reverse
 from pypdf import PdfReader, PdfWriter
 
 from conventions.cerfa import services as cerfa
-from conventions.fiche import services as fiche
-from conventions.dossier import steps
-from conventions.models import CerfaData, Document, PdfJob
 from conventions.documents.models import DocumentKind
+from conventions.dossier import steps
+from conventions.fiche import services as fiche
+from conventions.models import CerfaData, Document, PdfJob
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -15,12 +15,14 @@ from pypdf import PdfReader
 from conventions.billing import services as billing
 from conventions.convention import sending
 from conventions.convention import services as convention
-from conventions.links import services as links
+from conventions.documents.jobs import pdf_request
+from conventions.documents.models import DocumentKind
+from conventions.documents.pdf import BUILDERS, document_attach
 from conventions.dossier import steps
+from conventions.links import services as links
 from conventions.models import (
     CompanyContact,
     Document,
-    DossierEvent,
     DossierStep,
     ExternalLink,
     LinkUse,
@@ -28,10 +30,8 @@ from conventions.models import (
     Signature,
     StepState,
 )
-from conventions.documents.models import DocumentKind
-from conventions.documents.jobs import pdf_request
-from conventions.documents.pdf import BUILDERS, document_attach
 from conventions.tasks import build_pdf, send_convention_copies
+from students.models import Event
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -237,7 +237,7 @@ def test_doc_4_signature_records_who_when_and_the_sha256_signed(dossier, produce
     with document.file.open("rb") as handle:
         assert signature.sha256 == document.sha256 == hashlib.sha256(handle.read()).hexdigest()
     assert (signature.signed_by, signature.method, signature.at is not None) == (user, Method.PORTAL, True)
-    assert DossierEvent.objects.filter(dossier=dossier, verb="conventions.convention.sign", actor=user).exists()
+    assert Event.objects.filter(dossier=dossier, verb="conventions.convention.sign", actor=user).exists()
 
 
 def test_doc_4_outdated_version_refused(dossier, produce):
@@ -375,7 +375,7 @@ def test_doc_8_company_copy_carries_the_signed_convention(dossier, produce, offi
     assert mimetype == "application/pdf" and name.endswith("-v1.pdf")
     assert "Paul Directeur" in message.body
     assert step_state(dossier, "6p") == StepState.VALIDATED
-    assert DossierEvent.objects.filter(dossier=dossier, verb="conventions.convention.sent_entreprise").exists()
+    assert Event.objects.filter(dossier=dossier, verb="conventions.convention.sent_entreprise").exists()
 
 
 def test_doc_8_company_copy_waits_for_the_three_signatures(dossier, produce, office, mailoutbox):

@@ -11,11 +11,25 @@ from django.core.management import CommandError, call_command
 
 from contratpro.models import User
 from conventions.dossier import steps
-from conventions.models import Company, CompanyContact, Dossier, DossierEvent, DossierStep, Incident, StepState
+from conventions.models import (
+    Company,
+    CompanyContact,
+    Dossier,
+    DossierStep,
+    Incident,
+    StepState,
+)
 from grading.models import BaremeLine, StepScore
 from grading.scoring import dossier_scoresheet
 from students import eligibility, programme
-from students.models import AcademicYear, CalendarPeriod, Department, InfoMeeting, Student, StudentEvent
+from students.models import (
+    AcademicYear,
+    CalendarPeriod,
+    Department,
+    Event,
+    InfoMeeting,
+    Student,
+)
 from tests import factories
 
 PASSWORD = "contratpro-demo"
@@ -48,7 +62,7 @@ def snapshot():
             m.objects.count()
             for m in (
                 User, Student, Dossier, Company, CompanyContact, CalendarPeriod, InfoMeeting,
-                DossierStep, DossierEvent, StepScore, Incident, BaremeLine, StudentEvent,
+                DossierStep, Event, StepScore, Incident, BaremeLine, Event,
             )
         ],
         "dossiers": sorted(Dossier.objects.values_list("pk", "updated_at", "head_approval_at")),
@@ -336,7 +350,7 @@ def test_step_3_every_demo_step_change_is_in_the_timeline():
     its events from « à faire », in the timeline's order, ends in its state,
     each move with its author; the refused CERFA carries the office's comment."""
     events = defaultdict(list)
-    for event in DossierEvent.objects.filter(verb__startswith="conventions.step.").order_by("at", "pk"):
+    for event in Event.objects.filter(verb__startswith="conventions.step.").order_by("at", "pk"):
         events[(event.dossier_id, event.step)].append(event)
     for step in DossierStep.objects.all():
         state = StepState.TODO
@@ -348,7 +362,7 @@ def test_step_3_every_demo_step_change_is_in_the_timeline():
     refused = DossierStep.objects.get(state=StepState.REFUSED)
     comment = "Il manque le code IDCC et la rémunération brute mensuelle."
     assert (refused.code, refused.comment) == ("4", comment)
-    event = DossierEvent.objects.get(verb="conventions.step.refuse")
+    event = Event.objects.get(verb="conventions.step.refuse")
     assert (event.actor.username, event.comment) == ("bureau", comment)
 
 
@@ -357,7 +371,7 @@ def test_step_1_elig_9_demo_steps_are_moved_by_their_actors():
     """STEP-1, ELIG-9: the student hands a step in, its validators move it
     on: the head validates step 3 once they approved the contract, the
     direction signs 6, the tuteur école validates A and B, the office the rest."""
-    step_events = DossierEvent.objects.filter(verb__startswith="conventions.step.").select_related(
+    step_events = Event.objects.filter(verb__startswith="conventions.step.").select_related(
         "actor", "dossier__student__department", "dossier__student__option"
     )
     for event in step_events:
@@ -424,7 +438,7 @@ def test_step_3_demo_puts_a_step_moved_by_hand_back_through_the_service():
     steps.step_transition(step=step, action=steps.REOPEN, by=office, comment="Erreur de saisie.")
     output = run_demo()
     assert DossierStep.objects.get(pk=step.pk).state == StepState.VALIDATED
-    moves = DossierEvent.objects.filter(dossier=step.dossier, step="4", verb__startswith="conventions.step.")
+    moves = Event.objects.filter(dossier=step.dossier, step="4", verb__startswith="conventions.step.")
     verbs = [verb.rsplit(".", 1)[1] for verb in moves.order_by("pk").values_list("verb", flat=True)]
     assert verbs == ["submit", "validate", "reopen", "submit", "validate"]
     assert "Lignes créées : 0 ; mises à jour : 2 ; supprimées : 0" in output

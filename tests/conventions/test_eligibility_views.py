@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from students import services as student_services
-from students.models import InfoMeeting, StudentEvent
+from students.models import Event, InfoMeeting
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -90,7 +90,7 @@ def test_elig_9_second_approval_is_refused_with_a_message(login, head, dossier):
     client.post(approve(dossier))
     response = client.post(approve(dossier), follow=True)
     assert "Le contrat a déjà reçu l'accord du responsable de département." in text(response)
-    assert StudentEvent.objects.filter(verb="conventions.dossier.approve").count() == 1
+    assert Event.objects.filter(verb="conventions.dossier.approve").count() == 1
 
 
 def test_elig_2_accepted_risk_stays_flagged_on_the_dossier(login, office, dossier):

@@ -9,14 +9,21 @@ from django.core.files.storage import storages
 from django.urls import reverse
 from pypdf import PdfReader
 
-from conventions.fiche import services as fiche
-from conventions.links import services as links
-from conventions.dossier import steps
-from conventions.fiche.forms import normalise_phone
-from conventions.models import CompanyContact, Document, ExternalLink, FicheContact, LinkUse, StepState
-from conventions.documents.models import DocumentKind
 from conventions.documents.jobs import pdf_request
+from conventions.documents.models import DocumentKind
+from conventions.dossier import steps
 from conventions.dossier.services import dossier_approve_contract
+from conventions.fiche import services as fiche
+from conventions.fiche.forms import normalise_phone
+from conventions.links import services as links
+from conventions.models import (
+    CompanyContact,
+    Document,
+    ExternalLink,
+    FicheContact,
+    LinkUse,
+    StepState,
+)
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -16,10 +16,11 @@ from PIL import Image
 from pypdf import PdfWriter
 
 from conventions.documents import files
-from conventions.links import services as links
-from conventions.dossier import steps
-from conventions.models import Document, DossierEvent, ExternalLink
 from conventions.documents.models import DocumentKind
+from conventions.dossier import steps
+from conventions.links import services as links
+from conventions.models import Document, ExternalLink
+from students.models import Event
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -147,7 +148,7 @@ def test_doc_6_a_new_version_keeps_the_old_one(login, dossier, student, private_
     assert b"".join(client.get(download_url(v2)).streaming_content) == second
     assert len(stored_files(private_root)) == 2
     assert "Fiche contact signée déposé (version 2)." in response.content.decode()
-    assert DossierEvent.objects.filter(
+    assert Event.objects.filter(
         dossier=dossier, verb="conventions.document.upload",
         summary="Document déposé : Fiche contact signée, version 2 (fiche-corrigee.pdf).",
     ).exists()

@@ -14,7 +14,8 @@ from django.utils import timezone
 from contratpro import roles
 from conventions.links import services as links
 from conventions.links import views as views_links
-from conventions.models import CompanyContact, DossierEvent, ExternalLink, LinkUse
+from conventions.models import CompanyContact, ExternalLink, LinkUse
+from students.models import Event
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -82,7 +83,7 @@ def detail(dossier):
 def snapshot(link):
     """What a refused use must leave untouched."""
     link.refresh_from_db()
-    return (link.revoked_at, link.expires_at, link.purpose, DossierEvent.objects.count(), ExternalLink.objects.count())
+    return (link.revoked_at, link.expires_at, link.purpose, Event.objects.count(), ExternalLink.objects.count())
 
 
 # Creation and e-mail ---------------------------------------------------------
@@ -113,7 +114,7 @@ def test_role_5_office_creates_link_and_emails_it_to_the_contact(login, office, 
     assert "compléter la partie entreprise de la fiche contact" in message.body
     assert "Ce lien est personnel" in message.body
     assert "valable jusqu'au" in message.body
-    assert DossierEvent.objects.filter(dossier=dossier, verb="conventions.link.create").count() == 1
+    assert Event.objects.filter(dossier=dossier, verb="conventions.link.create").count() == 1
 
 
 @pytest.mark.parametrize("who", ["student", "head"])
@@ -323,7 +324,7 @@ def test_role_5_office_revokes_a_link(login, office, link):
     link.refresh_from_db()
     assert link.revoked_at is not None and link.revoked_by == office
     assert "révoqué : il ne permet plus rien" in response.content.decode()
-    assert DossierEvent.objects.filter(verb="conventions.link.revoke").count() == 1
+    assert Event.objects.filter(verb="conventions.link.revoke").count() == 1
 
 
 def test_role_9_student_cannot_revoke_a_link(login, link):

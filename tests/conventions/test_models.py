@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from conventions.models import Dossier
 from conventions.companies.validators import validate_siret
+from conventions.models import Dossier
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -5,9 +5,9 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from conventions.dossier import services
-from conventions.dossier import steps
-from conventions.models import DossierEvent, DossierStep, Incident, StepState
+from conventions.dossier import services, steps
+from conventions.models import DossierStep, Incident, StepState
+from students.models import Event
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -87,7 +87,7 @@ def test_step_5_e_applies_once_an_incident_occurred(people):
     assert not dossier.steps.filter(code="E").exists()
     services.incident_report(dossier=dossier, kind=Incident.Kind.SICK_LEAVE, start=D(2026, 10, 5), by=people["student"])
     assert dossier.steps.filter(code="E").exists()
-    assert DossierEvent.objects.filter(dossier=dossier, verb="conventions.incident.report").exists()
+    assert Event.objects.filter(dossier=dossier, verb="conventions.incident.report").exists()
 
 
 def test_step_3_state_machine_submit_validate(people):
@@ -97,7 +97,7 @@ def test_step_3_state_machine_submit_validate(people):
     assert row.state == StepState.SUBMITTED
     row = steps.step_transition(step=row, action=steps.VALIDATE, by=people["office"])
     assert row.state == StepState.VALIDATED
-    events = list(DossierEvent.objects.filter(dossier=dossier, step="2").order_by("at", "pk"))
+    events = list(Event.objects.filter(dossier=dossier, step="2").order_by("at", "pk"))
     assert [(e.from_state, e.to_state, e.actor) for e in events] == [
         ("a_faire", "soumis", people["student"]), ("soumis", "valide", people["office"])]
 

@@ -7,8 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from conventions.dossier import services
-from conventions.dossier import steps
+from conventions.dossier import services, steps
 from conventions.models import Incident
 from grading import scoring
 from grading.models import BaremeLine, ScoreMode, StepScore

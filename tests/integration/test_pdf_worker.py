@@ -6,9 +6,9 @@ import time
 import pytest
 from django.core.files.storage import storages
 
-from conventions.models import CompanyContact, Document, PdfJob
-from conventions.documents.models import DocumentKind
 from conventions.documents.jobs import pdf_request
+from conventions.documents.models import DocumentKind
+from conventions.models import CompanyContact, Document, PdfJob
 from tests import factories
 
 BUILD_TIMEOUT = 90  # seconds; a convention takes well under one

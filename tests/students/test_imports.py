@@ -13,7 +13,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from students import imports
-from students.models import InfoMeeting, Student, StudentEvent
+from students.models import Event, InfoMeeting, Student
 from students.services import FACT_FIELDS
 from tests import factories
 
@@ -101,7 +101,7 @@ def test_elig_4_import_sets_resits(lea, hugo, office):
     hugo.refresh_from_db()
     assert (result.rows, result.changed) == (2, 2)
     assert (lea.resit_s6, lea.resit_s8, hugo.resit_s6, hugo.resit_s8) == (True, False, False, True)
-    event = StudentEvent.objects.get(student=lea)
+    event = Event.objects.get(student=lea)
     assert (event.verb, event.actor, event.changes) == ("students.facts.import", office, {"resit_s6": [False, True]})
 
 
@@ -114,7 +114,7 @@ def test_elig_4_preview_lists_the_changes_and_writes_nothing(lea):
     assert result.summary == "1 ligne, 1 élève modifié, aucune erreur"
     lea.refresh_from_db()
     assert not lea.resit_s6
-    assert not StudentEvent.objects.exists()
+    assert not Event.objects.exists()
 
 
 def test_elig_2_a_column_absent_from_the_file_leaves_the_fact_unchanged(lea, office):
@@ -177,7 +177,7 @@ def test_elig_1_import_links_the_info_meeting_of_the_students_year(lea, office):
     assert [(c.before, c.after) for c in result.rows[0].changes] == [("—", "12/03/2026")]
     imports.import_apply(result, by=office)
     assert set(lea.info_meetings.all()) == {old_meeting, meeting}
-    assert StudentEvent.objects.get(student=lea).changes["info_meetings"] == [[old_meeting.pk], sorted([old_meeting.pk, meeting.pk])]
+    assert Event.objects.get(student=lea).changes["info_meetings"] == [[old_meeting.pk], sorted([old_meeting.pk, meeting.pk])]
 
 
 def test_elig_1_a_meeting_date_with_no_meeting_is_a_row_error(lea):
@@ -244,7 +244,7 @@ def test_elig_4_a_bad_row_among_good_ones_writes_nothing(lea, hugo, ines, office
         imports.import_apply(result, by=office)
     assert not Student.objects.filter(resit_s6=True).exists()
     assert not Student.objects.filter(resit_s8=True).exists()
-    assert not StudentEvent.objects.exists()
+    assert not Event.objects.exists()
 
 
 def test_elig_4_reimporting_the_same_file_changes_nothing(lea, hugo, office):
@@ -255,11 +255,11 @@ def test_elig_4_reimporting_the_same_file_changes_nothing(lea, hugo, office):
                 ["20240001", "Fontaine", "oui", "", "30/06/2027", "12/03/2026"],
                 ["20240002", "Marchand", "", "oui", None, ""])
     assert imports.import_apply(preview(data), by=office).changed == 2
-    events = list(StudentEvent.objects.values_list("pk", flat=True))
+    events = list(Event.objects.values_list("pk", flat=True))
     again = preview(data)
     assert (again.is_valid, again.changed_rows, again.summary) == (True, [], "2 lignes, aucun élève modifié, aucune erreur")
     assert imports.import_apply(again, by=office).changed == 0
-    assert list(StudentEvent.objects.values_list("pk", flat=True)) == events
+    assert list(Event.objects.values_list("pk", flat=True)) == events
 
 
 @pytest.mark.parametrize(
@@ -464,7 +464,7 @@ def test_elig_4_upload_preview_confirm_through_the_pages(login, office, lea, hug
     lea.refresh_from_db()
     assert lea.resit_s6
     assert held_files(private_storage) == []
-    assert StudentEvent.objects.filter(verb="students.facts.import").count() == 1
+    assert Event.objects.filter(verb="students.facts.import").count() == 1
 
 
 def test_elig_4_a_tampered_token_is_refused(login, office, lea, private_storage):

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from students import eligibility, services
-from students.models import InfoMeeting, Override, Student, StudentEvent
+from students.models import Event, InfoMeeting, Override, Student
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +46,7 @@ def test_elig_4_facts_update_records_what_changed(student, office):
     """ELIG-4: the office records a pending resit; the change is in the history with its author."""
     changed = services.student_facts_update(student=student, values={"resit_s6": True}, by=office)
     assert changed == ["resit_s6"]
-    event = StudentEvent.objects.get(student=student)
+    event = Event.objects.get(student=student)
     assert event.actor == office
     assert event.changes == {"resit_s6": [False, True]}
     assert "rattrapage en attente au S6" in event.summary
@@ -56,7 +56,7 @@ def test_elig_4_facts_update_records_what_changed(student, office):
 def test_elig_4_same_facts_again_change_nothing(student, office):
     """ELIG-4: setting facts to their current value writes no event."""
     services.student_facts_update(student=student, values={"resit_s6": False, "sio_validated": True}, by=office)
-    assert not StudentEvent.objects.exists()
+    assert not Event.objects.exists()
 
 
 def test_role_1_student_cannot_edit_own_facts(student):
@@ -111,7 +111,7 @@ def test_elig_10_override_is_audited_and_lapses_on_fact_change(student, office):
         student=fresh(student), rule="ELIG-4", reason="Rattrapage S7 validé par le jury du 3 juillet.", by=office
     )
     assert eligibility.evaluate(fresh(student)).get("ELIG-4").status == eligibility.OK
-    event = StudentEvent.objects.filter(verb="students.eligibility.override").get()
+    event = Event.objects.filter(verb="students.eligibility.override").get()
     assert "jury du 3 juillet" in event.summary and event.actor == office
     services.student_facts_update(student=fresh(student), values={"resit_threatens_3a": True}, by=office)
     check = eligibility.evaluate(fresh(student)).get("ELIG-4")

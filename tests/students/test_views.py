@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from conventions.models import Dossier
 from students import eligibility
-from students.models import Acknowledgement, InfoMeeting, Override, Student, StudentEvent
+from students.models import Acknowledgement, Event, InfoMeeting, Override, Student
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -303,7 +303,7 @@ def test_elig_10_empty_reason_is_refused_in_french_and_nothing_is_stored(login, 
     assert response.status_code == 200
     assert "Indiquez le motif de la dérogation : il est conservé dans l'historique." in text(response)
     assert not Override.objects.exists()
-    assert not StudentEvent.objects.exists()
+    assert not Event.objects.exists()
 
 
 def test_elig_10_department_head_may_not_override(login, year, meeting, head_2ia):
@@ -364,7 +364,7 @@ def test_elig_1_office_records_meeting_attendance_and_facts(login, office, year,
     assert student.toeic_validated
     assert list(student.info_meetings.all()) == [meeting]
     assert "Situation mise à jour : TOEIC validé, réunion d'information." in text(response)
-    assert StudentEvent.objects.filter(student=student, verb="students.facts.update").count() == 1
+    assert Event.objects.filter(student=student, verb="students.facts.update").count() == 1
 
 
 def test_elig_7_facts_form_error_keeps_what_was_typed(login, office, year):

@@ -44,18 +44,53 @@ from django.utils.translation import gettext_lazy
 from contratpro import roles
 from contratpro.models import User
 from contratpro.workdays import add_working_days, next_working_day, previous_working_day
-from conventions.dossier import steps
-from conventions.models import Company, CompanyContact, Dossier, DossierEvent, DossierStep, Incident, StepState
-from conventions.dossier.services import dossier_approve_contract, incident_report
 from conventions.companies.validators import luhn_ok
+from conventions.dossier import steps
+from conventions.dossier.services import dossier_approve_contract, incident_report
+from conventions.models import (
+    Company,
+    CompanyContact,
+    Dossier,
+    DossierStep,
+    Incident,
+    StepState,
+)
 from grading.models import BaremeLine, StepScore
 from grading.scoring import bareme_for, dossier_scoresheet, score_set
 from students import programme
-from students.models import AcademicYear, CalendarPeriod, Department, InfoMeeting, Option, Student, StudentEvent
+from students.models import (
+    AcademicYear,
+    CalendarPeriod,
+    Department,
+    Event,
+    InfoMeeting,
+    Option,
+    Student,
+)
 
 from ._demo_data import (
-    COMPANIES, DEMARCHE, FACTS, HANDED_IN, HANDED_IN_BY, HEAD_APPROVED, HEADS, INCIDENTS, LATE_SHIFT, LATE_STEPS,
-    LOGINS, MEETINGS, PARTIAL, PASSWORD, REFUSALS, SCHOOL_DOMAIN, SHARED_PERIODS, STAFF, STUDENTS, TODAY, YEAR, Kind,
+    COMPANIES,
+    DEMARCHE,
+    FACTS,
+    HANDED_IN,
+    HANDED_IN_BY,
+    HEAD_APPROVED,
+    HEADS,
+    INCIDENTS,
+    LATE_SHIFT,
+    LATE_STEPS,
+    LOGINS,
+    MEETINGS,
+    PARTIAL,
+    PASSWORD,
+    REFUSALS,
+    SCHOOL_DOMAIN,
+    SHARED_PERIODS,
+    STAFF,
+    STUDENTS,
+    TODAY,
+    YEAR,
+    Kind,
 )
 
 
@@ -265,7 +300,7 @@ def backdate(moment, *rows, event=None):
     the clock's: the dossier event ``event`` and ``rows``, given as
     (model, pk, field)."""
     if event is not None:
-        DossierEvent.objects.filter(pk=event).update(at=moment)
+        Event.objects.filter(pk=event).update(at=moment)
     for model, pk, name in rows:
         model.objects.filter(pk=pk).update(**{name: moment})
 
@@ -302,8 +337,8 @@ def approve_contract(dossier, story, tally):
     moment = story.approval()
     Dossier.objects.filter(pk=dossier.pk).update(head_approval_at=moment)
     dossier.head_approval_at = moment
-    event = StudentEvent.objects.filter(student=dossier.student, verb="conventions.dossier.approve").latest("pk")
-    backdate(moment, (StudentEvent, event.pk, "at"))
+    event = Event.objects.filter(student=dossier.student, verb="conventions.dossier.approve").latest("pk")
+    backdate(moment, (Event, event.pk, "at"))
     tally["updated"] += 1
 
 
