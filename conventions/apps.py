@@ -9,6 +9,7 @@ class ConventionsConfig(AppConfig):
     def ready(self):
         """Every registry of the room is filled here, explicitly
         (ARCHITECTURE.md): no module registers itself by being imported."""
+        from students.calendar import on_calendar_changed
         from students.services import on_facts_changed
 
         from .cerfa import services as cerfa
@@ -24,6 +25,7 @@ class ConventionsConfig(AppConfig):
 
         # Eligibility facts changed → which steps apply (STEP-5).
         on_facts_changed(steps.sync_student_dossiers)
+        on_calendar_changed(steps.steps_refresh_year)  # a year's calendar saved → its deadlines (STEP-2)
 
         # PDF builders, by document kind (NOTIF-2).
         pdf.register_builder(DocumentKind.FICHE_CONTACT, fiche.fiche_pdf)

@@ -1,12 +1,16 @@
-"""The barème is edited per year here (SCORE-2)."""
+"""The barème is edited per year here (SCORE-2); the points given are daily
+records, shown read-only: they are given on the dossier page, where each
+change is recorded."""
 
 from django.contrib import admin
+
+from contratpro.admin import ConfigurationAdmin, RecordAdmin
 
 from .models import BaremeLine, StepScore
 
 
 @admin.register(BaremeLine)
-class BaremeLineAdmin(admin.ModelAdmin):
+class BaremeLineAdmin(ConfigurationAdmin):
     list_display = ("year", "step", "counted", "mode")
     list_editable = ("counted", "mode")
     list_filter = ("year", "counted", "mode")
@@ -14,12 +18,7 @@ class BaremeLineAdmin(admin.ModelAdmin):
 
 
 @admin.register(StepScore)
-class StepScoreAdmin(admin.ModelAdmin):
+class StepScoreAdmin(RecordAdmin):
     list_display = ("dossier", "step", "points", "maximum", "by", "at")
     list_filter = ("dossier__year", "step")
     list_select_related = ("dossier__student__user", "dossier__year", "by")
-    readonly_fields = ("dossier", "step", "points", "maximum", "by", "at")
-
-    def has_add_permission(self, request):
-        # Points are given on the dossier page, where each change is recorded.
-        return False
