@@ -5,6 +5,7 @@ import datetime
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 from django.contrib.auth.models import Group
 
 from contratpro.models import User
@@ -91,6 +92,9 @@ class CompanyContactFactory(factory.django.DjangoModelFactory):
     first_name = factory.Faker("first_name", locale="fr_FR")
     last_name = factory.Faker("last_name", locale="fr_FR")
     email = factory.Sequence(lambda n: f"contact{n}@entreprise.example")
+    # A person recorded by the office: their address is confirmed (ROLE-5).
+    # A student's entry goes through the fiche's services, unconfirmed.
+    email_confirmed_at = factory.LazyFunction(timezone.now)
 
 
 class DossierFactory(factory.django.DjangoModelFactory):

@@ -225,12 +225,15 @@ def cerfa_save(*, dossier, company_data, contract_data, data, by):
     the legal minimum is refused with the minimum (DOC-10)."""
     _check_editor(by, dossier)
     dossier = Dossier.objects.select_for_update().select_related("student", "year").get(pk=dossier.pk)
-    identity = {name: company_data[name] for name in fiche.IDENTITY_FIELDS}
-    company = fiche.company_attach(dossier=dossier, values=identity)
-    for name in ("naf", "idcc", "opco"):
-        setattr(company, name, company_data[name])
-    company.full_clean(validate_unique=False)
-    company.save()
+    values = {name: company_data[name] for name in (*fiche.IDENTITY_FIELDS, "naf", "idcc", "opco")}
+    if dossier.company_id is not None and fiche.fiche_frozen(dossier) and values["siret"] != dossier.company.siret:
+        raise ValidationError({"siret": _(
+            "La fiche contact est validée (étape 2) : l'employeur ne change plus ici. "
+            "Écrivez au service Contrats pro s'il a changé."
+        )})
+    # DOC-12: the employer's data change in place only when no other dossier
+    # uses it (or the office types them); else they are proposed to the office.
+    fiche.attach_company(dossier=dossier, values=values, by=by)
     for name in ("contract_type", "start_date", "end_date"):
         setattr(dossier, name, contract_data[name])
     dossier.full_clean()

@@ -19,9 +19,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contratpro import roles
-from conventions.companies.models import Company, CompanyContact
+from conventions.companies.models import CompanyContact
+from conventions.companies.services import company_attach, contact_upsert
 from conventions.documents.jobs import pdf_request
 from conventions.documents.models import DocumentKind
+from conventions.dossier.models import StepState
 from students import programme
 from students.history import event_record
 
@@ -83,7 +85,8 @@ def fiche_save_student_part(*, dossier, data, company_data, by):
     company, the PFE envisaged, both required; the part is stamped complete)
     and the employer's identity (``company_attach``)."""
     _check_editor(by, dossier)
-    company = company_attach(dossier=dossier, values={name: company_data[name] for name in IDENTITY_FIELDS})
+    _check_not_frozen(dossier)
+    company = attach_company(dossier=dossier, values={name: company_data[name] for name in IDENTITY_FIELDS}, by=by)
     fiche = _locked_fiche(dossier)
     _apply(fiche, data, STUDENT_FIELDS)
     missing = [name for name in STUDENT_FIELDS if not (getattr(fiche, name) or "").strip()]
@@ -100,32 +103,34 @@ def fiche_save_student_part(*, dossier, data, company_data, by):
     return fiche
 
 
-def company_attach(*, dossier, values):
-    """Find the employer by its SIRET or create it, bring its identity up to
-    date from ``values`` and make it the dossier's company (DOC-1, DOC-7).
-    Another student's company with this SIRET is the same company; a company
-    only this dossier uses has a mistyped SIRET corrected in place. When the
-    dossier changes company, its contacts are taken again from the fiche.
-    Runs inside the caller's transaction; checks no permission."""
-    company = Company.objects.select_for_update().filter(siret=values["siret"]).first()
-    current = dossier.company
-    if company is None and current is not None and not current.dossiers.exclude(pk=dossier.pk).exists():
-        company = current
-    if company is None:
-        company = Company(**values)
-    else:
-        for name, value in values.items():
-            setattr(company, name, value)
-    company.full_clean(validate_unique=False)
-    company.save()
+def attach_company(*, dossier, values, by=None, link=None):
+    """The employer of SIRET ``values["siret"]`` becomes the dossier's
+    (``companies.company_attach``, DOC-12); when the dossier changes
+    company, its contacts are taken again from the fiche."""
+    company = company_attach(dossier=dossier, values=values, by=by, link=link)
     if dossier.company_id != company.pk:
         dossier.company = company
         dossier.tuteur_entreprise = dossier.signataire = dossier.hr_contact = None
         dossier.save(update_fields=["company", "tuteur_entreprise", "signataire", "hr_contact", "updated_at"])
         fiche = FicheContact.objects.filter(dossier=dossier).first()
         if fiche is not None:
-            _copy_contacts(dossier, fiche)
+            _copy_contacts(dossier, fiche, by=by, link=link)
     return company
+
+
+def fiche_frozen(dossier):
+    """DOC-12, STEP-3: once step 2 is validated the fiche no longer changes
+    (a refusal, or the office reopening the step, opens it again); the PFE
+    part of the end of S9 (DOC-2) stays open."""
+    return dossier.steps.filter(code="2", state=StepState.VALIDATED).exists()
+
+
+def _check_not_frozen(dossier):
+    if fiche_frozen(dossier):
+        raise ValidationError(
+            _("La fiche contact est validée (étape 2) : elle ne se modifie plus. Pour une correction, "
+              "écrivez au service Contrats pro, qui peut rouvrir l'étape.")
+        )
 
 
 @transaction.atomic
@@ -140,6 +145,7 @@ def fiche_save_company_part(*, dossier, data, by=None, link=None):
         by = None
     else:
         _check_editor(by, dossier)
+    _check_not_frozen(dossier)
     if dossier.company_id is None:
         raise ValidationError(_("Indiquez d'abord l'entreprise (raison sociale et SIRET) dans la partie élève de la fiche."))
     fiche = _locked_fiche(dossier)
@@ -148,7 +154,7 @@ def fiche_save_company_part(*, dossier, data, by=None, link=None):
     complete = all(getattr(fiche, name) not in (None, "") for name in COMPANY_REQUIRED)
     fiche.company_completed_at = timezone.now() if complete else None
     fiche.save()
-    _copy_contacts(dossier, fiche)
+    _copy_contacts(dossier, fiche, by=by, link=link)
     if link is not None:
         summary = _("Fiche contact : partie entreprise remplie par %(name)s (lien personnel).") % {"name": link.contact.full_name}
     else:
@@ -180,23 +186,7 @@ def fiche_save_pfe(*, dossier, data, by):
     return fiche
 
 
-def _upsert_contact(company, role, *, email, first_name, last_name, job_title="", phone=""):
-    """The company's person with this e-mail, brought up to date, or a new
-    one. A person keeps the role they were first recorded with (one person
-    may be tutor and signatory in a small company)."""
-    contact = company.contacts.filter(email__iexact=email).first()
-    if contact is None:
-        contact = CompanyContact(company=company, role=role, email=email)
-    updates = {"first_name": first_name, "last_name": last_name, "job_title": job_title, "phone": phone}
-    for name, value in updates.items():
-        if value:
-            setattr(contact, name, value)
-    contact.full_clean()
-    contact.save()
-    return contact
-
-
-def _copy_contacts(dossier, fiche):
+def _copy_contacts(dossier, fiche, *, by=None, link=None):
     """The fiche's people → ``CompanyContact`` rows of the dossier's company
     and the dossier's ``tuteur_entreprise``, ``signataire``, ``hr_contact``.
     A person not (or only partly) described leaves the dossier's pointer as
@@ -207,19 +197,19 @@ def _copy_contacts(dossier, fiche):
         return
     pointers = {}
     if fiche.tutor_email and fiche.tutor_first_name and fiche.tutor_last_name:
-        pointers["tuteur_entreprise"] = _upsert_contact(
-            company, CompanyContact.Role.TUTOR, email=fiche.tutor_email, first_name=fiche.tutor_first_name,
-            last_name=fiche.tutor_last_name, job_title=fiche.tutor_job, phone=fiche.tutor_phone,
+        pointers["tuteur_entreprise"] = contact_upsert(
+            dossier=dossier, company=company, role=CompanyContact.Role.TUTOR, by=by, link=link,
+            email=fiche.tutor_email, first_name=fiche.tutor_first_name, last_name=fiche.tutor_last_name, job_title=fiche.tutor_job, phone=fiche.tutor_phone,
         )
     if fiche.signatory_email and fiche.signatory_first_name and fiche.signatory_last_name:
-        pointers["signataire"] = _upsert_contact(
-            company, CompanyContact.Role.SIGNATORY, email=fiche.signatory_email,
-            first_name=fiche.signatory_first_name, last_name=fiche.signatory_last_name, job_title=fiche.signatory_job,
+        pointers["signataire"] = contact_upsert(
+            dossier=dossier, company=company, role=CompanyContact.Role.SIGNATORY, by=by, link=link,
+            email=fiche.signatory_email, first_name=fiche.signatory_first_name, last_name=fiche.signatory_last_name, job_title=fiche.signatory_job,
         )
     if fiche.hr_email:
         existing = company.contacts.filter(email__iexact=fiche.hr_email).first()
-        pointers["hr_contact"] = _upsert_contact(
-            company, CompanyContact.Role.HR, email=fiche.hr_email,
+        pointers["hr_contact"] = contact_upsert(
+            dossier=dossier, company=company, role=CompanyContact.Role.HR, by=by, link=link, email=fiche.hr_email,
             first_name=existing.first_name if existing else _("Contact"),
             last_name=existing.last_name if existing else _("RH"),
             phone=fiche.hr_phone,

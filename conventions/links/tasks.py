@@ -16,6 +16,8 @@ def send_link_email(link_id, url):
     link = ExternalLink.objects.select_related("contact", "dossier__student__user", "dossier__company").get(pk=link_id)
     if link_state(link) != "active":
         return False
+    if link.purpose == ExternalLink.Purpose.SIGN_CONVENTION and not link.contact.email_confirmed:
+        return False  # ROLE-5, DOC-12: never to an address the office has not confirmed
     student = link.dossier.student
     context = {
         "link": link,

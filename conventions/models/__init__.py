@@ -4,7 +4,7 @@ rooms and tests. Inside the room, each subject imports the models of the
 subjects below it directly."""
 
 from conventions.cerfa.models import CerfaData  # noqa: F401
-from conventions.companies.models import Company, CompanyContact  # noqa: F401
+from conventions.companies.models import ChangeProposal, Company, CompanyContact  # noqa: F401
 from conventions.documents.models import (  # noqa: F401
     Document,
     DocumentKind,

@@ -201,6 +201,8 @@ def build_companies(tally):
             email = f"{slugify(first_name)}.{slugify(last_name)}@{domain}"
             contacts[role] = sync(CompanyContact, {"company": company, "email": email}, {
                 "role": role, "first_name": first_name, "last_name": last_name, "job_title": job_title,
+                # Recorded by the office with the company (ROLE-5): a signing link may go to them.
+                "email_confirmed_at": at(datetime.date(2026, 6, 15), 10),
             }, tally)
         built[c.key] = (company, contacts["tuteur"], contacts["signataire"])
     return built
