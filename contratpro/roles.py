@@ -3,7 +3,15 @@
 Every view, export, partial and PDF starts from the querysets here
 (``dossiers_for``, ``students_for``): ``get_object_or_404`` on them answers
 404 alike for "missing" and "not yours" (ROLE-9). Write rights are explicit
-predicates (``can_*``) that views turn into 403.
+predicates (``can_*``, and ``link_problem`` for personal links) that views
+turn into 403 and services check again whatever the caller; no module
+defines a permission predicate of its own (the architecture test fails on
+any ``def can_…``/``def may_…`` outside this file).
+
+Where it sits: above the rooms' *models*, below their services and views.
+It reads every room's models (a tutor sees a student through a dossier; a
+teacher will see sessions through attendance) and imports nothing else of
+ours; no models module imports it. The architecture test enforces both.
 
 Roles come from three places: the user's groups (office, teachers, direction,
 service social, scolarité), the student record linked to the user, and
@@ -15,6 +23,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db.models import Exists, OuterRef, Q, TextChoices
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -153,6 +162,142 @@ def departments_headed_by(user):
 def can_manage_dossiers(user):
     """Create and edit dossiers, validate documents, score: the office (ROLE-2)."""
     return Role.OFFICE in roles_of(user)
+
+
+class Actor(TextChoices):
+    """What a person is for one dossier: STEP-1's "Qui" column."""
+
+    STUDENT = "eleve", _("Élève")
+    COMPANY = "entreprise", _("Entreprise")
+    HEAD = "responsable", _("Responsable de département")
+    OFFICE = "bureau", _("Service Contrats Pro")
+    TUTOR = "tuteur", _("Tuteur école")
+    COMPANY_TUTOR = "tuteur_entreprise", _("Tuteur entreprise")
+    DIRECTION = "direction", _("Direction")
+
+
+def actors_of(user, dossier):
+    """What ``user`` is for ``dossier`` (STEP-1), from the dossier's own
+    relations and the user's groups: no query beyond ``roles_of``'s."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    actors = set()
+    user_roles = roles_of(user)
+    if dossier.student.user_id == user.pk:
+        actors.add(Actor.STUDENT)
+    if Role.OFFICE in user_roles:
+        actors.add(Actor.OFFICE)
+    if Role.DIRECTION in user_roles:
+        actors.add(Actor.DIRECTION)
+    if is_head_of(user, dossier):
+        actors.add(Actor.HEAD)
+    if dossier.tuteur_ecole_id == user.pk:
+        actors.add(Actor.TUTOR)
+    return frozenset(actors)
+
+
+def is_head_of(user, dossier):
+    """The head of the student's department or option (ROLE-3)."""
+    option = dossier.student.option
+    return bool(getattr(user, "is_authenticated", False)) and (
+        dossier.student.department.head_id == user.pk or (option is not None and option.head_id == user.pk)
+    )
+
+
+def can_approve_contract(user, dossier):
+    """ELIG-9: the head of the student's department (or option) approves the contract."""
+    return is_head_of(user, dossier)
+
+
+def can_edit_dossier_papers(user, dossier):
+    """The fiche contact and the CERFA data are typed by the dossier's
+    student and the office (DOC-1, DOC-7)."""
+    return bool(actors_of(user, dossier) & {Actor.STUDENT, Actor.OFFICE})
+
+
+def can_upload(user, dossier):
+    """Who deposits a dossier's files with an account: its student and the
+    office (DOC-6); company people deposit through their personal link."""
+    return bool(actors_of(user, dossier) & {Actor.STUDENT, Actor.OFFICE})
+
+
+def can_report_incident(user, dossier):
+    """ABS-3, step E: the student and the office report an incident."""
+    return bool(actors_of(user, dossier) & {Actor.STUDENT, Actor.OFFICE})
+
+
+def step_rights(actors, definition):
+    """STEP-1, STEP-3: what ``actors`` may do on a step, whatever its state:
+    its submitters hand it in, its validators validate or refuse it, the
+    office reopens it. ``definition`` is the step's catalogue entry."""
+    rights = set()
+    if actors & definition.submitters and not definition.direct:
+        rights.add("submit")
+    if actors & definition.validators:
+        rights.update(("validate", "refuse"))
+    if Actor.OFFICE in actors:
+        rights.add("reopen")
+    return frozenset(rights)
+
+
+def can_validate_step(user, dossier, definition):
+    """STEP-3: ``user`` is one of the step's validators for this dossier."""
+    return "validate" in step_rights(actors_of(user, dossier), definition)
+
+
+def can_send_copies(user, dossier):
+    """DOC-8, steps 6' and 7: the office sends the copies of the convention."""
+    return Actor.OFFICE in actors_of(user, dossier)
+
+
+def can_sign(user, dossier, *, party, method, link=None):
+    """DOC-4, DOC-5, ROLE-5, ROLE-7: who signs the convention for whom, and how.
+
+    The student in the portal for themself; the company through its own
+    signing link only; the direction (or the office on its behalf) for the
+    school; the office records any party's signature received on paper."""
+    from conventions.models import ExternalLink, Signature
+
+    actors = actors_of(user, dossier) if user is not None else frozenset()
+    if method == Signature.Method.PAPER:
+        return Actor.OFFICE in actors
+    if party == Signature.Party.STUDENT and method == Signature.Method.PORTAL:
+        return Actor.STUDENT in actors
+    if party == Signature.Party.COMPANY and method == Signature.Method.LINK:
+        return link is not None and link_problem(
+            link, purpose=ExternalLink.Purpose.SIGN_CONVENTION, dossier=dossier
+        ) is None
+    if party == Signature.Party.SCHOOL and method == Signature.Method.PORTAL:
+        return bool(actors & {Actor.DIRECTION, Actor.OFFICE})
+    return False
+
+
+# --- Personal links (ROLE-5) ------------------------------------------------
+
+def link_state(link, now=None):
+    """``"revoked"``, ``"expired"`` or ``"active"``, from the row's own fields."""
+    if link.revoked_at is not None:
+        return "revoked"
+    if link.expires_at <= (now or timezone.now()):
+        return "expired"
+    return "active"
+
+
+def link_problem(link, *, purpose, dossier=None, now=None):
+    """Why ``link`` may not serve ``purpose`` (one purpose or a collection)
+    on ``dossier`` now, as a code — ``"purpose"``, ``"scope"`` (another
+    dossier, or its contact no longer in the dossier's company),
+    ``"revoked"``, ``"expired"`` — or None when it may (ROLE-5). The link
+    row is the authority, so the office can end a link at any time."""
+    allowed = {purpose} if isinstance(purpose, str) else set(purpose)
+    if link.purpose not in allowed:
+        return "purpose"
+    if dossier is not None and link.dossier_id != dossier.pk:
+        return "scope"
+    if link.contact.company_id != link.dossier.company_id:
+        return "scope"
+    state = link_state(link, now)
+    return None if state == "active" else state
 
 
 def home_url(user):

@@ -349,7 +349,7 @@ class Eligibility:
         return WARNING if self.warnings else OK
 
     @property
-    def may_start(self):
+    def step_1_open(self):
         """Step 1 may be taken: nothing blocks and every stated risk is acknowledged."""
         return not self.blocking and not self.awaiting_acknowledgement
 

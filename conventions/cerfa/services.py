@@ -214,7 +214,7 @@ def cerfa_of(dossier):
 
 def _check_editor(by, dossier):
     """The student and the office fill the CERFA's data (STEP-1, step 4)."""
-    if not fiche.may_edit(by, dossier):
+    if not roles.can_edit_dossier_papers(by, dossier):
         raise PermissionDenied(_("Seuls l'élève et le service Contrats pro remplissent les données du CERFA."))
 
 

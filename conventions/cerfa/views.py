@@ -11,7 +11,6 @@ from django.views.decorators.http import require_POST
 
 from contratpro import roles
 from conventions.dossier.shortcuts import detail_url, put_errors, visible_dossier
-from conventions.fiche import services as fiche
 
 from . import services as cerfa
 from .forms import (
@@ -26,7 +25,7 @@ from .forms import (
 
 def _editable_dossier(request, pk):
     dossier = visible_dossier(request, pk)
-    if not fiche.may_edit(request.user, dossier):
+    if not roles.can_edit_dossier_papers(request.user, dossier):
         raise PermissionDenied(_("Seuls l'élève et le service Contrats pro remplissent la fiche contact et le CERFA."))
     return dossier
 

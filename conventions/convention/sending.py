@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from conventions.dossier import steps
+from contratpro import roles
 
 from .services import SEND_STEP, copies_for
 from .tasks import send_convention_copies
@@ -17,7 +17,7 @@ def convention_send(*, dossier, target, by):
     from a background task (NOTIF-2), which then validates the step."""
     if target not in SEND_STEP:
         raise ValidationError(_("Destinataire inconnu."))
-    if steps.Actor.OFFICE not in steps.actors_of(by, dossier):
+    if not roles.can_send_copies(by, dossier):
         raise PermissionDenied(_("Seul le service Contrats pro envoie les copies de la convention."))
     copies_for(dossier, target)
     send_convention_copies.delay_on_commit(dossier.pk, target, by.pk)

@@ -21,13 +21,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from contratpro import roles
 from conventions.billing.services import billing_schedule
 from conventions.documents.jobs import pdf_request
 from conventions.documents.models import Document, DocumentKind, Signature
 from conventions.documents.pdf import next_version
 from conventions.dossier import steps
 from conventions.dossier.models import Dossier, DossierStep, StepState
-from conventions.links.models import ExternalLink
 from students import programme
 from students.history import event_record
 from students.models import Module
@@ -96,7 +96,7 @@ def _check_ready(dossier):
 def convention_request(*, dossier, by):
     """DOC-3, NOTIF-2: the office asks for a new version of the convention;
     it is built in the background (the page shows the job until ready)."""
-    if steps.Actor.OFFICE not in steps.actors_of(by, dossier):
+    if not roles.can_manage_dossiers(by):
         raise PermissionDenied(_("Seul le service Contrats pro produit la convention."))
     _check_ready(dossier)
     return pdf_request(dossier=dossier, kind=DocumentKind.CONVENTION, by=by)
@@ -154,22 +154,11 @@ def _file_sha256(document):
 
 
 def _check_signer(dossier, party, method, by, link):
-    """Who may sign for whom, and how (DOC-4, DOC-5, ROLE-5, ROLE-7)."""
-    actors = steps.actors_of(by, dossier) if by is not None else frozenset()
+    """Who may sign for whom, and how (DOC-4, DOC-5, ROLE-5, ROLE-7): ``roles.can_sign``."""
+    if roles.can_sign(by, dossier, party=party, method=method, link=link):
+        return
     if method == Method.PAPER:
-        if steps.Actor.OFFICE in actors:
-            return
         raise PermissionDenied(_("Seul le service Contrats pro enregistre une signature reçue sur papier (DOC-5)."))
-    if party == Party.STUDENT and method == Method.PORTAL and steps.Actor.STUDENT in actors:
-        return
-    if party == Party.COMPANY and method == Method.LINK and link is not None and (
-        link.dossier_id == dossier.pk and link.purpose == ExternalLink.Purpose.SIGN_CONVENTION
-        and link.contact.company_id == dossier.company_id
-        and link.revoked_at is None and link.expires_at > timezone.now()
-    ):
-        return
-    if party == Party.SCHOOL and method == Method.PORTAL and actors & {steps.Actor.DIRECTION, steps.Actor.OFFICE}:
-        return
     raise PermissionDenied(
         _("Vous ne pouvez pas signer la convention au nom de : %(party)s.") % {"party": Party(party).label}
     )
@@ -181,7 +170,7 @@ _WHO = {Party.STUDENT: gettext_lazy("l'élève salarié"), Party.COMPANY: gettex
 def _try_step(dossier, code, action, by):
     """Move a step as a consequence, when ``by`` may; otherwise leave it."""
     row = DossierStep.objects.filter(dossier=dossier, code=code).first()
-    if by is not None and row is not None and action in steps.allowed_actions(row, steps.actors_of(by, dossier)):
+    if by is not None and row is not None and action in steps.allowed_actions(row, roles.actors_of(by, dossier)):
         steps.step_transition(step=row, action=action, by=by)
 
 
@@ -219,7 +208,7 @@ def convention_sign(*, document, party, method, signer_name, by=None, link=None)
     if _file_sha256(document) != document.sha256:
         raise ValidationError(_("Le fichier de la convention ne correspond plus à son empreinte : produisez une nouvelle version."))
     on_paper_or_for_direction = method == Method.PAPER or (
-        party == Party.SCHOOL and steps.Actor.DIRECTION not in steps.actors_of(by, dossier)
+        party == Party.SCHOOL and roles.Actor.DIRECTION not in roles.actors_of(by, dossier)
     )
     signature = Signature.objects.create(
         document=document, party=party, signer_name=signer_name[:200], method=method,
@@ -245,7 +234,7 @@ def convention_originals_received(*, document, by):
     """DOC-5: the office records the signed originals received by post;
     validates step 5' when it was handed in."""
     dossier = document.dossier
-    if steps.Actor.OFFICE not in steps.actors_of(by, dossier):
+    if not roles.can_manage_dossiers(by):
         raise PermissionDenied(_("Seul le service Contrats pro enregistre la réception des originaux."))
     event = event_record(
         dossier=dossier, actor=by, verb="conventions.convention.originals", step="5p",

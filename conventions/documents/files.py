@@ -17,12 +17,12 @@ import warnings
 import magic
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contratpro import roles
 from conventions.dossier import steps
 from conventions.dossier.models import Dossier
+from conventions.links.models import ExternalLink
 from students.history import event_record
 
 from .models import DocumentKind
@@ -149,21 +149,6 @@ def check_upload(uploaded_file):
     return content, content_type, clean_name(getattr(uploaded_file, "name", ""), content_type)
 
 
-def may_upload(user, dossier):
-    """Who deposits a dossier's files: its student and the office (DOC-6).
-    Company people deposit through their personal link (ROLE-5)."""
-    return bool(getattr(user, "is_authenticated", False)) and (
-        dossier.student.user_id == user.pk or roles.can_manage_dossiers(user)
-    )
-
-
-def _link_allowed(link, dossier):
-    return (
-        link is not None and link.dossier_id == dossier.pk and link.revoked_at is None
-        and link.expires_at > timezone.now()
-    )
-
-
 def _check_kind_and_step(kind, step):
     if kind not in dict(UPLOAD_KINDS):
         if kind in GENERATED_KINDS:
@@ -183,10 +168,10 @@ def document_upload(*, dossier, kind, uploaded_file, by, step="", link=None):
     link of this dossier, ``ValidationError`` (French) for a refused file;
     either way nothing is written."""
     if link is not None:
-        if not _link_allowed(link, dossier):
+        if roles.link_problem(link, purpose=ExternalLink.Purpose.values, dossier=dossier) is not None:
             raise PermissionDenied(_("Ce lien ne permet pas de déposer de document dans ce dossier."))
         by = None
-    elif not may_upload(by, dossier):
+    elif not roles.can_upload(by, dossier):
         raise PermissionDenied(_("Seuls l'élève et le service Contrats pro déposent les documents du dossier."))
     step = (step or "").strip()
     _check_kind_and_step(kind, step)

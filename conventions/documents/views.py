@@ -54,7 +54,7 @@ def document_upload(request, pk):
     """Deposit a file (DOC-6). Refused: a French message, back to the panel
     with the chosen kind kept, nothing stored."""
     dossier = get_object_or_404(roles.dossiers_for(request.user).select_related("student"), pk=pk)
-    if not files.may_upload(request.user, dossier):
+    if not roles.can_upload(request.user, dossier):
         raise PermissionDenied(_("Seuls l'élève et le service Contrats pro déposent les documents du dossier."))
     form = UploadForm(request.POST, request.FILES)
     kind = request.POST.get("kind", "")
@@ -107,7 +107,7 @@ def panel_context(request, dossier):
     return {
         "dossier": dossier,
         "groups": files.documents_by_kind(dossier),
-        "may_upload": files.may_upload(request.user, dossier),
+        "may_upload": roles.can_upload(request.user, dossier),
         "upload_kinds": files.UPLOAD_KINDS,
         "selected_kind": kind if kind in dict(files.UPLOAD_KINDS) else "",
         "selected_step": step,

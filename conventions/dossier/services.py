@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from contratpro import roles
 from students import eligibility
 from students.history import event_record
 
@@ -45,20 +46,11 @@ def dossier_open(*, student, by):
     return dossier
 
 
-def may_approve_contract(user, dossier):
-    """ELIG-9: the head of the student's department (or option) approves."""
-    department = dossier.student.department
-    option = dossier.student.option
-    return user.is_authenticated and (
-        department.head_id == user.pk or (option is not None and option.head_id == user.pk)
-    )
-
-
 @transaction.atomic
 def dossier_approve_contract(*, dossier, by):
     """ELIG-9: the department head approves the contract; without it the
     dossier cannot pass step 3 (``steps.contract_approved``)."""
-    if not may_approve_contract(by, dossier):
+    if not roles.can_approve_contract(by, dossier):
         raise PermissionDenied(_("Seul le responsable du département de l'élève donne cet accord."))
     if dossier.head_approval_at:
         raise ValidationError(_("Le contrat a déjà reçu l'accord du responsable de département."))
@@ -88,8 +80,7 @@ def incident_report(*, dossier, kind, start, by, description=""):
     """ABS-3, step E: the student or the office records an incident; step E
     then applies to the dossier (STEP-5)."""
 
-    actors = steps.actors_of(by, dossier)
-    if not actors & {steps.Actor.STUDENT, steps.Actor.OFFICE}:
+    if not roles.can_report_incident(by, dossier):
         raise PermissionDenied(_("Seuls l'élève et le service Contrats pro signalent un incident."))
     incident = Incident(dossier=dossier, kind=kind, start=start, description=description, reported_by=by)
     incident.full_clean()

@@ -11,27 +11,16 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import TextChoices
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from contratpro import roles
+from contratpro.roles import Actor, actors_of  # noqa: F401 (the catalogue's vocabulary)
 from contratpro.workdays import previous_working_day
 from students.history import event_record
 
 from .deadlines import Obligation
 from .models import DossierStep, StepState
-
-
-class Actor(TextChoices):
-    STUDENT = "eleve", gettext_lazy("Élève")
-    COMPANY = "entreprise", gettext_lazy("Entreprise")
-    HEAD = "responsable", gettext_lazy("Responsable de département")
-    OFFICE = "bureau", gettext_lazy("Service Contrats Pro")
-    TUTOR = "tuteur", gettext_lazy("Tuteur école")
-    COMPANY_TUTOR = "tuteur_entreprise", gettext_lazy("Tuteur entreprise")
-    DIRECTION = "direction", gettext_lazy("Direction")
-
 
 A = Actor
 
@@ -198,26 +187,6 @@ def step_deadlines(dossiers):
         )
 
 
-def actors_of(user, dossier):
-    """What ``user`` is for ``dossier`` (STEP-1's "Qui" column)."""
-    if not getattr(user, "is_authenticated", False):
-        return frozenset()
-    actors = set()
-    user_roles = roles.roles_of(user)
-    if dossier.student.user_id == user.pk:
-        actors.add(A.STUDENT)
-    if roles.Role.OFFICE in user_roles:
-        actors.add(A.OFFICE)
-    if roles.Role.DIRECTION in user_roles:
-        actors.add(A.DIRECTION)
-    option = dossier.student.option
-    if dossier.student.department.head_id == user.pk or (option is not None and option.head_id == user.pk):
-        actors.add(A.HEAD)
-    if dossier.tuteur_ecole_id == user.pk:
-        actors.add(A.TUTOR)
-    return frozenset(actors)
-
-
 SUBMIT, VALIDATE, REFUSE, REOPEN = "submit", "validate", "refuse", "reopen"
 
 
@@ -255,18 +224,20 @@ _TARGET = {SUBMIT: StepState.SUBMITTED, VALIDATE: StepState.VALIDATED, REFUSE: S
 
 
 def allowed_actions(step_row, actors):
-    """The moves ``actors`` may make on ``step_row`` now (STEP-3)."""
+    """The moves ``actors`` may make on ``step_row`` now (STEP-3): the
+    state's arrows, kept to the rights ``roles.step_rights`` gives them."""
     step = BY_CODE[step_row.code]
     state = step_row.state
+    rights = roles.step_rights(actors, step)
     actions = []
-    if state in (StepState.TODO, StepState.REFUSED) and actors & step.submitters and not step.direct:
+    if state in (StepState.TODO, StepState.REFUSED) and SUBMIT in rights:
         actions.append(SUBMIT)
-    if actors & step.validators:
+    if VALIDATE in rights:
         if state == StepState.SUBMITTED or (step.direct and state in (StepState.TODO, StepState.REFUSED)):
             actions.append(VALIDATE)
         if state == StepState.SUBMITTED:
             actions.append(REFUSE)
-    if state == StepState.VALIDATED and A.OFFICE in actors:
+    if state == StepState.VALIDATED and REOPEN in rights:
         actions.append(REOPEN)
     return actions
 

@@ -137,7 +137,7 @@ def dossier_detail(request, pk):
             "modules": Module.objects.for_student(student),
             "eligibility": result,
             "flagged": flagged,
-            "may_approve": services.may_approve_contract(request.user, dossier) and not dossier.head_approval_at,
+            "may_approve": roles.can_approve_contract(request.user, dossier) and not dossier.head_approval_at,
             "sees_student_page": sees_students(request.user),
             "events": timeline(dossier),
             "panels": panels.render_context(request, dossier),

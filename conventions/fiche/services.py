@@ -24,6 +24,7 @@ from conventions.companies.services import company_attach, contact_upsert
 from conventions.documents.jobs import pdf_request
 from conventions.documents.models import DocumentKind
 from conventions.dossier.models import StepState
+from conventions.links.models import ExternalLink
 from students import programme
 from students.history import event_record
 
@@ -52,15 +53,8 @@ def fiche_of(dossier):
     return fiche if fiche is not None else FicheContact(dossier=dossier)
 
 
-def may_edit(user, dossier):
-    """The student of the dossier and the office type the fiche (DOC-1)."""
-    return bool(getattr(user, "is_authenticated", False)) and (
-        dossier.student.user_id == user.pk or roles.can_manage_dossiers(user)
-    )
-
-
 def _check_editor(by, dossier):
-    if not may_edit(by, dossier):
+    if not roles.can_edit_dossier_papers(by, dossier):
         raise PermissionDenied(_("Seuls l'élève et le service Contrats pro remplissent la fiche contact."))
 
 
@@ -140,8 +134,8 @@ def fiche_save_company_part(*, dossier, data, by=None, link=None):
     ROLE-5; its purpose was checked by ``links.resolve_link``). The people
     are copied into the company's contacts and the dossier points at them."""
     if link is not None:
-        if link.dossier_id != dossier.pk:
-            raise PermissionDenied(_("Ce lien ne concerne pas ce dossier."))
+        if roles.link_problem(link, purpose=ExternalLink.Purpose.FICHE_CONTACT, dossier=dossier) is not None:
+            raise PermissionDenied(_("Ce lien ne permet plus de remplir la fiche de ce dossier."))
         by = None
     else:
         _check_editor(by, dossier)

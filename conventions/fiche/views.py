@@ -43,7 +43,7 @@ def _dossier(request, pk):
 
 def _editable_dossier(request, pk):
     dossier = _dossier(request, pk)
-    if not fiche.may_edit(request.user, dossier):
+    if not roles.can_edit_dossier_papers(request.user, dossier):
         raise PermissionDenied(_("Seuls l'élève et le service Contrats pro remplissent la fiche contact et le CERFA."))
     return dossier
 
@@ -98,7 +98,7 @@ def panel_context(request, dossier):
         "over_25": share is not None and share.percent > cerfa.TRAINING_MAX_SHARE,
         "problems": cerfa.cerfa_problems(dossier) if dossier.company_id else [],
         "official": cerfa.official_model() is not None,
-        "may_edit": fiche.may_edit(request.user, dossier),
+        "may_edit": roles.can_edit_dossier_papers(request.user, dossier),
         "is_office": roles.can_manage_dossiers(request.user),
         "step3": step_rows.get("3"),
         "step3p": step_rows.get("3p"),

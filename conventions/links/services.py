@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from contratpro import roles
+from contratpro.roles import link_state  # noqa: F401 (read by the links panel and tasks)
 from students.history import event_record
 
 from .models import ExternalLink, LinkUse
@@ -52,6 +53,18 @@ PURPOSE_HELP = {
         "relire et signer, au nom de l'entreprise, la convention de formation"
     ),
     ExternalLink.Purpose.APPRAISAL: gettext_lazy("remplir la fiche d'évaluation du tuteur entreprise"),
+}
+
+
+# Why a link is refused, said to the person holding it (ROLE-5).
+_REFUSALS = {
+    "purpose": lambda link, dossier: _("Ce lien ne sert pas à cette démarche."),
+    "scope": lambda link, dossier: (
+        _("Ce lien ne concerne pas ce dossier.") if dossier is not None and link.dossier_id != dossier.pk
+        else _("Ce lien ne correspond plus à l'entreprise du dossier ; demandez-en un nouveau au service Contrats pro.")
+    ),
+    "revoked": lambda link, dossier: _("Ce lien a été révoqué par le service Contrats pro ; demandez-en un nouveau."),
+    "expired": lambda link, dossier: _("Ce lien a expiré ; demandez-en un nouveau au service Contrats pro."),
 }
 
 
@@ -82,15 +95,6 @@ def make_token(link):
 def link_url(link, request=None):
     path = reverse("conventions:link-open", args=[make_token(link)])
     return request.build_absolute_uri(path) if request is not None else path
-
-
-def link_state(link, now=None):
-    """``"revoked"``, ``"expired"`` or ``"active"``, from the row's own fields."""
-    if link.revoked_at is not None:
-        return "revoked"
-    if link.expires_at <= (now or timezone.now()):
-        return "expired"
-    return "active"
 
 
 @transaction.atomic
@@ -198,25 +202,9 @@ def resolve_link(request, token, purpose, *, action="ouverture", dossier=None):
     )
     if link is None or link.dossier_id != data.get("d") or link.purpose != data.get("p"):
         return _refuse(request, link, action, invalid, "invalid")
-    if link.purpose not in allowed:
-        return _refuse(request, link, action, _("Ce lien ne sert pas à cette démarche."), "purpose")
-    if dossier is not None and link.dossier_id != dossier.pk:
-        return _refuse(request, link, action, _("Ce lien ne concerne pas ce dossier."), "scope")
-    if link.contact.company_id != link.dossier.company_id:
-        return _refuse(
-            request, link, action,
-            _("Ce lien ne correspond plus à l'entreprise du dossier ; demandez-en un nouveau au service Contrats pro."),
-            "scope",
-        )
-    if link.revoked_at is not None:
-        return _refuse(
-            request, link, action,
-            _("Ce lien a été révoqué par le service Contrats pro ; demandez-en un nouveau."), "revoked",
-        )
-    if link.expires_at <= timezone.now():
-        return _refuse(
-            request, link, action, _("Ce lien a expiré ; demandez-en un nouveau au service Contrats pro."), "expired"
-        )
+    problem = roles.link_problem(link, purpose=allowed, dossier=dossier)
+    if problem is not None:
+        return _refuse(request, link, action, _REFUSALS[problem](link, dossier), problem)
     LinkUse.objects.create(link=link, action=action[:40], accepted=True, ip=_client_ip(request))
     return link
 

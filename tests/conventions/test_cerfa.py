@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from pypdf import PdfReader, PdfWriter
 
+from contratpro import roles
 from conventions.cerfa import services as cerfa
 from conventions.documents.models import DocumentKind
 from conventions.dossier import steps
@@ -469,4 +470,4 @@ def test_step_1_the_student_hands_in_step_4_after_producing(dossier, django_capt
     step = dossier.steps.get(code="4")
     steps.step_transition(step=step, action=steps.SUBMIT, by=dossier.student.user)
     assert steps.step_transition(step=step, action=steps.VALIDATE, by=office).state == "valide"
-    assert fiche.may_edit(office, dossier)
+    assert roles.can_edit_dossier_papers(office, dossier)

@@ -35,11 +35,11 @@ def facts(**changes):
     return replace(BASE, **changes)
 
 
-def test_elig_all_conditions_met_is_ok_and_may_start():
+def test_elig_all_conditions_met_is_ok_and_step_1_open():
     """A student meeting every condition of seed §4 is eligible and may take step 1."""
     result = e.evaluate_facts(BASE)
     assert result.status == e.OK
-    assert result.may_start
+    assert result.step_1_open
     assert [c.rule for c in result.checks] == [f"ELIG-{n}" for n in range(1, 9)]
 
 
@@ -48,7 +48,7 @@ def test_elig_1_missing_info_meeting_blocks():
     check = e.check_info_meeting(facts(attended_info_meeting=False))
     assert check.status == e.BLOCKING
     assert "réunion d'information est obligatoire" in check.message
-    assert not e.evaluate_facts(facts(attended_info_meeting=False)).may_start
+    assert not e.evaluate_facts(facts(attended_info_meeting=False)).step_1_open
 
 
 def test_elig_2_sio_missing_warns_and_needs_acknowledgement():
@@ -60,7 +60,7 @@ def test_elig_2_sio_missing_warns_and_needs_acknowledgement():
     assert "avant la phase PFE" in check.message
     result = e.evaluate_facts(facts(sio_validated=False))
     assert not result.blocking
-    assert not result.may_start  # the risk is not yet accepted
+    assert not result.step_1_open  # the risk is not yet accepted
 
 
 def test_elig_2_year_policy_makes_missing_sio_blocking():
@@ -183,14 +183,14 @@ def test_elig_2_acknowledged_risk_stays_flagged_and_allows_step_1():
     check = result.get("ELIG-2")
     assert check.status == e.WARNING
     assert check.acknowledgement is ack
-    assert result.may_start
+    assert result.step_1_open
 
 
 def test_elig_3_acknowledgement_lapses_when_the_fact_changes():
     """ELIG-3: an acknowledgement is bound to the facts it was given for."""
     f = facts(toeic_validated=False)
     ack = Record("ELIG-3", e.check_toeic(f).fingerprint)
-    assert e.evaluate_facts(f, acknowledgements=[ack]).may_start
+    assert e.evaluate_facts(f, acknowledgements=[ack]).step_1_open
     # The TOEIC is validated: nothing to acknowledge any more.
     assert e.evaluate_facts(facts(), acknowledgements=[ack]).get("ELIG-3").acknowledgement is None
 
@@ -202,7 +202,7 @@ def test_elig_10_override_lifts_a_blocking_check():
     result = e.evaluate_facts(f, overrides=[override])
     assert result.get("ELIG-5").status == e.OK
     assert result.get("ELIG-5").override is override
-    assert result.may_start
+    assert result.step_1_open
 
 
 def test_elig_10_override_then_fact_change_lapses():

@@ -76,7 +76,7 @@ def test_elig_2_acknowledgement_stores_text_author_and_time(student):
     assert ack.text == eligibility.evaluate(fresh(student)).get("ELIG-2").message
     result = eligibility.evaluate(fresh(student))
     assert result.get("ELIG-2").status == eligibility.WARNING  # still flagged
-    assert result.may_start
+    assert result.step_1_open
 
 
 def test_elig_8_only_the_student_acknowledges(student, office):
