@@ -1,4 +1,4 @@
-"""The portal's own 500 page (CONTACT-1): in French, in the portal's layout,
+"""The portal's own 500 page and refused-form page (CONTACT-1): in French, in the portal's layout,
 with the office's mailbox.
 
 Django renders its 500 page without the request's context processors, so
@@ -11,6 +11,7 @@ import logging
 
 from django.conf import settings
 from django.http import HttpResponseServerError
+from django.shortcuts import render
 from django.template import loader
 from django.utils.html import escape
 from django.utils.translation import gettext as _
@@ -31,6 +32,12 @@ def handler500(request, template_name="500.html"):
         logger.exception("The 500 page could not be rendered; the bare page was sent.")
         body = _bare_page(contact.get("email") or FALLBACK_EMAIL)
     return HttpResponseServerError(body)
+
+
+def csrf_failure(request, reason=""):
+    """A form sent from a page opened too long ago (or whose session ended):
+    say so in French, in the layout, and what to do — nothing was saved."""
+    return render(request, "403_csrf.html", status=403)
 
 
 def _bare_page(email):

@@ -34,6 +34,8 @@ ALLOWED_HOSTS = env.list(
     "DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"]
 )
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+# A refused form says so in French, in the layout (contratpro.errors).
+CSRF_FAILURE_VIEW = "contratpro.errors.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -256,3 +256,27 @@ def test_a_search_of_100_characters_still_filters(login, office, year):
     assert response.status_code == 200
     assert response.context["filter"].form.errors == {}
     assert response.context["page"].paginator.count == 0
+
+
+@pytest.mark.django_db
+def test_an_expired_form_is_refused_in_french_in_the_layout(office):
+    """A form posted without its CSRF token (a page opened too long ago) is
+    refused with 403 in the portal's layout, in French, saying nothing was
+    saved and what to do next."""
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(office)
+    response = client.post(reverse("students:student-list"), {})
+    assert response.status_code == 403
+    content = response.content.decode()
+    assert "Ce formulaire a expiré" in content
+    assert "n'a pas été enregistré" in content.replace("&#x27;", "'")
+    assert "contrats-pro@mines-ales.fr" in content
+
+
+@pytest.mark.django_db
+def test_hostile_search_error_shows_under_the_name_field_of_the_dossier_list(login, office, year):
+    """The refused name search is said under the field on the dossier list, not only in the form."""
+    response = login(office).get(reverse("conventions:dossier-list"), {"q": LONG})
+    assert 'id="id_q_error"' in text(response)
