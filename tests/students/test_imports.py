@@ -91,7 +91,7 @@ RESITS = ["N° étudiant", "Nom", "Rattrapage S6", "Rattrapage S8"]
 # The service: preview and apply.
 
 
-def test_elig_4_import_sets_resits(lea, hugo, office):
+def test_import_sets_resits(lea, hugo, office):
     """ELIG-4: the resit columns set each named student's facts, and each
     changed student gets a « students.facts.import » history entry."""
     result = imports.import_apply(
@@ -105,7 +105,7 @@ def test_elig_4_import_sets_resits(lea, hugo, office):
     assert (event.verb, event.actor, event.changes) == ("students.facts.import", office, {"resit_s6": [False, True]})
 
 
-def test_elig_4_preview_lists_the_changes_and_writes_nothing(lea):
+def test_import_preview_lists_the_changes_and_writes_nothing(lea):
     """ELIG-4: the preview says, per row, which fact goes from what to what,
     and leaves the database alone."""
     result = preview(xlsx(RESITS, ["20240001", "FONTAINE", "x", ""]))
@@ -117,7 +117,7 @@ def test_elig_4_preview_lists_the_changes_and_writes_nothing(lea):
     assert not Event.objects.exists()
 
 
-def test_elig_2_a_column_absent_from_the_file_leaves_the_fact_unchanged(lea, office):
+def test_import_a_column_absent_from_the_file_leaves_the_fact_unchanged(lea, office):
     """ELIG-2: the file sets only the columns it has; the SIO, absent, stays
     as it was."""
     Student.objects.filter(pk=lea.pk).update(sio_validated=True)
@@ -132,14 +132,14 @@ def test_elig_2_a_column_absent_from_the_file_leaves_the_fact_unchanged(lea, off
      ("x", True), (None, False), ("", False), (1, True), (0, False), ("1", True), ("0", False),
      (True, True), (False, False), ("True", True), ("false", False)],
 )
-def test_elig_8_booleans_accept_the_usual_spellings(lea, cell, expected):
+def test_import_booleans_accept_the_usual_spellings(lea, cell, expected):
     """ELIG-8: oui/non, o/n, vrai/faux, x/vide, 1/0 and Excel booleans all read."""
     result = preview(xlsx(["N° étudiant", "Boursier"], ["20240001", cell]))
     assert result.is_valid
     assert result.rows[0].values == {"scholarship_holder": expected}
 
 
-def test_elig_8_an_unclear_boolean_is_a_row_error(lea, hugo, ines):
+def test_import_an_unclear_boolean_is_a_row_error(lea, hugo, ines):
     """ELIG-8: a value that is neither yes nor no is reported with its row
     number and column, in French."""
     result = preview(xlsx(["N° étudiant", "Boursier"], ["20240001", "non"], ["20240002", "oui"],
@@ -147,7 +147,7 @@ def test_elig_8_an_unclear_boolean_is_a_row_error(lea, hugo, ines):
     assert result.all_errors == ['Ligne 4, colonne "Boursier" : "peut-être" n\'est ni oui ni non.']
 
 
-def test_elig_6_dates_read_from_excel_dates_and_from_text(lea, hugo, office):
+def test_import_dates_read_from_excel_dates_and_from_text(lea, hugo, office):
     """ELIG-6: a permit's expiry reads from a real Excel date and from
     « jj/mm/aaaa » text."""
     headers = ["N° étudiant", "Élève étranger", "Titre de séjour autorisant le travail", "Fin de validité du titre de séjour"]
@@ -158,7 +158,7 @@ def test_elig_6_dates_read_from_excel_dates_and_from_text(lea, hugo, office):
     assert (lea.permit_expiry, hugo.permit_expiry) == (D(2028, 9, 30), D(2027, 6, 30))
 
 
-def test_elig_6_a_malformed_date_is_a_row_error(lea):
+def test_import_a_malformed_date_is_a_row_error(lea):
     """ELIG-6: « 31/02/2027 » is no date: the row is refused with a French message."""
     result = preview(xlsx(["N° étudiant", "Fin de validité du titre de séjour"], ["20240001", "31/02/2027"]))
     assert result.all_errors == [
@@ -166,7 +166,7 @@ def test_elig_6_a_malformed_date_is_a_row_error(lea):
     ]
 
 
-def test_elig_1_import_links_the_info_meeting_of_the_students_year(lea, office):
+def test_import_links_the_info_meeting_of_the_students_year(lea, office):
     """ELIG-1: the meeting date links the student to that meeting of their
     year; attendance at another year's meeting is kept."""
     older = factories.AcademicYearFactory(start_year=2025)
@@ -180,7 +180,7 @@ def test_elig_1_import_links_the_info_meeting_of_the_students_year(lea, office):
     assert Event.objects.get(student=lea).changes["info_meetings"] == [[old_meeting.pk], sorted([old_meeting.pk, meeting.pk])]
 
 
-def test_elig_1_a_meeting_date_with_no_meeting_is_a_row_error(lea):
+def test_import_a_meeting_date_with_no_meeting_is_a_row_error(lea):
     """ELIG-1: a date on which the student's year held no meeting is refused."""
     InfoMeeting.objects.create(year=lea.year, date=D(2026, 3, 12))
     result = preview(xlsx(["N° étudiant", "Réunion d'information (date)"], ["20240001", D(2026, 3, 13)]))
@@ -190,14 +190,14 @@ def test_elig_1_a_meeting_date_with_no_meeting_is_a_row_error(lea):
     ]
 
 
-def test_elig_7_double_diploma_without_home_institution_is_refused_at_preview(lea):
+def test_import_double_diploma_without_home_institution_is_refused_at_preview(lea):
     """ELIG-7: the model's rule (a double-diploma student names their home
     institution) is checked in the preview, not discovered while writing."""
     result = preview(xlsx(["N° étudiant", "Double diplôme entrant"], ["20240001", "oui"]))
     assert result.all_errors == ["Ligne 2 : Indiquez l'établissement d'origine d'un élève en double diplôme."]
 
 
-def test_elig_7_import_records_the_home_institutions_approval(lea, office):
+def test_import_records_the_home_institutions_approval(lea, office):
     """ELIG-7: double diploma, home institution and approval date import together."""
     headers = ["N° étudiant", "Double diplôme entrant", "Établissement d'origine", "Accord établissement d'origine (date)"]
     imports.import_apply(preview(xlsx(headers, ["20240001", "oui", "Politecnico di Torino", "15/06/2026"])), by=office)
@@ -206,7 +206,7 @@ def test_elig_7_import_records_the_home_institutions_approval(lea, office):
         True, "Politecnico di Torino", D(2026, 6, 15))
 
 
-def test_elig_4_an_unknown_student_number_is_a_row_error(lea):
+def test_import_an_unknown_student_number_is_a_row_error(lea):
     """ELIG-4: the import updates existing students only; an unknown number
     is an error naming the row."""
     result = preview(xlsx(RESITS, ["E123", "", "oui", ""]))
@@ -214,7 +214,7 @@ def test_elig_4_an_unknown_student_number_is_a_row_error(lea):
     assert Student.objects.count() == 1
 
 
-def test_elig_4_a_name_that_does_not_match_the_number_is_a_row_error(lea, hugo):
+def test_import_a_name_that_does_not_match_the_number_is_a_row_error(lea, hugo):
     """ELIG-4: the « Nom » column guards against a wrong number; case and
     accents do not count as a difference."""
     result = preview(xlsx(RESITS, ["20240001", "fontaine", "oui", ""], ["20240002", "Fontaine", "oui", ""]))
@@ -223,7 +223,7 @@ def test_elig_4_a_name_that_does_not_match_the_number_is_a_row_error(lea, hugo):
     ]
 
 
-def test_elig_4_student_numbers_typed_as_numbers_are_found(lea):
+def test_import_student_numbers_typed_as_numbers_are_found(lea):
     """ELIG-4: Excel often stores a student number as a number."""
     result = preview(xlsx(RESITS, [20240001, "Fontaine", "oui", ""]))
     assert result.is_valid
@@ -233,7 +233,7 @@ def test_elig_4_student_numbers_typed_as_numbers_are_found(lea):
 # A bad row among good ones, a malformed file, a re-import.
 
 
-def test_elig_4_a_bad_row_among_good_ones_writes_nothing(lea, hugo, ines, office):
+def test_import_a_bad_row_among_good_ones_writes_nothing(lea, hugo, ines, office):
     """ELIG-4: one bad row blocks the whole file: the preview names it, the
     import refuses, and the good rows are not written either."""
     result = preview(xlsx(RESITS, ["20240001", "Fontaine", "oui", ""], ["20240002", "Marchand", "peut-être", ""],
@@ -247,7 +247,7 @@ def test_elig_4_a_bad_row_among_good_ones_writes_nothing(lea, hugo, ines, office
     assert not Event.objects.exists()
 
 
-def test_elig_4_reimporting_the_same_file_changes_nothing(lea, hugo, office):
+def test_import_reimporting_the_same_file_changes_nothing(lea, hugo, office):
     """ELIG-4, ELIG-1: a second import of the same file finds nothing to
     change and writes no history entry."""
     InfoMeeting.objects.create(year=lea.year, date=D(2026, 3, 12))
@@ -271,7 +271,7 @@ def test_elig_4_reimporting_the_same_file_changes_nothing(lea, hugo, office):
         pytest.param(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, id="xls-or-encrypted"),
     ],
 )
-def test_elig_4_a_file_that_is_not_a_workbook_is_refused_in_french(lea, data):
+def test_import_a_file_that_is_not_a_workbook_is_refused_in_french(lea, data):
     """ELIG-4: text, HTML or an old binary file named .xlsx is refused, by
     its content, with one French message."""
     result = preview(data)
@@ -280,7 +280,7 @@ def test_elig_4_a_file_that_is_not_a_workbook_is_refused_in_french(lea, data):
     assert result.rows == []
 
 
-def test_elig_4_a_zip_that_holds_no_workbook_is_refused(lea):
+def test_import_a_zip_that_holds_no_workbook_is_refused(lea):
     """ELIG-4: a zip (a .docx, say) is not a workbook."""
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w") as z:
@@ -289,7 +289,7 @@ def test_elig_4_a_zip_that_holds_no_workbook_is_refused(lea):
     assert preview(archive.getvalue()).errors[0].startswith(NOT_A_WORKBOOK)
 
 
-def test_elig_4_missing_student_number_header_is_a_file_error(lea):
+def test_import_missing_student_number_header_is_a_file_error(lea):
     """ELIG-4: without the « N° étudiant » column nothing can be matched."""
     result = preview(xlsx(["Nom", "Boursier"], ["Fontaine", "oui"]))
     assert result.errors == [
@@ -298,7 +298,7 @@ def test_elig_4_missing_student_number_header_is_a_file_error(lea):
     assert not result.is_valid
 
 
-def test_elig_4_an_unknown_header_is_a_file_error(lea):
+def test_import_an_unknown_header_is_a_file_error(lea):
     """ELIG-4: a column the import does not know is refused rather than
     ignored, naming its letter."""
     result = preview(xlsx(["N° étudiant", "Boursier", "Stage 3A"], ["20240001", "oui", "oui"]))
@@ -308,21 +308,21 @@ def test_elig_4_an_unknown_header_is_a_file_error(lea):
     ]
 
 
-def test_elig_4_headers_match_without_accents_or_case(lea):
+def test_import_headers_match_without_accents_or_case(lea):
     """ELIG-4: « n° ETUDIANT » and « eleve etranger » name known columns."""
     result = preview(xlsx(["n° ETUDIANT", "eleve etranger"], ["20240001", "non"]))
     assert result.is_valid
     assert result.rows[0].values == {"foreign_national": False}
 
 
-def test_elig_4_a_repeated_student_number_is_a_file_error(lea):
+def test_import_a_repeated_student_number_is_a_file_error(lea):
     """ELIG-4: two rows for one student would make the result depend on
     their order: refused."""
     result = preview(xlsx(RESITS, ["20240001", "", "oui", ""], ["20240001", "", "non", ""]))
     assert result.errors == ["Le N° étudiant 20240001 figure sur plusieurs lignes (2, 3) : gardez-en une seule."]
 
 
-def test_elig_4_an_empty_sheet_is_a_file_error(lea):
+def test_import_an_empty_sheet_is_a_file_error(lea):
     """ELIG-4: an empty first sheet, or headers with no row, import nothing."""
     assert preview(xlsx([])).errors == [
         "La première feuille du classeur est vide : la ligne 1 doit porter les en-têtes des colonnes."
@@ -332,21 +332,21 @@ def test_elig_4_an_empty_sheet_is_a_file_error(lea):
     ]
 
 
-def test_elig_4_too_many_rows_is_a_file_error(lea, monkeypatch):
+def test_import_too_many_rows_is_a_file_error(lea, monkeypatch):
     """ELIG-4: past the row cap the file is refused as a whole."""
     monkeypatch.setattr(imports, "MAX_ROWS", 2)
     result = preview(xlsx(RESITS, *[[f"2024000{i}", "", "", ""] for i in range(1, 4)]))
     assert result.errors == ["Ce fichier compte plus de 2 lignes : découpez-le en plusieurs fichiers."]
 
 
-def test_elig_4_a_file_over_the_size_cap_is_refused(lea, monkeypatch):
+def test_import_a_file_over_the_size_cap_is_refused(lea, monkeypatch):
     """ELIG-4: past the size cap, the file is not even opened."""
     monkeypatch.setattr(imports, "MAX_BYTES", 1024 * 1024)
     result = preview(b"PK\x03\x04" + b"\0" * (1024 * 1024))
     assert result.errors == ["Ce fichier dépasse 1 Mo : découpez-le en plusieurs fichiers."]
 
 
-def test_elig_4_only_the_office_may_apply_an_import(lea):
+def test_role_2_only_the_office_may_apply_an_import(lea):
     """ELIG-4: the facts are the office's to set (ROLE-2)."""
     student_user = lea.user
     with pytest.raises(PermissionDenied, match="Seul le service Contrats pro importe"):
@@ -355,14 +355,14 @@ def test_elig_4_only_the_office_may_apply_an_import(lea):
     assert not lea.resit_s6
 
 
-def test_elig_1_to_8_every_fact_has_a_column():
+def test_import_every_eligibility_fact_has_a_column():
     """ELIG-1…8: every fact the office may set can come from the file, plus
     the information meeting."""
     assert {c.field for c in imports.FACT_COLUMNS} == set(FACT_FIELDS)
     assert "info_meetings" in {c.field for c in imports.COLUMNS}
 
 
-def test_elig_4_preview_query_count_does_not_grow_with_rows(year, django_assert_num_queries):
+def test_import_preview_query_count_does_not_grow_with_rows(year, django_assert_num_queries):
     """ELIG-4: the preview reads students and meetings in a fixed number of
     queries, for 2 rows as for 20."""
     InfoMeeting.objects.create(year=year, date=D(2026, 3, 12))
@@ -378,7 +378,7 @@ def test_elig_4_preview_query_count_does_not_grow_with_rows(year, django_assert_
 # The template workbook.
 
 
-def test_elig_4_template_has_the_documented_columns_and_a_help_sheet(login, office):
+def test_import_template_has_the_documented_columns_and_a_help_sheet(login, office):
     """ELIG-4: the downloadable template's first row holds every column, and
     its « Aide » sheet documents each one."""
     response = login(office).get(TEMPLATE)
@@ -391,7 +391,7 @@ def test_elig_4_template_has_the_documented_columns_and_a_help_sheet(login, offi
     assert documented == [c.header for c in imports.COLUMNS]
 
 
-def test_elig_4_the_filled_template_imports(lea, office):
+def test_import_the_filled_template_imports(lea, office):
     """ELIG-4: the template, filled in, is a valid import file."""
     workbook = load_workbook(io.BytesIO(imports.template_workbook()))
     sheet = workbook["Élèves"]
@@ -445,7 +445,7 @@ def test_role_9_anonymous_visitors_are_sent_to_login(client):
     assert response.url.startswith(reverse("login"))
 
 
-def test_elig_4_upload_preview_confirm_through_the_pages(login, office, lea, hugo, private_storage):
+def test_import_upload_preview_confirm_through_the_pages(login, office, lea, hugo, private_storage):
     """ELIG-4: upload shows the preview and a confirmation button; the
     confirmation applies the held file, deletes it and reports counts."""
     client = login(office)
@@ -467,7 +467,7 @@ def test_elig_4_upload_preview_confirm_through_the_pages(login, office, lea, hug
     assert Event.objects.filter(verb="students.facts.import").count() == 1
 
 
-def test_elig_4_a_tampered_token_is_refused(login, office, lea, private_storage):
+def test_import_a_tampered_token_is_refused(login, office, lea, private_storage):
     """ELIG-4: the confirmation's token is signed; altered, it is refused
     in French and nothing is written."""
     client = login(office)
@@ -481,7 +481,7 @@ def test_elig_4_a_tampered_token_is_refused(login, office, lea, private_storage)
     assert not lea.resit_s6
 
 
-def test_elig_4_another_users_token_is_refused(login, office, lea, private_storage):
+def test_import_another_users_token_is_refused(login, office, lea, private_storage):
     """ELIG-4: a token is bound to the person who previewed the file."""
     token = login(office).post(PAGE, {"file": upload(xlsx(RESITS, ["20240001", "", "oui", ""]))}).context["token"]
     colleague = factories.UserFactory(groups=["Service Contrats Pro"])
@@ -491,7 +491,7 @@ def test_elig_4_another_users_token_is_refused(login, office, lea, private_stora
     assert not lea.resit_s6
 
 
-def test_elig_4_an_html_file_uploaded_as_xlsx_gets_the_french_error(login, office, lea, private_storage):
+def test_import_an_html_file_uploaded_as_xlsx_gets_the_french_error(login, office, lea, private_storage):
     """ELIG-4: an HTML page renamed .xlsx gets the French message, never a
     server error, and nothing is held for confirmation."""
     response = login(office).post(PAGE, {"file": upload(b"<html><body>20240001</body></html>", name="eleves.xlsx")})
@@ -502,7 +502,7 @@ def test_elig_4_an_html_file_uploaded_as_xlsx_gets_the_french_error(login, offic
     assert held_files(private_storage) == []
 
 
-def test_elig_4_a_file_with_errors_offers_no_confirmation(login, office, lea, hugo, private_storage):
+def test_import_a_file_with_errors_offers_no_confirmation(login, office, lea, hugo, private_storage):
     """ELIG-4: the page lists the bad row and offers no confirmation."""
     response = login(office).post(PAGE, {"file": upload(xlsx(RESITS, ["20240001", "", "oui", ""],
                                                                   ["20240002", "", "peut-être", ""]))})
@@ -513,7 +513,7 @@ def test_elig_4_a_file_with_errors_offers_no_confirmation(login, office, lea, hu
     assert held_files(private_storage) == []
 
 
-def test_elig_4_a_file_that_changes_nothing_says_so(login, office, lea, private_storage):
+def test_import_a_file_that_changes_nothing_says_so(login, office, lea, private_storage):
     """ELIG-4: re-uploading data the portal already holds says there is
     nothing to import."""
     response = login(office).post(PAGE, {"file": upload(xlsx(RESITS, ["20240001", "Fontaine", "non", "non"]))})
@@ -521,14 +521,14 @@ def test_elig_4_a_file_that_changes_nothing_says_so(login, office, lea, private_
     assert held_files(private_storage) == []
 
 
-def test_elig_4_posting_no_file_asks_for_one(login, office):
+def test_import_posting_no_file_asks_for_one(login, office):
     """ELIG-4: the form without a file answers 400 with the field's error."""
     response = login(office).post(PAGE, {})
     assert response.status_code == 400
     assert response.context["form"].errors == {"file": ["Ce champ est obligatoire."]}
 
 
-def test_elig_4_held_files_of_expired_previews_are_purged(login, office, lea, private_storage):
+def test_import_held_files_of_expired_previews_are_purged(login, office, lea, private_storage):
     """ELIG-4: a preview never confirmed leaves its file; the next upload
     removes those older than the token's lifetime."""
     stale = private_storage / "imports" / ("0" * 32 + ".xlsx")
@@ -541,7 +541,7 @@ def test_elig_4_held_files_of_expired_previews_are_purged(login, office, lea, pr
     assert not stale.exists()
 
 
-def test_elig_4_a_sheet_running_past_the_scanned_rows_is_refused(lea, monkeypatch):
+def test_import_a_sheet_running_past_the_scanned_rows_is_refused(lea, monkeypatch):
     """ELIG-4: rows far below the data are not silently dropped: past the
     scanned rows, the file is refused."""
     monkeypatch.setattr(imports, "MAX_SCANNED_ROWS", 5)
