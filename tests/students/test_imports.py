@@ -92,7 +92,7 @@ RESITS = ["N° étudiant", "Nom", "Rattrapage S6", "Rattrapage S8"]
 
 
 def test_import_sets_resits(lea, hugo, office):
-    """ELIG-4: the resit columns set each named student's facts, and each
+    """The resit columns set each named student's facts, and each
     changed student gets a « students.facts.import » history entry."""
     result = imports.import_apply(
         preview(xlsx(RESITS, ["20240001", "Fontaine", "oui", "non"], ["20240002", "Marchand", "non", "oui"])), by=office
@@ -106,7 +106,7 @@ def test_import_sets_resits(lea, hugo, office):
 
 
 def test_import_preview_lists_the_changes_and_writes_nothing(lea):
-    """ELIG-4: the preview says, per row, which fact goes from what to what,
+    """The preview says, per row, which fact goes from what to what,
     and leaves the database alone."""
     result = preview(xlsx(RESITS, ["20240001", "FONTAINE", "x", ""]))
     assert result.is_valid
@@ -207,7 +207,7 @@ def test_import_records_the_home_institutions_approval(lea, office):
 
 
 def test_import_an_unknown_student_number_is_a_row_error(lea):
-    """ELIG-4: the import updates existing students only; an unknown number
+    """The import updates existing students only; an unknown number
     is an error naming the row."""
     result = preview(xlsx(RESITS, ["E123", "", "oui", ""]))
     assert result.all_errors == ["Ligne 2 : N° étudiant E123 inconnu (l'import ne crée pas d'élève)."]
@@ -215,7 +215,7 @@ def test_import_an_unknown_student_number_is_a_row_error(lea):
 
 
 def test_import_a_name_that_does_not_match_the_number_is_a_row_error(lea, hugo):
-    """ELIG-4: the « Nom » column guards against a wrong number; case and
+    """The « Nom » column guards against a wrong number; case and
     accents do not count as a difference."""
     result = preview(xlsx(RESITS, ["20240001", "fontaine", "oui", ""], ["20240002", "Fontaine", "oui", ""]))
     assert result.all_errors == [
@@ -224,7 +224,7 @@ def test_import_a_name_that_does_not_match_the_number_is_a_row_error(lea, hugo):
 
 
 def test_import_student_numbers_typed_as_numbers_are_found(lea):
-    """ELIG-4: Excel often stores a student number as a number."""
+    """Excel often stores a student number as a number."""
     result = preview(xlsx(RESITS, [20240001, "Fontaine", "oui", ""]))
     assert result.is_valid
     assert result.rows[0].student == lea
@@ -234,7 +234,7 @@ def test_import_student_numbers_typed_as_numbers_are_found(lea):
 
 
 def test_import_a_bad_row_among_good_ones_writes_nothing(lea, hugo, ines, office):
-    """ELIG-4: one bad row blocks the whole file: the preview names it, the
+    """One bad row blocks the whole file: the preview names it, the
     import refuses, and the good rows are not written either."""
     result = preview(xlsx(RESITS, ["20240001", "Fontaine", "oui", ""], ["20240002", "Marchand", "peut-être", ""],
                           ["20240003", "Benali", "", "oui"]))
@@ -248,7 +248,7 @@ def test_import_a_bad_row_among_good_ones_writes_nothing(lea, hugo, ines, office
 
 
 def test_import_reimporting_the_same_file_changes_nothing(lea, hugo, office):
-    """ELIG-4, ELIG-1: a second import of the same file finds nothing to
+    """ELIG-1: a second import of the same file finds nothing to
     change and writes no history entry."""
     InfoMeeting.objects.create(year=lea.year, date=D(2026, 3, 12))
     data = xlsx([*RESITS, "Fin de validité du titre de séjour", "Réunion d'information (date)"],
@@ -272,7 +272,7 @@ def test_import_reimporting_the_same_file_changes_nothing(lea, hugo, office):
     ],
 )
 def test_import_a_file_that_is_not_a_workbook_is_refused_in_french(lea, data):
-    """ELIG-4: text, HTML or an old binary file named .xlsx is refused, by
+    """Text, HTML or an old binary file named .xlsx is refused, by
     its content, with one French message."""
     result = preview(data)
     assert len(result.errors) == 1
@@ -281,7 +281,7 @@ def test_import_a_file_that_is_not_a_workbook_is_refused_in_french(lea, data):
 
 
 def test_import_a_zip_that_holds_no_workbook_is_refused(lea):
-    """ELIG-4: a zip (a .docx, say) is not a workbook."""
+    """A zip (a .docx, say) is not a workbook."""
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w") as z:
         z.writestr("[Content_Types].xml", "<Types/>")
@@ -290,7 +290,7 @@ def test_import_a_zip_that_holds_no_workbook_is_refused(lea):
 
 
 def test_import_missing_student_number_header_is_a_file_error(lea):
-    """ELIG-4: without the « N° étudiant » column nothing can be matched."""
+    """Without the « N° étudiant » column nothing can be matched."""
     result = preview(xlsx(["Nom", "Boursier"], ["Fontaine", "oui"]))
     assert result.errors == [
         "La colonne obligatoire « N° étudiant » manque : la ligne 1 doit porter les en-têtes, dont « N° étudiant »."
@@ -299,7 +299,7 @@ def test_import_missing_student_number_header_is_a_file_error(lea):
 
 
 def test_import_an_unknown_header_is_a_file_error(lea):
-    """ELIG-4: a column the import does not know is refused rather than
+    """A column the import does not know is refused rather than
     ignored, naming its letter."""
     result = preview(xlsx(["N° étudiant", "Boursier", "Stage 3A"], ["20240001", "oui", "oui"]))
     assert result.errors == [
@@ -309,21 +309,21 @@ def test_import_an_unknown_header_is_a_file_error(lea):
 
 
 def test_import_headers_match_without_accents_or_case(lea):
-    """ELIG-4: « n° ETUDIANT » and « eleve etranger » name known columns."""
+    """« n° ETUDIANT » and « eleve etranger » name known columns."""
     result = preview(xlsx(["n° ETUDIANT", "eleve etranger"], ["20240001", "non"]))
     assert result.is_valid
     assert result.rows[0].values == {"foreign_national": False}
 
 
 def test_import_a_repeated_student_number_is_a_file_error(lea):
-    """ELIG-4: two rows for one student would make the result depend on
+    """Two rows for one student would make the result depend on
     their order: refused."""
     result = preview(xlsx(RESITS, ["20240001", "", "oui", ""], ["20240001", "", "non", ""]))
     assert result.errors == ["Le N° étudiant 20240001 figure sur plusieurs lignes (2, 3) : gardez-en une seule."]
 
 
 def test_import_an_empty_sheet_is_a_file_error(lea):
-    """ELIG-4: an empty first sheet, or headers with no row, import nothing."""
+    """An empty first sheet, or headers with no row, import nothing."""
     assert preview(xlsx([])).errors == [
         "La première feuille du classeur est vide : la ligne 1 doit porter les en-têtes des colonnes."
     ]
@@ -333,21 +333,21 @@ def test_import_an_empty_sheet_is_a_file_error(lea):
 
 
 def test_import_too_many_rows_is_a_file_error(lea, monkeypatch):
-    """ELIG-4: past the row cap the file is refused as a whole."""
+    """Past the row cap the file is refused as a whole."""
     monkeypatch.setattr(imports, "MAX_ROWS", 2)
     result = preview(xlsx(RESITS, *[[f"2024000{i}", "", "", ""] for i in range(1, 4)]))
     assert result.errors == ["Ce fichier compte plus de 2 lignes : découpez-le en plusieurs fichiers."]
 
 
 def test_import_a_file_over_the_size_cap_is_refused(lea, monkeypatch):
-    """ELIG-4: past the size cap, the file is not even opened."""
+    """Past the size cap, the file is not even opened."""
     monkeypatch.setattr(imports, "MAX_BYTES", 1024 * 1024)
     result = preview(b"PK\x03\x04" + b"\0" * (1024 * 1024))
     assert result.errors == ["Ce fichier dépasse 1 Mo : découpez-le en plusieurs fichiers."]
 
 
 def test_role_2_only_the_office_may_apply_an_import(lea):
-    """ELIG-4: the facts are the office's to set (ROLE-2)."""
+    """The facts are the office's to set (ROLE-2)."""
     student_user = lea.user
     with pytest.raises(PermissionDenied, match="Seul le service Contrats pro importe"):
         imports.import_apply(preview(xlsx(RESITS, ["20240001", "", "oui", ""])), by=student_user)
@@ -363,7 +363,7 @@ def test_import_every_eligibility_fact_has_a_column():
 
 
 def test_import_preview_query_count_does_not_grow_with_rows(year, django_assert_num_queries):
-    """ELIG-4: the preview reads students and meetings in a fixed number of
+    """The preview reads students and meetings in a fixed number of
     queries, for 2 rows as for 20."""
     InfoMeeting.objects.create(year=year, date=D(2026, 3, 12))
     students = [factories.StudentFactory(year=year, student_number=f"N{i:03d}") for i in range(20)]
@@ -379,7 +379,7 @@ def test_import_preview_query_count_does_not_grow_with_rows(year, django_assert_
 
 
 def test_import_template_has_the_documented_columns_and_a_help_sheet(login, office):
-    """ELIG-4: the downloadable template's first row holds every column, and
+    """The downloadable template's first row holds every column, and
     its « Aide » sheet documents each one."""
     response = login(office).get(TEMPLATE)
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -392,7 +392,7 @@ def test_import_template_has_the_documented_columns_and_a_help_sheet(login, offi
 
 
 def test_import_the_filled_template_imports(lea, office):
-    """ELIG-4: the template, filled in, is a valid import file."""
+    """The template, filled in, is a valid import file."""
     workbook = load_workbook(io.BytesIO(imports.template_workbook()))
     sheet = workbook["Élèves"]
     sheet.append(["20240001", "Fontaine", "oui", "oui"] + [""] * (len(imports.COLUMNS) - 5) + [None])
@@ -446,7 +446,7 @@ def test_role_9_anonymous_visitors_are_sent_to_login(client):
 
 
 def test_import_upload_preview_confirm_through_the_pages(login, office, lea, hugo, private_storage):
-    """ELIG-4: upload shows the preview and a confirmation button; the
+    """Upload shows the preview and a confirmation button; the
     confirmation applies the held file, deletes it and reports counts."""
     client = login(office)
     response = client.post(PAGE, {"file": upload(xlsx(RESITS, ["20240001", "Fontaine", "oui", ""],
@@ -468,7 +468,7 @@ def test_import_upload_preview_confirm_through_the_pages(login, office, lea, hug
 
 
 def test_import_a_tampered_token_is_refused(login, office, lea, private_storage):
-    """ELIG-4: the confirmation's token is signed; altered, it is refused
+    """The confirmation's token is signed; altered, it is refused
     in French and nothing is written."""
     client = login(office)
     response = client.post(PAGE, {"file": upload(xlsx(RESITS, ["20240001", "", "oui", ""]))})
@@ -482,7 +482,7 @@ def test_import_a_tampered_token_is_refused(login, office, lea, private_storage)
 
 
 def test_import_another_users_token_is_refused(login, office, lea, private_storage):
-    """ELIG-4: a token is bound to the person who previewed the file."""
+    """A token is bound to the person who previewed the file."""
     token = login(office).post(PAGE, {"file": upload(xlsx(RESITS, ["20240001", "", "oui", ""]))}).context["token"]
     colleague = factories.UserFactory(groups=["Service Contrats Pro"])
     response = login(colleague).post(PAGE, {"token": token})
@@ -492,7 +492,7 @@ def test_import_another_users_token_is_refused(login, office, lea, private_stora
 
 
 def test_import_an_html_file_uploaded_as_xlsx_gets_the_french_error(login, office, lea, private_storage):
-    """ELIG-4: an HTML page renamed .xlsx gets the French message, never a
+    """An HTML page renamed .xlsx gets the French message, never a
     server error, and nothing is held for confirmation."""
     response = login(office).post(PAGE, {"file": upload(b"<html><body>20240001</body></html>", name="eleves.xlsx")})
     content = response.content.decode()
@@ -503,7 +503,7 @@ def test_import_an_html_file_uploaded_as_xlsx_gets_the_french_error(login, offic
 
 
 def test_import_a_file_with_errors_offers_no_confirmation(login, office, lea, hugo, private_storage):
-    """ELIG-4: the page lists the bad row and offers no confirmation."""
+    """The page lists the bad row and offers no confirmation."""
     response = login(office).post(PAGE, {"file": upload(xlsx(RESITS, ["20240001", "", "oui", ""],
                                                                   ["20240002", "", "peut-être", ""]))})
     content = response.content.decode()
@@ -514,7 +514,7 @@ def test_import_a_file_with_errors_offers_no_confirmation(login, office, lea, hu
 
 
 def test_import_a_file_that_changes_nothing_says_so(login, office, lea, private_storage):
-    """ELIG-4: re-uploading data the portal already holds says there is
+    """Re-uploading data the portal already holds says there is
     nothing to import."""
     response = login(office).post(PAGE, {"file": upload(xlsx(RESITS, ["20240001", "Fontaine", "non", "non"]))})
     assert "Aucune modification : le portail contient déjà les données de ce fichier." in response.content.decode()
@@ -522,14 +522,14 @@ def test_import_a_file_that_changes_nothing_says_so(login, office, lea, private_
 
 
 def test_import_posting_no_file_asks_for_one(login, office):
-    """ELIG-4: the form without a file answers 400 with the field's error."""
+    """The form without a file answers 400 with the field's error."""
     response = login(office).post(PAGE, {})
     assert response.status_code == 400
     assert response.context["form"].errors == {"file": ["Ce champ est obligatoire."]}
 
 
 def test_import_held_files_of_expired_previews_are_purged(login, office, lea, private_storage):
-    """ELIG-4: a preview never confirmed leaves its file; the next upload
+    """A preview never confirmed leaves its file; the next upload
     removes those older than the token's lifetime."""
     stale = private_storage / "imports" / ("0" * 32 + ".xlsx")
     stale.parent.mkdir()
@@ -542,7 +542,7 @@ def test_import_held_files_of_expired_previews_are_purged(login, office, lea, pr
 
 
 def test_import_a_sheet_running_past_the_scanned_rows_is_refused(lea, monkeypatch):
-    """ELIG-4: rows far below the data are not silently dropped: past the
+    """Rows far below the data are not silently dropped: past the
     scanned rows, the file is refused."""
     monkeypatch.setattr(imports, "MAX_SCANNED_ROWS", 5)
     workbook = Workbook()
