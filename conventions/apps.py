@@ -41,3 +41,18 @@ class ConventionsConfig(AppConfig):
 
         # Dated obligations (STEP-2): the steps with a calendar deadline.
         deadlines.register(deadlines.Source("conventions.steps", steps.step_deadlines))
+
+        # Demo builders: this room's part of ``manage.py demo``, in the story's order.
+        from contratpro import demo as demo_builders
+
+        from .demo import demarche as demo_demarche
+        from .demo import fiches as demo_fiches
+        from .demo import records as demo_records
+
+        demo_builders.register("conventions.year", demo_records.build_year, order=100)
+        demo_builders.register("conventions.staff", demo_records.build_staff, order=200)
+        demo_builders.register("conventions.companies", demo_records.build_companies, order=300)
+        demo_builders.register("conventions.students", demo_records.build_students, order=400)
+        demo_builders.register("conventions.meetings", demo_records.build_meetings, order=500)
+        demo_builders.register("conventions.fiches", demo_fiches.build_fiches, order=600)  # before step 2 is validated
+        demo_builders.register("conventions.demarche", demo_demarche.build_demarche, order=700)

@@ -7,8 +7,13 @@ class GradingConfig(AppConfig):
     verbose_name = _("Notation")
 
     def ready(self):
+        from contratpro import demo as demo_builders
         from conventions.dossier import panels
 
+        from . import demo
         from .views import panel_context
 
         panels.register(panels.Panel("bareme", "grading/_panel.html", panel_context, order=10))
+
+        # Demo builders: the scores, once conventions' démarche stands (order 700).
+        demo_builders.register("grading.scores", demo.build_scores, order=800)

@@ -1,5 +1,6 @@
-"""``manage.py demo``: the demo year, its calendar, one login per role and
-the démarche as it stands on 21 November 2026."""
+"""``manage.py demo``: the demo year, its calendar, one login per role, the
+fiches contact typed in June and the démarche as it stands on 21 November
+2026, built by the demo builders each room registers."""
 
 import datetime
 import io
@@ -7,16 +8,22 @@ from collections import defaultdict
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
 from contratpro.models import User
 from conventions.dossier import steps
+from conventions.links.services import link_create
 from conventions.models import (
+    ChangeProposal,
     Company,
     CompanyContact,
     Dossier,
     DossierStep,
+    ExternalLink,
+    FicheContact,
     Incident,
+    LinkUse,
     StepState,
 )
 from grading.models import BaremeLine, StepScore
@@ -63,6 +70,7 @@ def snapshot():
             for m in (
                 User, Student, Dossier, Company, CompanyContact, CalendarPeriod, InfoMeeting,
                 DossierStep, Event, StepScore, Incident, BaremeLine, Event,
+                FicheContact, ChangeProposal, ExternalLink, LinkUse,
             )
         ],
         "dossiers": sorted(Dossier.objects.values_list("pk", "updated_at", "head_approval_at")),
@@ -442,3 +450,62 @@ def test_step_3_demo_puts_a_step_moved_by_hand_back_through_the_service():
     verbs = [verb.rsplit(".", 1)[1] for verb in moves.order_by("pk").values_list("verb", flat=True)]
     assert verbs == ["submit", "validate", "reopen", "submit", "validate"]
     assert "Lignes créées : 0 ; mises à jour : 2 ; supprimées : 0" in output
+
+
+@pytest.mark.django_db
+def test_doc_12_demo_a_student_s_other_name_for_a_shared_company_awaits_the_office(client):
+    """DOC-12: ``eleve26`` typed the usual short name of a company ``eleve22``
+    also works for: the company keeps its name and one change proposal
+    waits on the office's review page."""
+    proposal = ChangeProposal.objects.get(status=ChangeProposal.Status.PENDING)
+    assert proposal.dossier.student.user.username == "eleve26"
+    assert proposal.contact is None
+    assert proposal.changes == {"name": ["Mécanique de Précision des Cévennes", "MPC Mécanique de Précision"]}
+    assert proposal.company.name == "Mécanique de Précision des Cévennes"
+    assert proposal.company.dossiers.count() == 2
+    assert proposal.created_at.date() == datetime.date(2026, 6, 2)
+    client.login(username="bureau", password=PASSWORD)
+    page = client.get("/entreprises/a-verifier/")
+    assert page.status_code == 200
+    assert "MPC Mécanique de Précision" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_role_5_demo_a_signatory_typed_by_a_student_awaits_confirmation(client):
+    """ROLE-5: the signatory ``eleve26`` typed in the fiche is the only
+    unconfirmed signatory of the demo: the office's review page lists them
+    and no signing link may go to them yet."""
+    unconfirmed = Dossier.objects.filter(signataire__isnull=False, signataire__email_confirmed_at__isnull=True)
+    dossier = unconfirmed.get()
+    assert dossier.student.user.username == "eleve26"
+    assert (dossier.signataire.full_name, dossier.signataire.company) == ("Sylvie Vernet", dossier.company)
+    client.login(username="bureau", password=PASSWORD)
+    page = client.get("/entreprises/a-verifier/")
+    assert "Sylvie Vernet" in page.content.decode()
+    with pytest.raises(ValidationError, match="n'est pas encore confirmée par le service"):
+        link_create(dossier=dossier, contact=dossier.signataire, purpose=ExternalLink.Purpose.SIGN_CONVENTION,
+                    by=User.objects.get(username="bureau"))
+
+
+@pytest.mark.django_db
+def test_role_5_demo_company_typed_its_fiche_part_through_a_personal_link(client):
+    """ROLE-5, DATA-4: the office sent Cévennes Logiciel's signatory a
+    personal link, used once, through which she typed the company's part of
+    ``eleve``'s fiche, a week before step 2 was handed in; the timeline
+    names her, by link, and the dossier still points at the people the
+    office recorded."""
+    dossier = Dossier.objects.select_related("signataire", "tuteur_entreprise").get(student__user__username="eleve")
+    fiche = FicheContact.objects.get(dossier=dossier)
+    assert fiche.student_completed_at.date() == datetime.date(2026, 6, 1)
+    assert fiche.company_completed_at.date() == datetime.date(2026, 6, 4)
+    link = ExternalLink.objects.get(dossier=dossier)
+    assert (link.purpose, link.contact) == (ExternalLink.Purpose.FICHE_CONTACT, dossier.signataire)
+    assert list(LinkUse.objects.filter(link=link).values_list("accepted", flat=True)) == [True]
+    event = Event.objects.get(dossier=dossier, verb="conventions.fiche.company_part")
+    assert (event.link, event.actor, event.external_actor) == (link, None, "Anne Salles")
+    handed_in = Event.objects.get(dossier=dossier, step="2", verb="conventions.step.submit")
+    assert link.created_at < event.at < handed_in.at
+    assert dossier.tuteur_entreprise.phone == "04 66 52 18 30"
+    client.login(username="bureau", password=PASSWORD)
+    page = client.get(f"/dossiers/{dossier.pk}/")
+    assert "Anne Salles (entreprise, par lien personnel)" in page.content.decode()

@@ -1,7 +1,9 @@
 """The story ``manage.py demo`` tells: the 2026/2027 year, its people, their
-companies and where each dossier stands on 21 November 2026 (``TODAY``).
+companies, their fiches contact and where each dossier stands on 21 November
+2026 (``TODAY``).
 
-Data only; ``demo.py`` writes it through the project's services.
+Data only; the builders of this package write it through the project's
+services. Grading's part of the story (the scores) lives in ``grading.demo``.
 """
 
 import datetime
@@ -309,7 +311,50 @@ INCIDENTS = {
         ),
     ),
 }
-# SCORE-1: the office scores the validated steps of the contracts drawn up,
-# with full marks except these « fait partiellement » (a fiche contact typed
-# twice over) and a 5' handed in after its deadline (0, binary).
-PARTIAL = {("eleve04", "2"), ("eleve12", "2"), ("eleve14", "2"), ("eleve23", "2")}
+
+# DOC-1, DOC-12, ROLE-5: fiches contact typed in June, a week before step 2
+# is handed in, through the fiche's services.
+@dataclass(frozen=True)
+class DemoFiche:
+    student_part: datetime.date  # the day the student typed their part
+    company_part: datetime.date  # the day the company's part was typed
+    activities: str
+    pfe_project: str
+    presentation: str
+    # The name the student typed for the company, when it is not the
+    # company's: on a company another dossier uses, a proposal (DOC-12).
+    company_name: str | None = None
+    # (first name, last name, job title) of a signatory the student typed:
+    # their address waits for the office's confirmation (ROLE-5).
+    signatory: tuple | None = None
+    # The day the office sent the company's signatory a personal link, who
+    # then typed the company's part (ROLE-5); None: the student typed it.
+    link_sent: datetime.date | None = None
+    tutor_phone: str = ""
+    tutor_experience_years: int | None = None
+
+
+FICHES = {
+    # Typed by Léa, then by the company itself through its personal link.
+    "eleve": DemoFiche(
+        student_part=D(2026, 6, 1), link_sent=D(2026, 6, 2), company_part=D(2026, 6, 4),
+        activities="Développement du module de planification des tournées que l'éditeur vend aux collectivités : "
+                   "conception, code Python et Django, tests automatisés, mise en production avec l'équipe.",
+        pfe_project="Refonte du moteur de calcul des tournées autour d'un solveur de contraintes, "
+                    "et mesure du gain pour les clients.",
+        presentation="Éditeur de logiciels de gestion pour les collectivités et les PME du Gard (45 salariés) ; "
+                     "le pôle développement compte douze ingénieurs.",
+        tutor_phone="04 66 52 18 30", tutor_experience_years=12,
+    ),
+    # Arthur typed the company's usual short name and a signatory the
+    # company never gave the office: both wait on the office's review page.
+    "eleve26": DemoFiche(
+        student_part=D(2026, 6, 2), company_part=D(2026, 6, 5),
+        company_name="MPC Mécanique de Précision",
+        activities="Industrialisation d'une ligne d'usinage de pièces aéronautiques : gammes de fabrication, "
+                   "programmation des centres 5 axes, suivi de la qualité.",
+        pfe_project="Mise en place d'un suivi numérique de la production (MES) dans l'atelier d'usinage.",
+        presentation="Sous-traitant en mécanique de précision pour l'aéronautique et le médical (80 salariés).",
+        signatory=("Sylvie", "Vernet", "Directrice administrative et financière"),
+    ),
+}
