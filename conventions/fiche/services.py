@@ -150,7 +150,7 @@ def fiche_save_company_part(*, dossier, data, by=None, link=None):
     fiche.save()
     _copy_contacts(dossier, fiche, by=by, link=link)
     if link is not None:
-        summary = _("Fiche contact : partie entreprise remplie par %(name)s (lien personnel).") % {"name": link.contact.full_name}
+        summary = _("Fiche contact : partie entreprise remplie par l'entreprise.")
     else:
         summary = _("Fiche contact : partie entreprise enregistrée.")
     if not complete:
