@@ -1,7 +1,10 @@
+import contextlib
 import importlib
+from pathlib import Path
 
 import pytest
 from django.apps import apps as global_apps
+from django.conf import settings
 from django.db.models.signals import post_migrate
 from django.test import Client
 
@@ -65,20 +68,90 @@ def eager_celery(request):
     celery_app.conf.task_always_eager = saved
 
 
-@pytest.fixture(autouse=True)
-def private_storage_in_tmp(settings, tmp_path, monkeypatch):
-    """Files a test stores (DOC-6) go to its own temporary folder, never var/."""
+@contextlib.contextmanager
+def private_storage(location):
+    """Point the private storage (DOC-6) and ``Document.file`` at ``location``
+    for the block: setting ``STORAGES`` alone is not enough, since
+    ``storages`` caches its backends and ``Document.file`` resolved its
+    storage when the model was defined."""
     from django.core.files.storage import storages
+    from django.test import override_settings
 
     from conventions.models import Document
 
-    location = str(tmp_path / "private")
-    settings.STORAGES = {
+    options = {"location": str(location), "base_url": None}
+    stored = {
         **settings.STORAGES,
-        "default": {**settings.STORAGES["default"], "OPTIONS": {"location": location, "base_url": None}},
-        "private": {**settings.STORAGES["private"], "OPTIONS": {"location": location, "base_url": None}},
+        "default": {**settings.STORAGES["default"], "OPTIONS": options},
+        "private": {**settings.STORAGES["private"], "OPTIONS": options},
     }
-    storages._storages = {}
-    monkeypatch.setattr(Document._meta.get_field("file"), "storage", storages["private"])
-    yield
-    storages._storages = {}
+    field = Document._meta.get_field("file")
+    saved = field.storage
+    with override_settings(STORAGES=stored):
+        storages._storages = {}
+        field.storage = storages["private"]
+        try:
+            yield Path(location)
+        finally:
+            field.storage = saved
+            storages._storages = {}
+
+
+@pytest.fixture(autouse=True)
+def private_storage_in_tmp(tmp_path):
+    """Files a test stores (DOC-6) go to its own temporary folder, never var/."""
+    with private_storage(tmp_path / "private") as location:
+        yield location
+
+
+@pytest.fixture
+def private_root(private_storage_in_tmp):
+    """This test's private folder (a ``Path``): where uploads and PDFs land."""
+    return private_storage_in_tmp
+
+
+@pytest.fixture
+def office(db):
+    """The Service Contrats Pro's account (ROLE-2)."""
+    return factories.UserFactory(
+        username="bureau", first_name="Nadia", last_name="Bureau", groups=["Service Contrats Pro"]
+    )
+
+
+@pytest.fixture
+def head(db):
+    """The head of department 2IA, the factories' department (ROLE-3, ELIG-9)."""
+    user = factories.UserFactory(
+        username="resp2ia", first_name="Hélène", last_name="Garnier", email="resp2ia@mines-ales.fr",
+        groups=["Enseignants"],
+    )
+    department = factories.department("2IA")
+    department.head = user
+    department.save()
+    return user
+
+
+# A one-page PDF, small and valid.
+TINY_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+@pytest.fixture
+def tiny_pdf_layout(monkeypatch):
+    """PDF jobs (NOTIF-2) run as always — the builder with its checks, its
+    template rendered, the version attached with its SHA-256 — but
+    WeasyPrint's layout is skipped: the file stored is ``TINY_PDF``. For
+    the tests about jobs, versions, signatures and copies; the tests about
+    what a PDF says keep the real layout."""
+    from django.template.loader import render_to_string
+
+    from conventions.documents import pdf
+
+    def layout(template_name, context):
+        render_to_string(template_name, context)
+        return TINY_PDF
+
+    monkeypatch.setattr(pdf, "render_pdf", layout)
+    return TINY_PDF

@@ -30,11 +30,6 @@ def text(response):
     return html.unescape(response.content.decode())
 
 
-@pytest.fixture
-def office(db):
-    return factories.UserFactory(groups=["Service Contrats Pro"])
-
-
 # --- The error pages ---------------------------------------------------------
 
 

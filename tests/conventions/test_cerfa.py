@@ -23,31 +23,6 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-FS = "django.core.files.storage.FileSystemStorage"
-
-
-@pytest.fixture(autouse=True)
-def private_root(settings, tmp_path, monkeypatch):
-    """Stored files (documents, the official model) go to a temporary folder:
-    ``STORAGES`` resets ``storages``; ``Document.file`` resolved its storage
-    when the model was defined, so the field is pointed at the new one."""
-    root = tmp_path / "private"
-    options = {"location": str(root), "base_url": None}
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": FS, "OPTIONS": options},
-        "private": {"BACKEND": FS, "OPTIONS": options},
-    }
-    storages._storages = {}
-    monkeypatch.setattr(Document._meta.get_field("file"), "storage", storages["private"])
-    return root
-
-
-@pytest.fixture
-def office(db):
-    return factories.UserFactory(groups=["Service Contrats Pro"])
-
-
 def make_dossier(birth_date=datetime.date(2004, 3, 10), start=datetime.date(2026, 9, 1)):
     """A dossier with a company (SIRET, NAF, IDCC, OPCO), a tutor and a
     12-month CDD from ``start``; SMIC 1 801,80 € (the factory's year)."""

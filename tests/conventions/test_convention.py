@@ -8,7 +8,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import storages
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -37,17 +36,6 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 Party, Method = Signature.Party, Signature.Method
-
-
-@pytest.fixture
-def private_root():
-    """Where tests/conftest.py's ``private_storage_in_tmp`` put this test's private files."""
-    return storages["private"].location
-
-
-@pytest.fixture
-def office(db):
-    return factories.UserFactory(username="bureau", first_name="Nadia", last_name="Bureau", groups=["Service Contrats Pro"])
 
 
 @pytest.fixture
@@ -111,7 +99,7 @@ def test_doc_3_pdf_carries_every_mention(dossier, produce, private_root):
         content = handle.read()
     assert content.startswith(b"%PDF")
     assert hashlib.sha256(content).hexdigest() == document.sha256
-    assert document.file.path.startswith(private_root + "/")
+    assert document.file.path.startswith(f"{private_root}/")
     assert "/var/" not in document.file.path
     text = pdf_text(document)
     for mention in (

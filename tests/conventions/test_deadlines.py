@@ -13,11 +13,6 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def office(db):
-    return factories.UserFactory(groups=["Service Contrats Pro"])
-
-
 def make_dossiers(count):
     made = []
     for _ in range(count):

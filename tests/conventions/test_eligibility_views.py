@@ -28,20 +28,6 @@ def approve(dossier):
 
 
 @pytest.fixture
-def office(db):
-    return factories.UserFactory(username="bureau", groups=["Service Contrats Pro"])
-
-
-@pytest.fixture
-def head(db):
-    head = factories.UserFactory(first_name="Thomas", last_name="Rouvière", groups=["Enseignants"])
-    ia = factories.department("2IA")
-    ia.head = head
-    ia.save()
-    return head
-
-
-@pytest.fixture
 def dossier(year):
     """A 2IA dossier whose student attended the meeting and has SIO and TOEIC."""
     dossier = factories.DossierFactory(student__sio_validated=True, student__toeic_validated=True)
@@ -60,7 +46,7 @@ def test_elig_9_head_approves_the_contract(login, head, dossier):
     assert dossier.head_approval_at is not None
     content = text(response)
     assert "Accord donné" in content
-    assert "Accord de Thomas Rouvière le" in content
+    assert "Accord de Hélène Garnier le" in content
     assert "Donner mon accord sur le contrat" not in content
     assert "ELIG-9 – accord du responsable de département sur le contrat." in content
 

@@ -5,7 +5,6 @@ import io
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.files.storage import storages
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -27,40 +26,6 @@ from conventions.models import (
 from tests import factories
 
 pytestmark = pytest.mark.django_db
-
-FS = "django.core.files.storage.FileSystemStorage"
-
-
-@pytest.fixture(autouse=True)
-def private_root(settings, tmp_path, monkeypatch):
-    """Stored files go to a temporary folder, never to var/: ``STORAGES``
-    resets ``storages``; ``Document.file`` resolved its storage when the
-    model was defined, so the field is pointed at the new one."""
-    root = tmp_path / "private"
-    options = {"location": str(root), "base_url": None}
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": FS, "OPTIONS": options},
-        "private": {"BACKEND": FS, "OPTIONS": options},
-    }
-    storages._storages = {}
-    monkeypatch.setattr(Document._meta.get_field("file"), "storage", storages["private"])
-    return root
-
-
-@pytest.fixture
-def office(db):
-    return factories.UserFactory(groups=["Service Contrats Pro"])
-
-
-@pytest.fixture
-def head(db):
-    user = factories.UserFactory(first_name="Hélène", last_name="Garnier")
-    department = factories.department("2IA")
-    department.head = user
-    department.save()
-    return user
-
 
 @pytest.fixture
 def dossier(year, head):

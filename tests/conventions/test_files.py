@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -25,26 +24,6 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-FS = "django.core.files.storage.FileSystemStorage"
-
-
-@pytest.fixture(autouse=True)
-def private_root(settings, tmp_path, monkeypatch):
-    """Every stored file goes to a temporary folder, never to var/.
-
-    Setting ``STORAGES`` resets ``storages``; ``Document.file`` resolved its
-    storage when the model was defined, so the field is pointed at the new one."""
-    root = tmp_path / "private"
-    options = {"location": str(root), "base_url": None}
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": FS, "OPTIONS": options},
-        "private": {"BACKEND": FS, "OPTIONS": options},
-    }
-    monkeypatch.setattr(Document._meta.get_field("file"), "storage", storages["private"])
-    return root
-
-
 @pytest.fixture
 def dossier(year):
     dossier = factories.DossierFactory()
@@ -58,22 +37,8 @@ def student(dossier):
 
 
 @pytest.fixture
-def office(db):
-    return factories.UserFactory(groups=["Service Contrats Pro"])
-
-
-@pytest.fixture
 def direction(db):
     return factories.UserFactory(groups=["Direction"])
-
-
-@pytest.fixture
-def head(dossier):
-    head = factories.UserFactory(groups=["Enseignants"])
-    department = dossier.student.department
-    department.head = head
-    department.save()
-    return head
 
 
 @pytest.fixture

@@ -25,11 +25,6 @@ SIGN = ExternalLink.Purpose.SIGN_CONVENTION
 
 
 @pytest.fixture
-def office(db):
-    return factories.UserFactory(username="bureau", groups=["Service Contrats Pro"])
-
-
-@pytest.fixture
 def dossier(year):
     return factories.DossierFactory(student__year=year, student__user__first_name="Léa", student__user__last_name="Martin")
 
@@ -47,15 +42,6 @@ def signatory(dossier):
     return factories.CompanyContactFactory(
         company=dossier.company, role=CompanyContact.Role.SIGNATORY, first_name="Anne", last_name="Vidal"
     )
-
-
-@pytest.fixture
-def head(dossier):
-    user = factories.UserFactory(groups=["Enseignants"])
-    department = dossier.student.department
-    department.head = user
-    department.save()
-    return user
 
 
 @pytest.fixture

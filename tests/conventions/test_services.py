@@ -15,15 +15,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def head(db):
-    return factories.UserFactory(username="head", email="head@mines-ales.fr", groups=["Enseignants"])
-
-
-@pytest.fixture
 def student(year, head):
+    """A 2IA student (``head``'s department) who attended the year's meeting."""
     student = factories.StudentFactory()
-    student.department.head = head
-    student.department.save()
     InfoMeeting.objects.create(year=year, date=datetime.date(2026, 3, 12)).attendees.add(student)
     return Student.objects.get(pk=student.pk)
 
@@ -34,7 +28,7 @@ def test_step_1_opens_the_dossier_and_notifies_office_and_head(student, head, ma
         dossier = services.dossier_open(student=student, by=student.user)
     assert dossier.year == student.year and dossier.company is None
     assert len(mailoutbox) == 1
-    assert set(mailoutbox[0].to) == {"contrats-pro@mines-ales.fr", "head@mines-ales.fr"}
+    assert set(mailoutbox[0].to) == {"contrats-pro@mines-ales.fr", "resp2ia@mines-ales.fr"}
     assert student.full_name in mailoutbox[0].subject
     assert "étape 1" in mailoutbox[0].body
 

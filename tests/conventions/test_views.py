@@ -17,11 +17,6 @@ def detail(dossier):
     return reverse("conventions:dossier-detail", args=[dossier.pk])
 
 
-@pytest.fixture
-def office(db):
-    return factories.UserFactory(username="bureau", groups=["Service Contrats Pro"])
-
-
 def make_dossiers(year, count, department_code="2IA"):
     """``count`` dossiers, bulk-created (users, students, companies)."""
     department = factories.department(department_code)

@@ -17,11 +17,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def office(db):
-    return factories.UserFactory(groups=["Service Contrats Pro"])
-
-
-@pytest.fixture
 def dossier(year):
     dossier = factories.DossierFactory()
     steps.steps_sync(dossier)

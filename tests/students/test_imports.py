@@ -46,11 +46,6 @@ def upload(data, name="situation.xlsx"):
 
 
 @pytest.fixture
-def office(db):
-    return factories.UserFactory(username="bureau", groups=["Service Contrats Pro"])
-
-
-@pytest.fixture
 def lea(year):
     user = factories.UserFactory(first_name="Léa", last_name="Fontaine")
     return factories.StudentFactory(user=user, year=year, student_number="20240001")

@@ -14,11 +14,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def office(db):
-    return factories.UserFactory(groups=["Service Contrats Pro"])
-
-
-@pytest.fixture
 def student(year):
     student = factories.StudentFactory()
     meeting = InfoMeeting.objects.create(year=year, date=datetime.date(2026, 3, 12))

@@ -43,22 +43,8 @@ def acknowledge_url(rule):
 
 
 @pytest.fixture
-def office(db):
-    return factories.UserFactory(username="bureau", groups=["Service Contrats Pro"])
-
-
-@pytest.fixture
 def meeting(year):
     return InfoMeeting.objects.create(year=year, date=datetime.date(2026, 3, 12))
-
-
-@pytest.fixture
-def head_2ia(db):
-    head = factories.UserFactory(username="resp2ia", email="resp2ia@mines-ales.fr", groups=["Enseignants"])
-    ia = factories.department("2IA")
-    ia.head = head
-    ia.save()
-    return head
 
 
 def student_with(meeting=None, **facts):
@@ -123,7 +109,7 @@ def test_elig_3_acknowledging_twice_is_refused_with_a_message(login, year, meeti
     assert "Il n'y a pas de risque à accepter pour « TOEIC »." in text(response)
 
 
-def test_elig_8_step_1_waits_for_the_scholarship_risk_to_be_accepted(login, year, meeting, head_2ia):
+def test_elig_8_step_1_waits_for_the_scholarship_risk_to_be_accepted(login, year, meeting, head):
     """ELIG-8: a scholarship holder is asked to accept the risk before step 1
     is offered; once accepted, the step-1 button appears."""
     student = student_with(meeting, scholarship_holder=True)
@@ -138,7 +124,7 @@ def test_elig_8_step_1_waits_for_the_scholarship_risk_to_be_accepted(login, year
 
 
 def test_step_1_student_informs_office_and_head_once_nothing_blocks(
-    login, year, meeting, head_2ia, django_capture_on_commit_callbacks
+    login, year, meeting, head, django_capture_on_commit_callbacks
 ):
     """STEP-1, ELIG-1…8: with nothing blocking, step 1 opens the dossier,
     mails the office and the department head and says so."""
@@ -156,7 +142,7 @@ def test_step_1_student_informs_office_and_head_once_nothing_blocks(
     assert "Votre démarche est engagée" in text(client.get(MINE))
 
 
-def test_step_1_is_refused_while_a_check_blocks(login, year, head_2ia, django_capture_on_commit_callbacks):
+def test_step_1_is_refused_while_a_check_blocks(login, year, head, django_capture_on_commit_callbacks):
     """STEP-1, ELIG-1: a blocked student cannot take step 1: no dossier, no
     mail, and the page says what blocks."""
     student = student_with()
@@ -243,13 +229,13 @@ def test_role_2_list_query_count_does_not_grow_with_rows(login, office, year, me
     assert len(small.captured_queries) == len(large.captured_queries)
 
 
-def test_role_3_head_sees_their_department_and_404_on_another(login, year, head_2ia):
+def test_role_3_head_sees_their_department_and_404_on_another(login, year, head):
     """ROLE-3, ROLE-9: a department head lists and opens their department's
     students; another department's student answers 404 and is not listed."""
     mine = student_with()
     gcbd = factories.department("GCBD")
     other = student_with(department=gcbd, option=gcbd.options.first())
-    client = login(head_2ia)
+    client = login(head)
     rows = client.get(LIST).context["page"].object_list
     assert [row["student"] for row in rows] == [mine]
     assert client.get(detail(mine)).status_code == 200
@@ -306,10 +292,10 @@ def test_elig_10_empty_reason_is_refused_in_french_and_nothing_is_stored(login, 
     assert not Event.objects.exists()
 
 
-def test_elig_10_department_head_may_not_override(login, year, meeting, head_2ia):
+def test_elig_10_department_head_may_not_override(login, year, meeting, head):
     """ELIG-10, ROLE-9: only the office overrides; the department head gets 403."""
     student = student_with(meeting, international_mobility=True)
-    response = login(head_2ia).post(override_url(student, "ELIG-5"), {"elig-5-reason": "Accord oral"})
+    response = login(head).post(override_url(student, "ELIG-5"), {"elig-5-reason": "Accord oral"})
     assert response.status_code == 403
     assert not Override.objects.exists()
 
@@ -383,11 +369,11 @@ def test_elig_7_facts_form_error_keeps_what_was_typed(login, office, year):
     assert student.nationality == "française"
 
 
-def test_role_2_facts_form_is_403_for_a_department_head(login, year, head_2ia):
+def test_role_2_facts_form_is_403_for_a_department_head(login, year, head):
     """ROLE-2, ROLE-9: only the office edits the facts; the head sees the
     student but gets 403 on the form."""
     student = student_with()
-    client = login(head_2ia)
+    client = login(head)
     assert client.get(detail(student)).status_code == 200
     assert client.get(facts_url(student)).status_code == 403
     assert client.post(facts_url(student), fact_data(student, sio_validated=False)).status_code == 403
