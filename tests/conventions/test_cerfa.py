@@ -215,7 +215,9 @@ def test_doc_9_480_hours_over_12_months_is_26_3_percent(dossier):
     assert (share.hours, share.contract_hours, share.percent) == (480, Decimal("1825"), Decimal("26.3"))
 
 
-def test_doc_9_production_is_refused_until_the_branch_agreement_is_recorded(dossier, django_capture_on_commit_callbacks):
+def test_doc_9_production_is_refused_until_the_branch_agreement_is_recorded(
+    dossier, django_capture_on_commit_callbacks, tiny_pdf_layout
+):
     """DOC-9: above 25 % the CERFA is not produced until the branch agreement is ticked."""
     save(dossier, branch_allows_over_25=False, branch_agreement_reference="")
     with pytest.raises(ValidationError, match=r"La formation représente 26,3 % du contrat \(480 h sur 1 825 h\)"):
@@ -437,7 +439,7 @@ def test_step_1_step_4p_reminds_to_deposit_the_signed_cerfa(login, dossier, offi
     assert "?kind=cerfa_signe" not in content
 
 
-def test_step_1_the_student_hands_in_step_4_after_producing(dossier, django_capture_on_commit_callbacks):
+def test_step_1_the_student_hands_in_step_4_after_producing(dossier, django_capture_on_commit_callbacks, tiny_pdf_layout):
     """STEP-1 step 4: once produced, the student submits step 4 and the office validates it."""
     save(dossier)
     produce(dossier, django_capture_on_commit_callbacks)

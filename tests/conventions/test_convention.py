@@ -57,8 +57,9 @@ def dossier(year):
 
 
 @pytest.fixture
-def produce(office, django_capture_on_commit_callbacks):
-    """Ask for a convention as the office and run the queued task; returns the new version."""
+def produce_laid_out(office, django_capture_on_commit_callbacks):
+    """Ask for a convention as the office and run the queued task, WeasyPrint
+    included; returns the new version."""
 
     def _produce(dossier):
         with django_capture_on_commit_callbacks(execute=True):
@@ -68,6 +69,14 @@ def produce(office, django_capture_on_commit_callbacks):
         return job.document
 
     return _produce
+
+
+@pytest.fixture
+def produce(produce_laid_out, tiny_pdf_layout):
+    """``produce_laid_out`` through the same job and builder, without
+    WeasyPrint's layout: for the tests about versions, signatures and
+    copies, which need a convention PDF, not what it says."""
+    return produce_laid_out
 
 
 def pdf_text(document):
@@ -89,12 +98,12 @@ def step_state(dossier, code):
 # DOC-3, NOTIF-2: the PDF.
 
 
-def test_doc_3_pdf_carries_every_mention(dossier, produce, private_root):
+def test_doc_3_pdf_carries_every_mention(dossier, produce_laid_out, private_root):
     """DOC-3, CONTACT-1: the PDF names the parties, 480 h, the cost of the
     year net of taxes, the VAT exemption, the OPCO, the billing schedule,
     the RNCP, the three originals and the office's postal address; stored
     privately with its SHA-256."""
-    document = produce(dossier)
+    document = produce_laid_out(dossier)
     with document.file.open("rb") as handle:
         content = handle.read()
     assert content.startswith(b"%PDF")
@@ -164,7 +173,7 @@ def test_notif_2_each_generation_is_a_new_version(dossier, produce):
 
 
 def test_notif_2_failing_builder_marks_the_job_failed_and_rerun_rebuilds(
-    dossier, office, monkeypatch, django_capture_on_commit_callbacks
+    dossier, office, monkeypatch, django_capture_on_commit_callbacks, tiny_pdf_layout
 ):
     """NOTIF-2: a builder error marks the job failed with its message; asking again builds the PDF."""
     real = BUILDERS[DocumentKind.CONVENTION]
@@ -418,7 +427,9 @@ def panel_url(dossier):
     return reverse("conventions:convention-panel", args=[dossier.pk])
 
 
-def test_notif_2_office_button_queues_and_panel_polls_until_ready(dossier, office, login, django_capture_on_commit_callbacks):
+def test_notif_2_office_button_queues_and_panel_polls_until_ready(
+    dossier, office, login, django_capture_on_commit_callbacks, tiny_pdf_layout
+):
     """NOTIF-2: « Produire la convention » starts a job; the panel polls every 2 s while it waits, then answers 286."""
     client = login(office)
     page = client.get(reverse("conventions:dossier-detail", args=[dossier.pk])).content.decode()

@@ -301,7 +301,7 @@ def test_doc_1_the_pdf_button_waits_for_the_students_part(login, dossier):
     assert not Document.objects.filter(dossier=dossier).exists()
 
 
-def test_doc_1_the_panel_shows_each_part_and_the_ready_pdf(login, dossier, django_capture_on_commit_callbacks):
+def test_doc_1_the_panel_shows_each_part_and_the_ready_pdf(login, dossier, django_capture_on_commit_callbacks, tiny_pdf_layout):
     """DOC-1: the dossier page shows the three parts with their dates and the produced PDF's link."""
     complete_fiche(dossier)
     with django_capture_on_commit_callbacks(execute=True):
