@@ -1,10 +1,15 @@
 """Browser tests: Debian's Chromium driven by Playwright (no browser download)."""
 
+import io
 import os
 import shutil
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
+
+from contratpro.celery import app as celery_app
+from tests.conftest import private_storage
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
@@ -71,25 +76,107 @@ def screenshot():
 PASSWORD = "contratpro-demo"
 
 
+def sign_in_at(page, base_url, username, password=PASSWORD):
+    """Sign ``username`` in through the login form, as a person would."""
+    page.goto(f"{base_url}/connexion/")
+    page.get_by_label("Nom d’utilisateur").or_(page.get_by_label("Nom d'utilisateur")).fill(username)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_load_state()
+
+
+def build_demo():
+    """``manage.py demo``, its background jobs run in-process."""
+    saved = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    try:
+        call_command("demo", stdout=io.StringIO())
+    finally:
+        celery_app.conf.task_always_eager = saved
+
+
 @pytest.fixture
 def demo(transactional_db):
-    """The demo data (manage.py demo), in a database the live server sees."""
-    import io
-
-    from django.core.management import call_command
-
-    call_command("demo", stdout=io.StringIO())
+    """The demo data for a browser test that writes: built for it alone, in a
+    database the live server sees, and flushed at its end."""
+    build_demo()
 
 
 @pytest.fixture
 def sign_in(live_server):
-    """Sign ``username`` in through the login form, as a person would."""
+    """Sign a user in on pytest-django's live server (tests with their own data)."""
 
-    def _sign_in(page, username):
-        page.goto(f"{live_server.url}/connexion/")
-        page.get_by_label("Nom d’utilisateur").or_(page.get_by_label("Nom d'utilisateur")).fill(username)
-        page.get_by_label("Mot de passe").fill(PASSWORD)
-        page.get_by_role("button", name="Se connecter").click()
-        page.wait_for_load_state()
+    def _sign_in(page, username, password=PASSWORD):
+        sign_in_at(page, live_server.url, username, password)
 
     return _sign_in
+
+
+# --- The demo shared by the browser tests that only read --------------------
+#
+# Building the demo takes seconds; the tests that only look at it share one
+# per test session (per xdist worker: each has its own database). It is
+# committed before the first of them and flushed when the session ends, so
+# until then it is in the database of every test the worker runs: those
+# tests are moved to the end of the run (``pytest_collection_modifyitems``
+# below; an xdist worker runs its share in collection order), after every
+# test that expects empty tables, tests/conventions/test_demo.py's module
+# (which builds and flushes its own demo) included.
+
+
+class DemoSite:
+    """The session's demo and the server that shows it."""
+
+    def __init__(self, server):
+        self.server = server
+        self.url = server.url
+
+    def sign_in(self, page, username):
+        sign_in_at(page, self.url, username)
+
+    def dossier_url(self, username):
+        """The page of ``username``'s dossier."""
+        from conventions.models import Dossier
+
+        return f"{self.url}/dossiers/{Dossier.objects.get(student__user__username=username).pk}/"
+
+
+@pytest.fixture(scope="session")
+def _demo_site(request, django_db_setup, django_db_blocker, tmp_path_factory):
+    from pytest_django.live_server_helper import LiveServer
+
+    with django_db_blocker.unblock():
+        with private_storage(tmp_path_factory.mktemp("demo-private")):
+            build_demo()
+        address = (
+            request.config.getvalue("liveserver") or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "localhost"
+        )
+        server = LiveServer(address)
+    allowed_hosts = server._live_server_modified_settings  # ALLOWED_HOSTS += the server's host
+    allowed_hosts.enable()
+    yield DemoSite(server)
+    allowed_hosts.disable()
+    server.stop()
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.fixture
+def shared_demo(request, _demo_site, db):
+    """The session's demo, for a browser test that only reads. The test runs
+    in a transaction rolled back at its end (``db``): on SQLite the server
+    shares the test's connection, so even a sign-in leaves nothing behind.
+    A test that flushes (``transaction=True``, ``live_server``) would empty
+    the demo for the others: refused."""
+    marker = request.node.get_closest_marker("django_db")
+    flushes = marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+    if flushes or {"live_server", "transactional_db"} & set(request.fixturenames):
+        pytest.fail("shared_demo is for tests that only read; a test that writes takes `demo` and `live_server`")
+    return _demo_site
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """The tests on the shared demo run last (see above)."""
+    shared = [item for item in items if "shared_demo" in getattr(item, "fixturenames", ())]
+    items[:] = [item for item in items if item not in shared] + shared

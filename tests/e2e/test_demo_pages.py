@@ -1,20 +1,15 @@
-"""The demo as people see it in Chromium: each login lands on its page (ROLE-1…8)."""
-
+"""The demo as people see it in Chromium: each login lands on its page
+(ROLE-1…8). These tests only read: they share the session's demo."""
 
 import pytest
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.e2e
 
 
-
-
-
-
-
-def test_role_2_office_lands_on_all_dossiers(page, live_server, demo, screenshot, sign_in):
+def test_role_2_office_lands_on_all_dossiers(page, shared_demo, screenshot):
     """ROLE-2: the office signs in and lands on the paginated list of every dossier."""
-    sign_in(page, "bureau")
-    assert page.url == f"{live_server.url}/dossiers/"
+    shared_demo.sign_in(page, "bureau")
+    assert page.url == f"{shared_demo.url}/dossiers/"
     assert page.get_by_role("heading", name="Tous les dossiers").is_visible()
     rows = page.locator("tbody tr")
     assert rows.count() == 25
@@ -27,9 +22,9 @@ def test_role_2_office_lands_on_all_dossiers(page, live_server, demo, screenshot
     screenshot(page, "office-list-gcbd")
 
 
-def test_role_1_student_lands_on_own_dossier(page, live_server, demo, screenshot, sign_in):
+def test_role_1_student_lands_on_own_dossier(page, shared_demo, screenshot):
     """ROLE-1: the student signs in and lands on their own dossier."""
-    sign_in(page, "eleve")
+    shared_demo.sign_in(page, "eleve")
     assert "/dossiers/" in page.url
     assert page.get_by_role("heading", name="Entreprise et contrat").is_visible()
     assert page.get_by_text("RNCP 38677").is_visible()
@@ -50,7 +45,7 @@ def test_role_1_student_lands_on_own_dossier(page, live_server, demo, screenshot
         ("enseignant", "Bienvenue"),
     ],
 )
-def test_role_3_to_8_each_login_lands_on_its_page(page, live_server, demo, username, heading, sign_in):
+def test_role_3_to_8_each_login_lands_on_its_page(page, shared_demo, username, heading):
     """ROLE-3, ROLE-4, ROLE-6, ROLE-7, ROLE-8: each demo login lands on its role's page."""
-    sign_in(page, username)
+    shared_demo.sign_in(page, username)
     assert page.locator("h1").first.inner_text().startswith(heading)
