@@ -5,7 +5,7 @@ signatory addresses to confirm before a signing link may go to them."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -34,6 +34,7 @@ def review_list(request):
     proposals = list(
         ChangeProposal.objects.filter(status=ChangeProposal.Status.PENDING)
         .select_related("company", "contact", "dossier__student__user", "proposed_by")
+        .annotate(company_dossiers=Count("company__dossiers", distinct=True))
         .order_by("created_at", "pk")[:200]
     )
     for proposal in proposals:

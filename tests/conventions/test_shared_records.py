@@ -284,3 +284,20 @@ def test_role_5_only_the_office_confirms_an_address(lea, shared):
 
     with pytest.raises(PermissionDenied):
         companies.contact_confirm_email(contact=shared.signataire, dossier=lea, by=lea.student.user)
+
+
+def test_doc_12_the_review_page_reads_in_a_fixed_number_of_queries(login, shared, office, django_assert_max_num_queries):
+    """DOC-12: the office's review page does not grow in queries with its proposals."""
+    client = login(office)
+    for n in range(6):
+        dossier = factories.DossierFactory(company=None)
+        fiche.fiche_save_student_part(
+            dossier=dossier, data={"company_activities": "a", "pfe_project": "b"},
+            company_data={"name": f"Autre nom {n}", "siret": "73282932000074", "address": "x", "postal_code": "1",
+                          "city": "y"},
+            by=dossier.student.user,
+        )
+    with django_assert_max_num_queries(8):  # session, user, roles, proposals, signatories
+        page = client.get(reverse("conventions:company-review"))
+    assert page.content.decode().count("Accepter pour tous les dossiers") == 6
+    assert "entreprise de 7 dossiers" in page.content.decode()
