@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,11 +20,12 @@ from django.views.decorators.http import (
 from django_htmx.http import HttpResponseStopPolling
 
 from contratpro import roles
-from conventions.cerfa.models import CerfaData
 from conventions.documents.models import Document, DocumentKind, PdfJob, Signature
 from conventions.documents.pdf import job_in_progress
+from conventions.documents.views import documents_of_kind, latest_jobs
 from conventions.dossier import steps
 from conventions.dossier.models import StepState
+from conventions.dossier.views import already_read
 from conventions.links import services as links
 from conventions.links.models import ExternalLink
 from conventions.links.views import link_refused
@@ -34,6 +35,7 @@ from . import sending
 from . import services as convention
 
 Party = Signature.Party
+ORIGINALS = "conventions.convention.originals"  # the event's verb (DOC-5)
 
 
 def _signature_rows(document):
@@ -46,13 +48,10 @@ def panel_context(request, dossier):
     """The "Convention de formation" panel for whoever sees the dossier;
     actions per actor (STEP-1: 5, 5', 6, 6', 7)."""
     actors = steps.actors_of(request.user, dossier)
-    versions = list(
-        Document.objects.filter(dossier=dossier, kind=DocumentKind.CONVENTION)
-        .prefetch_related(Prefetch("signatures", queryset=Signature.objects.select_related("recorded_by")))
-        .order_by("-version")
-    )
+    versions = documents_of_kind(dossier, DocumentKind.CONVENTION)  # newest first
+    prefetch_related_objects(versions, Prefetch("signatures", queryset=Signature.objects.select_related("recorded_by")))
     document = versions[0] if versions else None
-    job = PdfJob.objects.filter(dossier=dossier, kind=DocumentKind.CONVENTION).order_by("-requested_at", "-pk").first()
+    job = latest_jobs(dossier).get(DocumentKind.CONVENTION)
     pending = job is not None and job_in_progress(job)
     rows = _signature_rows(document)
     signed = {row["party"] for row in rows if row["signature"]}
@@ -60,7 +59,7 @@ def panel_context(request, dossier):
     direction = steps.Actor.DIRECTION in actors
     first_done = set(convention.FIRST_SIGNERS) <= signed
     step_states = {row.code: row for row in dossier.steps.all()}
-    cerfa = CerfaData.objects.filter(dossier=dossier).first()
+    cerfa = getattr(dossier, "cerfa", None)  # joined by the dossier's query
     return {
         "dossier": dossier,
         "document": document,
@@ -80,9 +79,8 @@ def panel_context(request, dossier):
         "school_may_sign": document is not None and (office or direction) and first_done and Party.SCHOOL not in signed,
         "school_signer": request.user.get_full_name() if direction else convention.SCHOOL["signatory"],
         "paper_parties": [(p, Party(p).label) for p in convention.FIRST_SIGNERS if p not in signed] if office and document else [],
-        "originals": Event.objects.filter(dossier=dossier, verb="conventions.convention.originals")
-        .select_related("actor").first() if document else None,
-        "has_cerfa_signe": Document.objects.filter(dossier=dossier, kind=DocumentKind.CERFA_SIGNE).exists(),
+        "originals": _originals(dossier) if document else None,
+        "has_cerfa_signe": bool(documents_of_kind(dossier, DocumentKind.CERFA_SIGNE)),
         "step_6p": step_states.get("6p"),
         "step_7": step_states.get("7"),
         "step_5_open": first_done and getattr(step_states.get("5"), "state", "") in (StepState.TODO, StepState.REFUSED),
@@ -92,8 +90,19 @@ def panel_context(request, dossier):
     }
 
 
+def _originals(dossier):
+    """DOC-5: the latest record of the originals' receipt, from the timeline
+    when the page already read it."""
+    events = already_read(dossier, "timeline")
+    if events is None:
+        return Event.objects.filter(dossier=dossier, verb=ORIGINALS).select_related("actor").first()
+    return next((e for e in events if e.dossier_id == dossier.pk and e.verb == ORIGINALS), None)
+
+
 def _dossier(request, pk):
-    return get_object_or_404(roles.dossiers_for(request.user).for_detail().prefetch_related("steps"), pk=pk)
+    return get_object_or_404(
+        roles.dossiers_for(request.user).for_detail().select_related("cerfa").prefetch_related("steps"), pk=pk
+    )
 
 
 def _panel_response(request, dossier, *, error=None, notice=None, anchor="convention"):

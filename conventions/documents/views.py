@@ -18,9 +18,34 @@ from django.views.decorators.http import require_GET, require_POST
 
 from contratpro import roles
 from conventions.dossier import steps
+from conventions.dossier.views import read_once
 
 from . import files
 from .models import Document
+
+
+def dossier_documents(dossier):
+    """``files.documents_by_kind``, read once per request: the fiche, the
+    convention and the documents panels show the same rows."""
+    return read_once(dossier, "documents", lambda: files.documents_by_kind(dossier))
+
+
+def documents_of_kind(dossier, kind):
+    """The dossier's versions of ``kind``, newest first."""
+    return next((group["versions"] for group in dossier_documents(dossier) if group["kind"] == kind), [])
+
+
+def latest_jobs(dossier):
+    """The last PDF job of each kind, with its document (NOTIF-2), read once
+    per request for the fiche's and the convention's panels."""
+
+    def read():
+        jobs = {}
+        for job in dossier.pdf_jobs.select_related("document").order_by("-requested_at", "-pk"):
+            jobs.setdefault(job.kind, job)
+        return jobs
+
+    return read_once(dossier, "pdf_jobs", read)
 
 
 class UploadForm(forms.Form):
@@ -106,7 +131,7 @@ def panel_context(request, dossier):
     applicable = {row.code for row in dossier.steps.all()}  # prefetched by the dossier page
     return {
         "dossier": dossier,
-        "groups": files.documents_by_kind(dossier),
+        "groups": dossier_documents(dossier),
         "may_upload": roles.can_upload(request.user, dossier),
         "upload_kinds": files.UPLOAD_KINDS,
         "selected_kind": kind if kind in dict(files.UPLOAD_KINDS) else "",

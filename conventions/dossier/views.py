@@ -22,6 +22,26 @@ from .models import OPEN_STATES, DossierStep, StepState
 
 PAGE_SIZE = 25
 
+# What the dossier page shows of the dossier's neighbours, joined to its
+# query: the department's head, who approved the contract (ELIG-9), the
+# fiche contact and the CERFA's data, which several panels read.
+PAGE_RELATED = ("student__department__head", "head_approval_by", "fiche_contact", "cerfa")
+
+
+def read_once(dossier, key, read):
+    """``read()``, memoised on ``dossier`` under ``key``: the panels of one
+    page that show the same rows read them once. The dossier object lives as
+    long as the request, and so does what it keeps."""
+    memo = dossier.__dict__.setdefault("_page_reads", {})
+    if key not in memo:
+        memo[key] = read()
+    return memo[key]
+
+
+def already_read(dossier, key):
+    """What ``read_once`` kept under ``key`` for this request, or None."""
+    return dossier.__dict__.get("_page_reads", {}).get(key)
+
 
 def _render_list(request, visible, *, title, intro):
     dossier_filter = DossierFilter(request.GET or None, visible=visible)
@@ -113,10 +133,16 @@ def dossier_detail(request, pk):
     head's approval (ELIG-9) and the student's history (DATA-4); 404 when it
     is not the viewer's (ROLE-9)."""
     dossier = get_object_or_404(
-        roles.dossiers_for(request.user).for_detail().prefetch_related("steps"), pk=pk
+        roles.dossiers_for(request.user).for_detail().select_related(*PAGE_RELATED).prefetch_related("steps"), pk=pk
     )
     student = dossier.student
-    result = eligibility.evaluate(student, dossier.year)
+    # ``eligibility.evaluate`` without its read of the student's dossiers:
+    # ELIG-6's contract end is this dossier's, the one of its year (one
+    # dossier per student and year).
+    result = eligibility.evaluate_facts(
+        eligibility.facts_for(student, dossier.year, contract_end=dossier.end_date),
+        student.acknowledgements.all(), student.overrides.all(),
+    )
     # The checks that still say something: not conforming, or conforming
     # only through an override, or whose override lapsed.
     flagged = [
@@ -124,6 +150,7 @@ def dossier_detail(request, pk):
         for check in result.checks
         if check.status != eligibility.OK or check.override or check.lapsed_override
     ]
+    events = timeline(dossier)  # before the panels: the convention's looks in it
     return render(
         request,
         "conventions/dossier/detail.html",
@@ -139,7 +166,7 @@ def dossier_detail(request, pk):
             "flagged": flagged,
             "may_approve": roles.can_approve_contract(request.user, dossier) and not dossier.head_approval_at,
             "sees_student_page": sees_students(request.user),
-            "events": timeline(dossier),
+            "events": events,
             "panels": panels.render_context(request, dossier),
             **steps_context(dossier, request.user),
         },
@@ -148,8 +175,8 @@ def dossier_detail(request, pk):
 
 def timeline(dossier):
     """The dossier's events and its student's, newest first, from the one
-    event log (STEP-3, DATA-4): one query."""
-    return Event.objects.of_dossier(dossier)
+    event log (STEP-3, DATA-4): one query, once per request."""
+    return read_once(dossier, "timeline", lambda: list(Event.objects.of_dossier(dossier)))
 
 
 @require_POST

@@ -23,7 +23,8 @@ from django.views.decorators.http import require_POST
 from contratpro import roles
 from conventions.cerfa import services as cerfa
 from conventions.companies.models import Company
-from conventions.documents.models import Document, DocumentKind, PdfJob
+from conventions.documents.models import DocumentKind, PdfJob
+from conventions.documents.views import documents_of_kind, latest_jobs
 from conventions.dossier.shortcuts import detail_url, put_errors, visible_dossier
 from conventions.links import views as views_links
 from conventions.links.models import ExternalLink
@@ -31,6 +32,7 @@ from conventions.links.services import LinkRefused, resolve_link
 
 from . import services as fiche
 from .forms import CompanyForm, FicheCompanyForm, FichePfeForm, FicheStudentForm
+from .models import FicheContact
 
 PANEL_KINDS = (DocumentKind.FICHE_CONTACT, DocumentKind.FICHE_PFE, DocumentKind.CERFA)
 PANEL_DOCUMENTS = (*PANEL_KINDS, DocumentKind.CERFA_SIGNE, DocumentKind.ACCORD_ORIGINE)
@@ -60,9 +62,7 @@ def _upload_url(dossier, kind, step):
 
 def _jobs(dossier):
     """The last PDF job of each printable kind, and its document."""
-    jobs = {}
-    for job in dossier.pdf_jobs.filter(kind__in=PANEL_KINDS).select_related("document").order_by("-requested_at", "-pk"):
-        jobs.setdefault(job.kind, job)
+    jobs = latest_jobs(dossier)
     return [jobs[kind] for kind in PANEL_KINDS if kind in jobs]
 
 
@@ -79,11 +79,10 @@ def panel_context(request, dossier):
     """The fiche contact and the CERFA on the dossier page: where each part
     stands, who may write, what keeps the CERFA from being produced, the
     PDF jobs and the documents of steps 3' and 4'."""
-    sheet = fiche.fiche_of(dossier)
-    data = cerfa.cerfa_of(dossier)
-    latest = {}
-    for document in Document.objects.filter(dossier=dossier, kind__in=PANEL_DOCUMENTS).order_by("kind", "-version"):
-        latest.setdefault(document.kind, document)
+    # ``fiche.fiche_of`` and ``cerfa.cerfa_of`` as the dossier page joined them.
+    sheet = getattr(dossier, "fiche_contact", None) or FicheContact(dossier=dossier)
+    data = getattr(dossier, "cerfa", None)
+    latest = {kind: versions[0] for kind in PANEL_DOCUMENTS if (versions := documents_of_kind(dossier, kind))}
     step_rows = {row.code: row for row in dossier.steps.all()}
     student = dossier.student
     share = None

@@ -1,0 +1,183 @@
+"""The dossier page (GET /dossiers/<pk>/) reads in a fixed number of queries,
+for the office and for the student, whether the dossier holds two or twenty
+of each thing: documents, convention versions and their PDF jobs, personal
+links and their uses, scores, events, and more steps (STYLE §6)."""
+
+import datetime
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import RequestFactory
+from django.urls import reverse
+from pypdf import PdfWriter
+
+from conventions.cerfa import services as cerfa
+from conventions.convention import services as convention
+from conventions.documents import files
+from conventions.documents.models import DocumentKind
+from conventions.dossier import services as dossiers
+from conventions.dossier import steps
+from conventions.fiche import services as fiche
+from conventions.links import services as links
+from conventions.models import CompanyContact, ExternalLink, Incident, Signature
+from grading import scoring
+from students import services as students
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+Party, Method = Signature.Party, Signature.Method
+
+
+def a_pdf(width):
+    writer = PdfWriter()
+    writer.add_blank_page(width, 842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def a_dossier(year):
+    """A 2IA dossier with a company, its signatory and tutor."""
+    company = factories.CompanyFactory()
+    signatory = factories.CompanyContactFactory(company=company, role=CompanyContact.Role.SIGNATORY)
+    tutor = factories.CompanyContactFactory(company=company, role=CompanyContact.Role.TUTOR)
+    dossier = factories.DossierFactory(
+        student__year=year, company=company, signataire=signatory, tuteur_entreprise=tutor,
+    )
+    steps.steps_sync(dossier)
+    return dossier
+
+
+def arrange(dossier, *, rows, office, head):
+    """``rows`` of each kind, written through the services: uploads, links
+    opened twice, scores; steps 1 to 4 moved; the fiche and the CERFA data
+    (one row each). Beyond 2 rows, the student is in double diploma and an
+    incident is reported: steps 3' and E apply too (STEP-5)."""
+    student = dossier.student.user
+    if rows > 2:
+        students.student_facts_update(
+            student=dossier.student, values={"double_diploma_incoming": True, "home_institution": "Politecnico di Torino"},
+            by=office,
+        )
+        dossiers.incident_report(
+            dossier=dossier, kind=Incident.Kind.SICK_LEAVE, start=datetime.date(2026, 10, 5), by=student,
+        )
+    fiche.fiche_save_student_part(
+        dossier=dossier, data={"company_activities": "Planification.", "pfe_project": "Tournées."},
+        company_data={"name": dossier.company.name, "siret": dossier.company.siret, "address": "3 rue des Mines",
+                      "postal_code": "30100", "city": "Alès"},
+        by=student,
+    )
+    cerfa.cerfa_save(
+        dossier=dossier,
+        company_data={"name": dossier.company.name, "siret": dossier.company.siret, "address": "3 rue des Mines",
+                      "postal_code": "30100", "city": "Alès", "naf": "6201Z", "idcc": "1486", "opco": "Atlas"},
+        contract_data={"contract_type": dossier.contract_type, "start_date": dossier.start_date,
+                       "end_date": dossier.end_date},
+        data={"job_title": "Ingénieur d'études", "classification": "Position 1.1", "employer_headcount": 40,
+              "retirement_fund": "AG2R", "conclusion_date": datetime.date(2026, 8, 20), "trial_period_days": 30,
+              "weekly_hours": 35, "gross_monthly_pay": 1900, "branch_allows_over_25": True,
+              "branch_agreement_reference": "Accord Syntec"},
+        by=student,
+    )
+    dossiers.dossier_approve_contract(dossier=dossier, by=head)
+    for code in ("1", "2", "3", "4"):
+        step = dossier.steps.get(code=code)
+        steps.step_transition(step=step, action=steps.SUBMIT, by=student)
+        steps.step_transition(step=step, action=steps.VALIDATE, by=head if code == "3" else office)
+    counted = [row["code"] for row in scoring.dossier_scoresheet(dossier)["rows"]]
+    for code in counted[:rows]:
+        scoring.score_set(dossier=dossier, step=code, points=1, by=office)
+    for i in range(rows):
+        files.document_upload(
+            dossier=dossier, kind=DocumentKind.AUTRE if i % 2 else DocumentKind.FICHE_CONTACT_SIGNEE,
+            uploaded_file=SimpleUploadedFile(f"piece-{i}.pdf", a_pdf(595 + i), content_type="application/pdf"),
+            by=student if i % 2 else office,
+        )
+    files.document_upload(
+        dossier=dossier, kind=DocumentKind.CERFA_SIGNE,
+        uploaded_file=SimpleUploadedFile("cerfa.pdf", a_pdf(600), content_type="application/pdf"), by=student,
+    )
+    for _ in range(rows):
+        link = links.link_create(
+            dossier=dossier, contact=dossier.signataire, purpose=ExternalLink.Purpose.SIGN_CONVENTION, by=office
+        )
+        for _use in range(2):
+            links.resolve_link(RequestFactory().get("/"), links.make_token(link), ExternalLink.Purpose.SIGN_CONVENTION)
+    return student
+
+
+def produce_conventions(dossier, *, rows, office, django_capture_on_commit_callbacks):
+    """``rows`` versions of the convention (as many PDF jobs), the latest
+    signed by the student and, from paper, by the company; its originals
+    received (DOC-3…5)."""
+    for _ in range(rows):
+        with django_capture_on_commit_callbacks(execute=True):
+            job = convention.convention_request(dossier=dossier, by=office)
+    job.refresh_from_db()
+    document = job.document
+    convention.convention_sign(
+        document=document, party=Party.STUDENT, method=Method.PORTAL, signer_name="L'élève", by=dossier.student.user
+    )
+    convention.convention_sign(document=document, party=Party.COMPANY, method=Method.PAPER, signer_name="X", by=office)
+    convention.convention_originals_received(document=document, by=office)
+
+
+@pytest.fixture
+def dossier_page(year, office, head, login, tiny_pdf_layout, django_capture_on_commit_callbacks):
+    """Build a dossier with ``rows`` of each thing; return its URL and a
+    client signed in as the office or as its student."""
+
+    def _dossier_page(rows, viewer):
+        dossier = a_dossier(year)
+        student = arrange(dossier, rows=rows, office=office, head=head)
+        produce_conventions(
+            dossier, rows=rows, office=office, django_capture_on_commit_callbacks=django_capture_on_commit_callbacks
+        )
+        return reverse("conventions:dossier-detail", args=[dossier.pk]), login(office if viewer == "office" else student)
+
+    return _dossier_page
+
+
+# The page's queries, whatever the number of rows:
+#  1. the session;  2. the user;  3. their groups;  4. their relation roles
+#     (contratpro/roles.py, once per request);
+#  5. the dossier with its student, user, department and its head, option,
+#     year, company, tutors, signatory, HR contact, the head who approved
+#     (ELIG-9), the fiche contact and the CERFA's data;
+#  6. its steps (STEP-1), shared by the steps table and every panel;
+#  7-9. the student's information meetings, acknowledgements and overrides
+#     (ELIG-1…10);
+#  10. the timeline, events with their actors (DATA-4); the convention panel
+#     finds the originals' receipt in it (DOC-5);
+#  11. the year's barème;  12. the dossier's scores (SCORE-1…3);
+#  13. the documents with who deposited them, for the fiche, convention and
+#     documents panels (DOC-6);  14. the latest PDF job of each kind (NOTIF-2);
+#  15-16. ``cerfa.cerfa_problems``' own reads of the CERFA's data and of the
+#     tutor's experience (DOC-7);
+#  17. the convention versions' signatures, with who recorded them (DOC-4);
+#  18-19. the office only: the company's contacts, then the personal links
+#     with their use count and last use (ROLE-5);
+#  20. the calendar periods of the student's track (CAL-4);
+#  21. the student's modules (PROG-1).
+QUERIES = {"office": 21, "student": 19}
+
+
+@pytest.mark.parametrize("rows", [2, 20])
+def test_role_2_dossier_page_queries_do_not_grow_with_rows(dossier_page, rows, django_assert_num_queries):
+    """ROLE-2, STYLE §6: the office's dossier page costs 21 queries with 2 or
+    20 documents, versions, jobs, links, scores and their events."""
+    url, client = dossier_page(rows, "office")
+    with django_assert_num_queries(QUERIES["office"]):
+        assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("rows", [2, 20])
+def test_role_1_own_dossier_page_queries_do_not_grow_with_rows(dossier_page, rows, django_assert_num_queries):
+    """ROLE-1, STYLE §6: the student's own dossier page costs 19 queries (no
+    links panel) with 2 or 20 of each thing."""
+    url, client = dossier_page(rows, "student")
+    with django_assert_num_queries(QUERIES["student"]):
+        assert client.get(url).status_code == 200
