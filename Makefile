@@ -9,7 +9,7 @@ PYTEST_ARGS ?= -n 2
 export PIP_CONSTRAINT := constraints/build.txt
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install run migrate demo test e2e-deps bench check ci clean
+.PHONY: install run migrate demo test test-fast e2e-deps bench check ci clean
 
 $(VENV)/.installed: pyproject.toml constraints/build.txt
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ run: demo
 ## make test: the whole suite (SQLite by default, PostgreSQL when DATABASE_URL is set)
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## make test-fast: everything but the browser tests (tests/e2e), while working
+test-fast: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS) --ignore=tests/e2e
 
 ## Debian packages the browser and PDF checks need (root only; CI calls it).
 e2e-deps:
