@@ -68,49 +68,54 @@ def ensure_groups():
 
 
 def roles_of(user):
-    """The set of roles of ``user``, computed once per user object."""
+    """The set of roles of ``user``, read once and kept on the user object
+    for the rest of the request (the sign-in backend reads it with the user
+    itself: ``contratpro.backends``)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return frozenset()
     cached = getattr(user, "_contratpro_roles", None)
     if cached is not None:
         return cached
-    roles = {
-        _GROUP_ROLES[Group_(name)]
-        for name in user.groups.values_list("name", flat=True)
-        if name in Group_.values
-    }
-    if user.is_superuser:
-        roles.add(Role.OFFICE)
-    roles |= _relation_roles(user)
-    user._contratpro_roles = frozenset(roles)
-    return user._contratpro_roles
+    row = with_role_flags(get_user_model().objects.filter(pk=user.pk)).values(*_FLAGS).first() or {}
+    return remember_roles(user, row)
 
 
-def _relation_roles(user):
-    """Roles held through relations, read in one query."""
+# One flag per group, then the relations: student record, head of a
+# department or of an option, tuteur école.
+_GROUP_FLAGS = {f"role_group_{index}": group for index, group in enumerate(Group_)}
+_FLAGS = (*_GROUP_FLAGS, "role_student", "role_heads_department", "role_heads_option", "role_tutors")
+
+
+def with_role_flags(users):
+    """``users`` annotated with what ``remember_roles`` reads: every role of
+    each user in the same query as the user."""
     from conventions.models import Dossier
     from students.models import Department, Option, Student
 
-    flags = (
-        get_user_model()
-        .objects.filter(pk=user.pk)
-        .annotate(
-            is_student=Exists(Student.objects.filter(user=OuterRef("pk"))),
-            heads_department=Exists(Department.objects.filter(head=OuterRef("pk"))),
-            heads_option=Exists(Option.objects.filter(head=OuterRef("pk"))),
-            tutors=Exists(Dossier.objects.filter(tuteur_ecole=OuterRef("pk"))),
-        )
-        .values("is_student", "heads_department", "heads_option", "tutors")
-        .first()
-    ) or {}
-    roles = set()
-    if flags.get("is_student"):
+    return users.annotate(
+        role_student=Exists(Student.objects.filter(user=OuterRef("pk"))),
+        role_heads_department=Exists(Department.objects.filter(head=OuterRef("pk"))),
+        role_heads_option=Exists(Option.objects.filter(head=OuterRef("pk"))),
+        role_tutors=Exists(Dossier.objects.filter(tuteur_ecole=OuterRef("pk"))),
+        **{key: Exists(Group.objects.filter(user=OuterRef("pk"), name=group.value)) for key, group in _GROUP_FLAGS.items()},
+    )
+
+
+def remember_roles(user, flags=None):
+    """Turn the flags of ``with_role_flags`` (a dict, or the user's own
+    attributes) into the user's roles, and keep them on the user."""
+    flags = flags if flags is not None else {name: getattr(user, name, False) for name in _FLAGS}
+    roles = {_GROUP_ROLES[group] for key, group in _GROUP_FLAGS.items() if flags.get(key)}
+    if flags.get("role_student"):
         roles.add(Role.STUDENT)
-    if flags.get("heads_department") or flags.get("heads_option"):
+    if flags.get("role_heads_department") or flags.get("role_heads_option"):
         roles.add(Role.DEPARTMENT_HEAD)
-    if flags.get("tutors"):
+    if flags.get("role_tutors"):
         roles.add(Role.TUTOR)
-    return roles
+    if user.is_superuser:
+        roles.add(Role.OFFICE)
+    user._contratpro_roles = frozenset(roles)
+    return user._contratpro_roles
 
 
 def sees_all(user):

@@ -189,6 +189,19 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
+# The cache (sessions read through it): Redis, shared by every process,
+# when the deployment has one (``CACHE_URL``, else the broker's Redis);
+# without Redis, the process's own memory, which suits one process only
+# (runserver): a logout must end the session in every process.
+CACHE_URL = env.str("CACHE_URL", default=CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL, "KEY_PREFIX": "contratpro"}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 # Working days (CAL-5): French public holidays come from the `holidays`
 # library; these lists adjust it for the school (ISO dates).
 WORKDAYS_EXTRA_CLOSED = env.list("CONTRATPRO_EXTRA_CLOSED_DAYS", default=[])
@@ -198,6 +211,10 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Security. Behind HTTPS in production; check --deploy is clean with DEBUG off.
+# The user and their roles in one query per request (contratpro.backends);
+# sessions read from the cache, written through to the database.
+AUTHENTICATION_BACKENDS = ["contratpro.backends.PortalBackend"]
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 10
 X_FRAME_OPTIONS = "DENY"

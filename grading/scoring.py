@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from contratpro import roles
@@ -61,14 +62,26 @@ def conduct_grade(points_by_step, lines):
     return (Decimal(total) * 20 / Decimal(maximum)).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
 
-def dossier_scoresheet(dossier, bareme=None):
+def bareme_and_points(dossier):
+    """The year's barème and this dossier's points on it, read together in
+    one query (SCORE-2, SCORE-3): ``(bareme by step, points by step)``."""
+    scored = StepScore.objects.filter(dossier=dossier, step=OuterRef("step")).values("points")[:1]
+    lines = list(BaremeLine.objects.filter(year_id=dossier.year_id).annotate(dossier_points=Subquery(scored)))
+    if {step.code for step in CATALOGUE} - {line.step for line in lines}:
+        return bareme_for(dossier.year), {s.step: s.points for s in dossier.scores.all()}
+    points = {line.step: line.dossier_points for line in lines if line.dossier_points is not None}
+    return {line.step: line for line in lines}, points
+
+
+def dossier_scoresheet(dossier, bareme=None, points=None):
     """Rows (code, label, mode, points, maximum), totals and the /20 grade of
     one dossier. Pass the year's ``bareme`` when scoring many dossiers, and
-    prefetch ``steps`` and ``scores``."""
+    prefetch ``steps`` and ``scores``; or pass both from ``bareme_and_points``."""
     bareme = bareme or bareme_for(dossier.year)
     applicable = {s.code for s in dossier.steps.all()}
     lines = counted_steps(dossier, bareme, applicable)
-    points = {s.step: s.points for s in dossier.scores.all()}
+    if points is None:
+        points = {s.step: s.points for s in dossier.scores.all()}
     states = {s.code: s.state for s in dossier.steps.all()}
     rows = [
         {

@@ -26,7 +26,7 @@ def panel_context(request, dossier):
         return None
     return {
         "dossier": dossier,
-        "sheet": scoring.dossier_scoresheet(dossier),
+        "sheet": scoring.dossier_scoresheet(dossier, *scoring.bareme_and_points(dossier)),
         "can_score": roles.can_manage_dossiers(request.user),
     }
 

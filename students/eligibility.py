@@ -357,14 +357,18 @@ class Eligibility:
         return next(c for c in self.checks if c.rule == rule)
 
 
-def facts_for(student, year, *, today=None, contract_end=None):
+def facts_for(student, year, *, today=None, contract_end=None, attended_info_meeting=None):
     """Gather ``Facts`` from a student. Reads prefetched ``info_meetings``
-    when present (see ``students_with_facts``)."""
+    when present (see ``students_with_facts``), unless the caller already
+    knows whether the student attended a meeting of ``year`` (ELIG-1)."""
     from django.utils import timezone
 
     resits = tuple(s for s in ("S5", "S6", "S7", "S8") if getattr(student, f"resit_{s.lower()}"))
     return Facts(
-        attended_info_meeting=any(m.year_id == year.pk for m in student.info_meetings.all()),
+        attended_info_meeting=(
+            attended_info_meeting if attended_info_meeting is not None
+            else any(m.year_id == year.pk for m in student.info_meetings.all())
+        ),
         sio_validated=student.sio_validated,
         sio_blocking=year.sio_blocking,
         toeic_validated=student.toeic_validated,

@@ -208,6 +208,9 @@ def training_warning(share):
 
 # --- Capture ----------------------------------------------------------------
 
+_READ = object()  # "read it from the database"
+
+
 def cerfa_of(dossier):
     return CerfaData.objects.filter(dossier=dossier).first()
 
@@ -263,10 +266,13 @@ def cerfa_save(*, dossier, company_data, contract_data, data, by):
     return cerfa
 
 
-def cerfa_problems(dossier):
+def cerfa_problems(dossier, *, cerfa=_READ, sheet=_READ):
     """Everything that keeps the CERFA from being produced, in French (DOC-7,
-    DOC-9, DOC-10); [] when it may be."""
-    cerfa = cerfa_of(dossier)
+    DOC-9, DOC-10); [] when it may be. A page that already read the
+    dossier's CERFA data and fiche passes them (None when absent); a
+    service lets them be read fresh."""
+    if cerfa is _READ:
+        cerfa = cerfa_of(dossier)
     company = dossier.company
     problems = []
     if company is None:
@@ -281,7 +287,9 @@ def cerfa_problems(dossier):
         return problems
     if dossier.tuteur_entreprise_id is None:
         problems.append(_("Tuteur entreprise : complétez la partie entreprise de la fiche contact (DOC-1)."))
-    experience = FicheContact.objects.filter(dossier=dossier).values_list("tutor_experience_years", flat=True).first()
+    if sheet is _READ:
+        sheet = FicheContact.objects.filter(dossier=dossier).first()
+    experience = sheet.tutor_experience_years if sheet is not None else None
     if experience is not None and experience < TUTOR_MIN_YEARS:
         problems.append(_(
             "Le tuteur entreprise doit justifier de 2 ans d'expérience au moins (Code du travail, D6325-9) : "

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from contratpro import roles
 from students import eligibility, programme
-from students.models import AcademicYear, Event, Module
+from students.models import AcademicYear, Event, InfoMeeting, Module
 from students.views import check_badge, sees_students
 
 from . import panels, services, steps
@@ -133,14 +133,24 @@ def dossier_detail(request, pk):
     head's approval (ELIG-9) and the student's history (DATA-4); 404 when it
     is not the viewer's (ROLE-9)."""
     dossier = get_object_or_404(
-        roles.dossiers_for(request.user).for_detail().select_related(*PAGE_RELATED).prefetch_related("steps"), pk=pk
+        roles.dossiers_for(request.user)
+        .for_detail()
+        .select_related(*PAGE_RELATED)
+        .prefetch_related("steps")
+        # ELIG-1 read with the dossier: did the student attend a meeting of its year?
+        .annotate(attended_info_meeting=Exists(
+            InfoMeeting.objects.filter(attendees=OuterRef("student"), year=OuterRef("year"))
+        )),
+        pk=pk,
     )
     student = dossier.student
     # ``eligibility.evaluate`` without its read of the student's dossiers:
     # ELIG-6's contract end is this dossier's, the one of its year (one
     # dossier per student and year).
     result = eligibility.evaluate_facts(
-        eligibility.facts_for(student, dossier.year, contract_end=dossier.end_date),
+        eligibility.facts_for(
+            student, dossier.year, contract_end=dossier.end_date, attended_info_meeting=dossier.attended_info_meeting
+        ),
         student.acknowledgements.all(), student.overrides.all(),
     )
     # The checks that still say something: not conforming, or conforming

@@ -95,7 +95,9 @@ def panel_context(request, dossier):
         "cerfa": data,
         "share": share,
         "over_25": share is not None and share.percent > cerfa.TRAINING_MAX_SHARE,
-        "problems": cerfa.cerfa_problems(dossier) if dossier.company_id else [],
+        "problems": (
+            cerfa.cerfa_problems(dossier, cerfa=data, sheet=sheet if sheet.pk else None) if dossier.company_id else []
+        ),
         "official": cerfa.official_model() is not None,
         "may_edit": roles.can_edit_dossier_papers(request.user, dossier),
         "is_office": roles.can_manage_dossiers(request.user),

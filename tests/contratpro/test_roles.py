@@ -113,10 +113,20 @@ def test_role_9_inactive_and_anonymous_see_nothing(world):
     assert not roles.students_for(AnonymousUser()).exists()
 
 
-def test_role_9_roles_are_read_in_two_queries(world, django_assert_num_queries):
-    """ROLE-9: the chokepoint is cheap: groups, then relations, then cached."""
+def test_role_9_roles_are_read_in_one_query(world, django_assert_num_queries):
+    """ROLE-9: the chokepoint is cheap: groups and relations in one query, then cached."""
     user = world["head_2ia"]
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         roles.roles_of(user)
     with django_assert_num_queries(0):
         roles.roles_of(user)
+
+
+def test_role_9_the_sign_in_backend_reads_roles_with_the_user(world, django_assert_num_queries):
+    """ROLE-9: on each request the user is read with every role they hold,
+    in one query; the chokepoint then asks nothing more."""
+    from contratpro.backends import PortalBackend
+
+    with django_assert_num_queries(1):
+        user = PortalBackend().get_user(world["head_2ia"].pk)
+        assert roles.roles_of(user) == {roles.Role.DEPARTMENT_HEAD, roles.Role.TEACHER}

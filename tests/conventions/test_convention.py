@@ -506,11 +506,11 @@ def test_doc_3_panel_query_count_does_not_grow_with_versions(dossier, office, lo
     sign_first(document, dossier, office)
     convention.convention_originals_received(document=document, by=office)
     client = login(office)
-    # session, user, groups, relation roles, dossier with its CERFA data
+    # the user with their roles (the session comes from the cache), the dossier with its CERFA data
     # (DOC-9), its steps, its documents (the versions, the signed CERFA's
     # presence), the versions' signatures (with who recorded them), the
     # latest jobs, the originals' receipt.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(7):
         response = client.get(panel_url(dossier), HTTP_HX_REQUEST="true")
     assert response.status_code == 286
     assert response.content.decode().count("convention/v") == versions  # the latest, then each older one

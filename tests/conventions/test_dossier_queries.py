@@ -141,33 +141,31 @@ def dossier_page(year, office, head, login, tiny_pdf_layout, django_capture_on_c
     return _dossier_page
 
 
-# The page's queries, whatever the number of rows:
-#  1. the session;  2. the user;  3. their groups;  4. their relation roles
-#     (contratpro/roles.py, once per request);
-#  5. the dossier with its student, user, department and its head, option,
+# The page's queries, whatever the number of rows (the session is read
+# from the cache, SESSION_ENGINE cached_db):
+#  1. the user with every role they hold (contratpro.backends, ROLE-9);
+#  2. the dossier with its student, user, department and its head, option,
 #     year, company, tutors, signatory, HR contact, the head who approved
-#     (ELIG-9), the fiche contact and the CERFA's data;
-#  6. its steps (STEP-1), shared by the steps table and every panel;
-#  7-9. the student's information meetings, acknowledgements and overrides
-#     (ELIG-1…10);
-#  10. the timeline, events with their actors (DATA-4); the convention panel
+#     (ELIG-9), the fiche contact, the CERFA's data, and whether the student
+#     attended an information meeting of the year (ELIG-1);
+#  3. its steps (STEP-1), shared by the steps table and every panel;
+#  4-5. the student's acknowledgements and overrides (ELIG-2…10);
+#  6. the timeline, events with their actors (DATA-4); the convention panel
 #     finds the originals' receipt in it (DOC-5);
-#  11. the year's barème;  12. the dossier's scores (SCORE-1…3);
-#  13. the documents with who deposited them, for the fiche, convention and
-#     documents panels (DOC-6);  14. the latest PDF job of each kind (NOTIF-2);
-#  15-16. ``cerfa.cerfa_problems``' own reads of the CERFA's data and of the
-#     tutor's experience (DOC-7);
-#  17. the convention versions' signatures, with who recorded them (DOC-4);
-#  18-19. the office only: the company's contacts, then the personal links
+#  7. the year's barème with the dossier's points on it (SCORE-1…3);
+#  8. the documents with who deposited them, for the fiche, convention and
+#     documents panels (DOC-6);  9. the latest PDF job of each kind (NOTIF-2);
+#  10. the convention versions' signatures, with who recorded them (DOC-4);
+#  11-12. the office only: the company's contacts, then the personal links
 #     with their use count and last use (ROLE-5);
-#  20. the calendar periods of the student's track (CAL-4);
-#  21. the student's modules (PROG-1).
-QUERIES = {"office": 21, "student": 19}
+#  13. the calendar periods of the student's track (CAL-4);
+#  14. the student's modules (PROG-1).
+QUERIES = {"office": 14, "student": 12}
 
 
 @pytest.mark.parametrize("rows", [2, 20])
 def test_role_2_dossier_page_queries_do_not_grow_with_rows(dossier_page, rows, django_assert_num_queries):
-    """ROLE-2, STYLE §6: the office's dossier page costs 21 queries with 2 or
+    """ROLE-2, STYLE §6: the office's dossier page costs 14 queries with 2 or
     20 documents, versions, jobs, links, scores and their events."""
     url, client = dossier_page(rows, "office")
     with django_assert_num_queries(QUERIES["office"]):
@@ -176,7 +174,7 @@ def test_role_2_dossier_page_queries_do_not_grow_with_rows(dossier_page, rows, d
 
 @pytest.mark.parametrize("rows", [2, 20])
 def test_role_1_own_dossier_page_queries_do_not_grow_with_rows(dossier_page, rows, django_assert_num_queries):
-    """ROLE-1, STYLE §6: the student's own dossier page costs 19 queries (no
+    """ROLE-1, STYLE §6: the student's own dossier page costs 12 queries (no
     links panel) with 2 or 20 of each thing."""
     url, client = dossier_page(rows, "student")
     with django_assert_num_queries(QUERIES["student"]):
