@@ -189,7 +189,10 @@ def contact_confirm_email(*, contact, dossier, by):
 
 
 def _locked_pending(proposal):
-    proposal = ChangeProposal.objects.select_for_update().select_related("company", "contact").get(pk=proposal.pk)
+    # of=("self",): PostgreSQL locks no row of a nullable joined table (the contact).
+    proposal = (
+        ChangeProposal.objects.select_for_update(of=("self",)).select_related("company", "contact").get(pk=proposal.pk)
+    )
     if proposal.status != ChangeProposal.Status.PENDING:
         raise ValidationError(_("Cette proposition a déjà été traitée (%(status)s).") % {"status": proposal.get_status_display()})
     return proposal
