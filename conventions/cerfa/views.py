@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from contratpro import roles
-from conventions.dossier.shortcuts import detail_url, put_errors, visible_dossier
+from conventions.dossier.shortcuts import detail_url, put_errors, say_proposals_pending, visible_dossier
 
 from . import services as cerfa
 from .forms import (
@@ -54,6 +54,7 @@ def cerfa_edit(request, pk):
             put_errors(error, [form, contract_form, company_form])
         else:
             messages.success(request, _("Données du CERFA enregistrées."))
+            say_proposals_pending(request, dossier)
             return redirect(detail_url(dossier, "cerfa"))
     share = None
     if data is not None and dossier.start_date and dossier.end_date:

@@ -103,6 +103,11 @@ def _propose(*, record, changes, dossier, by):
     return proposal
 
 
+def proposals_pending(dossier):
+    """How many of the dossier's proposed changes wait for the office (DOC-12)."""
+    return ChangeProposal.objects.filter(dossier=dossier, status=ChangeProposal.Status.PENDING).count()
+
+
 def company_attach(*, dossier, values, by=None, link=None):
     """Make the company of SIRET ``values["siret"]`` the dossier's employer
     (DOC-1, DOC-7, DOC-12) and return it.

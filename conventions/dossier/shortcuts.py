@@ -2,10 +2,13 @@
 through the chokepoint, point back at a panel of the dossier page, put a
 service's errors on the forms."""
 
+from django.contrib import messages
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from contratpro import roles
+from conventions.companies.services import proposals_pending
 
 
 def visible_dossier(request, pk):
@@ -17,6 +20,16 @@ def detail_url(dossier, anchor=""):
     """The dossier page, at one of its panels."""
     url = reverse("conventions:dossier-detail", args=[dossier.pk if hasattr(dossier, "pk") else dossier])
     return f"{url}#{anchor}" if anchor else url
+
+
+def say_proposals_pending(request, dossier):
+    """After a save: tell the student that part of what they typed waits
+    for the office, because other dossiers use that company or person (DOC-12)."""
+    if proposals_pending(dossier):
+        messages.info(request, _(
+            "Une partie de votre saisie concerne une entreprise ou une personne que d'autres dossiers utilisent : "
+            "le service Contrats pro la vérifie avant de l'appliquer. Votre dossier est déjà rattaché à elle."
+        ))
 
 
 def put_errors(error, forms):

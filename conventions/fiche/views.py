@@ -25,7 +25,7 @@ from conventions.cerfa import services as cerfa
 from conventions.companies.models import Company
 from conventions.documents.models import DocumentKind, PdfJob
 from conventions.documents.views import documents_of_kind, latest_jobs
-from conventions.dossier.shortcuts import detail_url, put_errors, visible_dossier
+from conventions.dossier.shortcuts import detail_url, put_errors, say_proposals_pending, visible_dossier
 from conventions.links import views as views_links
 from conventions.links.models import ExternalLink
 from conventions.links.services import LinkRefused, resolve_link
@@ -137,6 +137,7 @@ def fiche_edit(request, pk):
             put_errors(error, [form, company_form])
         else:
             messages.success(request, _("Partie élève de la fiche contact enregistrée."))
+            say_proposals_pending(request, dossier)
             return redirect(_detail(dossier))
     return render(request, "conventions/fiche/student.html", {"dossier": dossier, "form": form, "company_form": company_form})
 
@@ -164,6 +165,7 @@ def fiche_company_edit(request, pk):
     form = _company_part(request, dossier, by=request.user)
     if form is None:
         messages.success(request, _("Partie entreprise de la fiche contact enregistrée."))
+        say_proposals_pending(request, dossier)
         return redirect(_detail(dossier))
     return render(request, "conventions/fiche/company.html", {"dossier": dossier, "form": form, "company": dossier.company})
 

@@ -94,8 +94,8 @@ def test_doc_12_a_known_siret_attaches_the_company_without_changing_it(login, sh
     her dossier joins that company, which stays as it was for Hugo; what
     differs waits for the office as a proposal."""
     before = snapshot(shared)
-    response = login(lea.student.user).post(reverse("conventions:fiche-edit", args=[lea.pk]), student_part())
-    assert response.status_code == 302
+    response = login(lea.student.user).post(reverse("conventions:fiche-edit", args=[lea.pk]), student_part(), follow=True)
+    assert "le service Contrats pro la vérifie avant de l" in response.content.decode()
     lea.refresh_from_db()
     assert lea.company_id == shared.company_id
     assert snapshot(shared) == before
@@ -151,7 +151,10 @@ def test_doc_12_a_company_only_this_dossier_uses_is_corrected_in_place(login, le
     a mistyped name changes at once, without a proposal."""
     client = login(lea.student.user)
     client.post(reverse("conventions:fiche-edit", args=[lea.pk]), student_part(siret="44306184100047", name="Acme"))
-    client.post(reverse("conventions:fiche-edit", args=[lea.pk]), student_part(siret="44306184100047", name="Acme SA"))
+    response = client.post(
+        reverse("conventions:fiche-edit", args=[lea.pk]), student_part(siret="44306184100047", name="Acme SA"), follow=True
+    )
+    assert "vérifie avant de" not in response.content.decode()
     lea.refresh_from_db()
     assert lea.company.name == "Acme SA"
     assert not ChangeProposal.objects.exists()
