@@ -304,3 +304,22 @@ def test_doc_12_the_review_page_reads_in_a_fixed_number_of_queries(login, shared
         page = client.get(reverse("conventions:company-review"))
     assert page.content.decode().count("Accepter pour tous les dossiers") == 6
     assert "entreprise de 7 dossiers" in page.content.decode()
+
+
+def test_role_9_only_the_office_decides_proposals_and_confirms_addresses(login, shared, lea, head):
+    """ROLE-9, DOC-12: a student, even the one who proposed, and a department
+    head get 403 on deciding a proposal or confirming an address; an outsider
+    to the dossier gets 404; nothing changes."""
+    login(lea.student.user).post(reverse("conventions:fiche-edit", args=[lea.pk]), student_part())
+    proposal = ChangeProposal.objects.get(dossier=lea)
+    decide = reverse("conventions:proposal-decide", args=[proposal.pk])
+    confirm = reverse("conventions:contact-confirm-email", args=[shared.pk, shared.signataire_id])
+    CompanyContact.objects.filter(pk=shared.signataire_id).update(email_confirmed_at=None)
+    for user in (lea.student.user, head):
+        assert login(user).post(decide, {"decision": "accept"}).status_code == 403
+        assert login(user).get(reverse("conventions:company-review")).status_code == 403
+    assert login(head).post(confirm).status_code == 403  # the head sees the 2IA dossier, may not confirm
+    assert login(lea.student.user).post(confirm).status_code == 404  # Hugo's dossier is not Léa's
+    proposal.refresh_from_db()
+    assert proposal.status == ChangeProposal.Status.PENDING
+    assert not CompanyContact.objects.get(pk=shared.signataire_id).email_confirmed
