@@ -51,7 +51,7 @@ def _trusted(by, link):
     return link is not None or roles.can_manage_dossiers(by)
 
 
-def _label(record, name):
+def field_label(record, name):
     return str(record._meta.get_field(name).verbose_name)
 
 
@@ -98,7 +98,7 @@ def _propose(*, record, changes, dossier, by):
         dossier=dossier, actor=by, verb="conventions.company.propose", changes=proposal.changes,
         summary=_("Modification proposée pour %(record)s (%(fields)s) : le service Contrats pro la validera, "
                   "car d'autres dossiers utilisent cette fiche.")
-        % {"record": record, "fields": ", ".join(_label(record, name) for name in changes)},
+        % {"record": record, "fields": ", ".join(field_label(record, name) for name in changes)},
     )
     return proposal
 

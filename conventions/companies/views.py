@@ -22,10 +22,6 @@ def _office_only(request):
         raise PermissionDenied(_("Seul le service Contrats pro vérifie les fiches des entreprises."))
 
 
-def _label(record, name):
-    return str(record._meta.get_field(name).verbose_name)
-
-
 @login_required
 def review_list(request):
     """What awaits the office about shared records, oldest first: proposed
@@ -39,7 +35,9 @@ def review_list(request):
     )
     for proposal in proposals:
         record = proposal.contact or proposal.company
-        proposal.rows = [(_label(record, name), before, after) for name, (before, after) in proposal.changes.items()]
+        proposal.rows = [
+            (services.field_label(record, name), before, after) for name, (before, after) in proposal.changes.items()
+        ]
     signatories = list(
         roles.dossiers_for(request.user)
         .filter(signataire__isnull=False, signataire__email_confirmed_at__isnull=True)

@@ -112,7 +112,7 @@ def link_create(*, dossier, contact, purpose, by, validity=DEFAULT_VALIDITY):
     if purpose == ExternalLink.Purpose.SIGN_CONVENTION and not contact.email_confirmed:
         raise ValidationError(
             _("L'adresse de %(name)s (%(email)s) n'est pas encore confirmée par le service : vérifiez-la auprès "
-              "de l'entreprise et confirmez-la avant d'envoyer le lien de signature (ROLE-5).")
+              "de l'entreprise et confirmez-la avant d'envoyer le lien de signature.")
             % {"name": contact.full_name, "email": contact.email}
         )
     if not datetime.timedelta(0) < validity <= MAX_VALIDITY:
