@@ -87,6 +87,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "contratpro.context_processors.portal",
             ],
+            # French dates and sizes in every template (contratpro.frenchdates).
+            "builtins": ["contratpro.templatetags.portal"],
         },
     },
 ]

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field, replace
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from contratpro.frenchdates import long_date
+
 OK = "ok"
 WARNING = "warning"
 BLOCKING = "blocking"
@@ -260,7 +262,7 @@ def check_residence_permit(f):
                 "Votre titre de séjour expire le %(expiry)s, avant la fin du contrat le %(end)s : "
                 "il devra être renouvelé à temps."
             )
-            % {"expiry": f.permit_expiry.strftime("%d/%m/%Y"), "end": f.contract_end.strftime("%d/%m/%Y")},
+            % {"expiry": long_date(f.permit_expiry), "end": long_date(f.contract_end)},
             _("Demandez le renouvellement de votre titre de séjour dès que possible."),
             facts=facts,
         )
@@ -279,7 +281,7 @@ def check_double_diploma(f):
             title,
             OK,
             _("Accord de %(home)s reçu le %(date)s.")
-            % {"home": f.home_institution, "date": f.home_approval_date.strftime("%d/%m/%Y")},
+            % {"home": f.home_institution, "date": long_date(f.home_approval_date)},
             facts=facts,
         )
     return Check(

@@ -7,6 +7,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from contratpro.frenchdates import long_date
+
 from .models import Department, InfoMeeting, Student
 from .services import FACT_FIELDS
 
@@ -70,7 +72,7 @@ class MeetingChoiceField(forms.ModelMultipleChoiceField):
         return super().clean(value)
 
     def label_from_instance(self, obj):
-        return _("%(label)s du %(date)s") % {"label": obj.label, "date": obj.date.strftime("%d/%m/%Y")}
+        return _("%(label)s du %(date)s") % {"label": obj.label, "date": long_date(obj.date)}
 
 
 class StudentFactsForm(forms.ModelForm):

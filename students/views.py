@@ -14,13 +14,12 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from contratpro import roles
+from contratpro.frenchdates import long_date
 
 from . import eligibility, services
 from .forms import OverrideForm, StudentFactsForm, StudentFilterForm
@@ -153,7 +152,7 @@ def acknowledge(request, rule):
         messages.success(
             request,
             _("Risque accepté le %(date)s. Il reste signalé sur votre dossier tant que la situation ne change pas.")
-            % {"date": date_format(timezone.localtime(ack.at), "j F Y")},
+            % {"date": long_date(ack.at)},
         )
     return redirect(f"{reverse('students:my-eligibility')}#{rule.lower()}")
 

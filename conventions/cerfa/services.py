@@ -43,6 +43,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from contratpro import roles
+from contratpro.frenchdates import long_date
 from conventions.documents.files import check_upload
 from conventions.documents.jobs import pdf_request
 from conventions.documents.models import DocumentKind, private_storage
@@ -158,7 +159,7 @@ def pay_problem(*, dossier, weekly_hours, gross_monthly_pay):
         "(%(percent)s %% du SMIC de %(smic)s, élève de %(bracket)s au début du contrat le %(start)s) (DOC-10)."
     ) % {
         "minimum": euros(minimum.amount), "hours": number(minimum.weekly_hours), "percent": minimum.percent,
-        "smic": euros(minimum.smic_monthly), "bracket": minimum.bracket, "start": minimum.start.strftime("%d/%m/%Y"),
+        "smic": euros(minimum.smic_monthly), "bracket": minimum.bracket, "start": long_date(minimum.start),
     }
 
 

@@ -3,11 +3,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,11 +13,8 @@ from students import eligibility, programme
 from students.models import AcademicYear, Event, InfoMeeting, Module
 from students.views import check_badge, sees_students
 
-from . import panels, services, steps
-from .filters import DossierFilter
-from .models import OPEN_STATES, DossierStep, StepState
-
-PAGE_SIZE = 25
+from . import panels, services
+from .step_views import steps_context
 
 # What the dossier page shows of the dossier's neighbours, joined to its
 # query: the department's head, who approved the contract (ELIG-9), the
@@ -41,80 +35,6 @@ def read_once(dossier, key, read):
 def already_read(dossier, key):
     """What ``read_once`` kept under ``key`` for this request, or None."""
     return dossier.__dict__.get("_page_reads", {}).get(key)
-
-
-def _render_list(request, visible, *, title, intro):
-    dossier_filter = DossierFilter(request.GET or None, visible=visible)
-    queryset = dossier_filter.qs if dossier_filter.is_bound else visible
-    rows = queryset.for_list().order_by("student__user__last_name", "student__user__first_name", "pk")
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    attach_progress(page.object_list, timezone.localdate())
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "conventions/dossier/list.html",
-        {
-            "title": title,
-            "intro": intro,
-            "filter": dossier_filter,
-            "page": page,
-            "query": query.urlencode(),
-            "may_export": roles.sees_all(request.user) or roles.Role.DEPARTMENT_HEAD in roles.roles_of(request.user),
-        },
-    )
-
-
-def attach_progress(dossiers, today):
-    """STEP-3 progress of the page's dossiers in one query, whatever the
-    number of rows: validated / applicable steps, and open steps past their
-    deadline (STEP-2)."""
-    dossiers = list(dossiers)
-    progress = {
-        row["dossier_id"]: row
-        for row in DossierStep.objects.filter(dossier__in=dossiers)
-        .values("dossier_id")
-        .annotate(
-            done=Count("pk", filter=Q(state=StepState.VALIDATED)),
-            total=Count("pk"),
-            overdue=Count("pk", filter=Q(deadline__lt=today) & ~Q(state=StepState.VALIDATED)),
-        )
-        .order_by()
-    }
-    for dossier in dossiers:
-        row = progress.get(dossier.pk, {})
-        dossier.steps_done, dossier.steps_total, dossier.steps_overdue = (
-            row.get("done", 0), row.get("total", 0), row.get("overdue", 0)
-        )
-    return dossiers
-
-
-@login_required
-def dossier_list(request):
-    """The office's list of every dossier; a department head's list of their
-    department's (ROLE-2, ROLE-3). The scope comes from ``roles``."""
-    user = request.user
-    visible = roles.dossiers_for(user)
-    if roles.sees_all(user):
-        title = _("Tous les dossiers")
-        intro = _("Les contrats de professionnalisation de toutes les promotions suivies.")
-    else:
-        codes = ", ".join(d.code for d in roles.departments_headed_by(user))
-        title = _("Dossiers du département %(codes)s") % {"codes": codes} if codes else _("Mes dossiers")
-        intro = _("Les élèves de votre département en contrat de professionnalisation.")
-    return _render_list(request, visible, title=title, intro=intro)
-
-
-@login_required
-def tutee_list(request):
-    """The tuteur école's tutees (ROLE-4)."""
-    visible = roles.dossiers_for(request.user).filter(tuteur_ecole=request.user)
-    return _render_list(
-        request,
-        visible,
-        title=_("Mes tutorés"),
-        intro=_("Les élèves dont vous êtes le tuteur école."),
-    )
 
 
 @login_required
@@ -227,58 +147,3 @@ def open_dossier(request):
         ),
     )
     return redirect("conventions:dossier-detail", pk=dossier.pk)
-
-
-# --- The démarche on the dossier page (STEP-1…5), in place with htmx or by plain POST.
-
-def step_row(step_row, actors, today):
-    definition = steps.BY_CODE[step_row.code]
-    return {
-        "row": step_row,
-        "definition": definition,
-        "overdue": bool(step_row.deadline and step_row.deadline < today and step_row.state in OPEN_STATES),
-        "actions": [(action, steps.ACTION_LABELS[action]) for action in steps.allowed_actions(step_row, actors)],
-    }
-
-
-def steps_context(dossier, user):
-    """Rows of the steps panel for ``user`` (reads prefetched ``steps``)."""
-    actors = steps.actors_of(user, dossier)
-    today = timezone.localdate()
-    rows = [step_row(row, actors, today) for row in dossier.steps.all()]
-    return {
-        "step_rows": rows,
-        "steps_done": sum(1 for r in rows if r["row"].state == "valide"),
-        "steps_total": len(rows),
-        "steps_overdue": sum(1 for r in rows if r["overdue"]),
-    }
-
-
-@require_POST
-@login_required
-def step_action(request, pk, code):
-    """Move one step (STEP-3). With htmx, answers the updated row; without
-    JavaScript, redirects back to the step on the dossier page."""
-    dossier = get_object_or_404(roles.dossiers_for(request.user).for_detail(), pk=pk)
-    row = get_object_or_404(DossierStep, dossier=dossier, code=code)
-    action = request.POST.get("action", "")
-    comment = request.POST.get("comment", "")
-    error = None
-    try:
-        row = steps.step_transition(step=row, action=action, by=request.user, comment=comment)
-    except ValidationError as exc:
-        error = " ".join(exc.messages)
-    label = steps.BY_CODE[code].display_code
-    if request.htmx:
-        context = {
-            "dossier": dossier,
-            "item": step_row(row, steps.actors_of(request.user, dossier), timezone.localdate()),
-            "error": error,
-            "comment": comment if error else "",
-        }
-        return render(request, "conventions/dossier/_steps.html#step-row", context)
-    if error:
-        messages.error(request, error)
-    else:
-        messages.success(request, _("Étape %(code)s : %(state)s.") % {"code": label, "state": row.get_state_display()})
-    return redirect(reverse("conventions:dossier-detail", args=[dossier.pk]) + f"#etape-{code}")

@@ -34,7 +34,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from contratpro import roles
-from contratpro.roles import link_state  # noqa: F401 (read by the links panel and tasks)
+from contratpro.frenchdates import long_date
+from contratpro.roles import (
+    link_state,  # noqa: F401 (read by the links panel and tasks)
+)
 from students.history import event_record
 
 from .models import ExternalLink, LinkUse
@@ -126,7 +129,7 @@ def link_create(*, dossier, contact, purpose, by, validity=DEFAULT_VALIDITY):
         dossier=dossier, actor=by, verb="conventions.link.create",
         summary=_("Lien personnel créé pour %(contact)s : %(purpose)s (valable jusqu'au %(until)s).")
         % {"contact": contact.full_name, "purpose": link.get_purpose_display(),
-           "until": timezone.localtime(link.expires_at).strftime("%d/%m/%Y")},
+           "until": long_date(link.expires_at)},
     )
     return link
 

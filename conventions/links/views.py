@@ -24,6 +24,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from contratpro import roles
+from contratpro.frenchdates import long_date
 from conventions.companies.models import CompanyContact
 
 from . import services as links
@@ -129,7 +130,7 @@ def link_create(request, pk):
         _("Lien envoyé à %(name)s (%(email)s) : %(purpose)s, valable jusqu'au %(until)s.")
         % {
             "name": contact.full_name, "email": contact.email, "purpose": link.get_purpose_display(),
-            "until": timezone.localtime(link.expires_at).strftime("%d/%m/%Y"),
+            "until": long_date(link.expires_at),
         },
     )
     return redirect(_detail_url(dossier.pk))

@@ -121,7 +121,7 @@ def test_doc_10_the_last_day_of_the_birthday_month_is_still_under_21(year):
 def test_doc_10_from_1_october_the_same_student_needs_80_percent(year):
     """DOC-10: a contract starting 01/10/2026 falls in the 21-25 bracket: 1 441,44 €."""
     dossier = make_dossier(birth_date=datetime.date(2005, 9, 15), start=datetime.date(2026, 10, 1))
-    with pytest.raises(ValidationError, match="1 441,44 €.*80 % du SMIC.*21 à 25 ans.*01/10/2026"):
+    with pytest.raises(ValidationError, match="1 441,44 €.*80 % du SMIC.*21 à 25 ans.*1er octobre 2026"):
         save(dossier, gross_monthly_pay=Decimal("1171.17"))
 
 

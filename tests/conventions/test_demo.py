@@ -303,7 +303,7 @@ def test_elig_4_6_7_demo_shows_the_non_blocking_cases():
     assert "S8" in results["eleve22"].get("ELIG-4").message
     assert results["eleve04"].get("ELIG-6").status == eligibility.OK
     assert results["eleve20"].get("ELIG-6").status == eligibility.WARNING
-    assert "30/06/2027" in results["eleve20"].get("ELIG-6").message
+    assert "30 juin 2027" in results["eleve20"].get("ELIG-6").message
     assert results["eleve10"].get("ELIG-7").status == eligibility.OK
     assert results["eleve15"].get("ELIG-6").status == eligibility.OK
 

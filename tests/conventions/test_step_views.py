@@ -62,7 +62,7 @@ def test_step_2_dossier_page_shows_deadlines_and_overdue_in_red(login, dossier, 
     """STEP-2: the dossier page shows each deadline; a passed one is marked late."""
     # 5' is due on 18/08/2026, long past on the day the page is read.
     content = login(office).get(reverse("conventions:dossier-detail", args=[dossier.pk])).content.decode()
-    assert "18/08/2026" in content
+    assert "18 août 2026" in content
     row = content[content.index('id="etape-5p"'):]
     row = row[: row.index("</tr>")]
     assert "en retard" in row

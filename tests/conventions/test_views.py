@@ -187,7 +187,7 @@ def test_prog_2_dossier_page_shows_contract_tutors_calendar_and_title(login, off
     content = login(office).get(detail(dossier)).content.decode()
     assert dossier.company.name in content
     assert "Hélène Vidal" in content
-    assert "1 septembre 2026" in content
+    assert "1er septembre 2026" in content
     assert "31 août 2027" in content
     assert "RNCP 38677" in content
     assert "480 h de formation" in content

@@ -11,6 +11,7 @@ import datetime
 
 import pytest
 
+from contratpro.frenchdates import long_date
 from students import eligibility
 from tests import factories
 
@@ -33,7 +34,7 @@ def permit_check(expiry):
 
 def renew(expiry):
     return (
-        f"Votre titre de séjour expire le {expiry:%d/%m/%Y}, avant la fin du contrat le 15/08/2027 : "
+        f"Votre titre de séjour expire le {long_date(expiry)}, avant la fin du contrat le 15 août 2027 : "
         "il devra être renouvelé à temps."
     )
 
