@@ -57,3 +57,9 @@ def file_size(size):
     if size < 1024 * 1024:
         return _("%(n)s Ko") % {"n": formats.number_format(round(size / 1024))}
     return _("%(n)s Mo") % {"n": formats.number_format(round(size / (1024 * 1024), 1), decimal_pos=1)}
+
+
+def iso_datetime(value):
+    """The machine-readable moment for ``<time datetime>``, whole seconds, local offset."""
+    moment = timezone.localtime(value) if timezone.is_aware(value) else value
+    return moment.replace(microsecond=0).isoformat()

@@ -41,3 +41,12 @@ def month_year(value):
 def file_size(value):
     """{{ bytes|file_size }} → "12 Ko"."""
     return frenchdates.file_size(value)
+
+
+@register.filter
+def iso_datetime(value):
+    """{{ dt|iso_datetime }} → "2026-09-01T14:05:00+02:00", valid in
+    ``<time datetime>`` (whole seconds: HTML allows at most three decimals)."""
+    if not value:
+        return ""
+    return frenchdates.iso_datetime(value)
