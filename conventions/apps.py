@@ -42,6 +42,11 @@ class ConventionsConfig(AppConfig):
         # Dated obligations (STEP-2): the steps with a calendar deadline.
         deadlines.register(deadlines.Source("conventions.steps", steps.step_deadlines))
 
+        # « À faire » queues: what awaits each role.
+        from .todo import sources as todo_sources
+
+        todo_sources.register_all()
+
         # Demo builders: this room's part of ``manage.py demo``, in the story's order.
         from contratpro import demo as demo_builders
 

@@ -1,0 +1,1 @@
+"""Each role's « À faire »: the work queues (issue 10)."""
