@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -13,7 +14,7 @@ from students import eligibility, programme
 from students.models import AcademicYear, Event, InfoMeeting, Module
 from students.views import check_badge, sees_students
 
-from . import panels, services
+from . import page, panels, services
 from .step_views import steps_context
 
 # What the dossier page shows of the dossier's neighbours, joined to its
@@ -81,6 +82,8 @@ def dossier_detail(request, pk):
         if check.status != eligibility.OK or check.override or check.lapsed_override
     ]
     events = timeline(dossier)  # before the panels: the convention's looks in it
+    point = page.viewpoint(request.user, roles.actors_of(request.user, dossier))
+    shown_panels = panels.render_context(request, dossier)
     return render(
         request,
         "conventions/dossier/detail.html",
@@ -97,7 +100,10 @@ def dossier_detail(request, pk):
             "may_approve": roles.can_approve_contract(request.user, dossier) and not dossier.head_approval_at,
             "sees_student_page": sees_students(request.user),
             "events": events,
-            "panels": panels.render_context(request, dossier),
+            "viewpoint": point,
+            "sections": page.sections_for(point, shown_panels),
+            "sees_eligibility": point in page.SEES_ELIGIBILITY,
+            "summary": page.summary(dossier.steps.all(), timezone.localdate()),
             **steps_context(dossier, request.user),
         },
     )
