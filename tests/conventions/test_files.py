@@ -344,15 +344,25 @@ def test_doc_6_private_files_have_no_public_url(settings):
 
 
 def test_doc_6_panel_offers_the_upload_form_to_the_student(login, dossier, student):
-    """DOC-6: the student sees the documents with their version, hash and link, and the upload form."""
+    """DOC-6: the student sees the documents with their version and link, and
+    the upload form; the file's fingerprint is evidence for the office only."""
     document = deposit(dossier, student, "fiche.pdf")
     content = login(student).get(reverse("conventions:dossier-detail", args=[dossier.pk])).content.decode()
     assert 'id="documents"' in content
-    assert f'title="{document.sha256}">{document.sha256[:12]}…</code>' in content
+    assert document.sha256 not in content and "SHA-256" not in content
     assert download_url(document) in content
     assert upload_url(dossier) in content
     assert 'accept=".pdf,.png,.jpg,.jpeg"' in content
     assert '<option value="cerfa"' not in content and '<option value="cerfa_signe"' in content
+
+
+def test_doc_6_fingerprints_and_types_are_the_office_evidence(login, dossier, student, office):
+    """DOC-6: the office reads each file's SHA-256 and recognised type in the
+    « éléments de preuve » part of the documents panel."""
+    document = deposit(dossier, student, "fiche.pdf")
+    content = login(office).get(reverse("conventions:dossier-detail", args=[dossier.pk])).content.decode()
+    assert "Éléments de preuve" in content
+    assert f"application/pdf · SHA-256 <code>{document.sha256}</code>" in content
 
 
 def test_doc_6_panel_is_read_only_for_the_direction(login, dossier, student, direction):
