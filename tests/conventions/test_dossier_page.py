@@ -1,0 +1,104 @@
+"""The dossier page by role (ROLE-1…8, STEP-3): a summary on top, parts by
+subject in each viewpoint's order, what does not concern a role left out."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from conventions.dossier import page, steps
+from conventions.dossier.models import StepState
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def detail(dossier):
+    return reverse("conventions:dossier-detail", args=[dossier.pk])
+
+
+@pytest.fixture
+def dossier(year):
+    dossier = factories.DossierFactory()
+    steps.steps_sync(dossier)
+    return dossier
+
+
+def part_order(content):
+    """The parts as the page's navigation lists them."""
+    return re.findall(r'<a class="nav-link" href="#s-([a-z]+)">', content)
+
+
+def test_role_1_student_page_opens_on_the_demarche_with_the_summary(login, dossier):
+    """ROLE-1: the student's page opens on the démarche; the summary names the
+    current step, who must act and the progress."""
+    content = login(dossier.student.user).get(detail(dossier)).content.decode()
+    assert part_order(content)[0] == "demarche"
+    assert "Étape en cours" in content and "1 – Informer le service Contrats pro" in content
+    assert "Qui doit agir" in content
+    assert "0 étapes validées sur" in content
+
+
+def test_role_7_direction_page_opens_on_signatures_without_eligibility(login, dossier):
+    """ROLE-7: the direction's page opens on the signatures; the student's
+    eligibility risks and personal facts are not shown to it."""
+    direction = factories.UserFactory(groups=["Direction"])
+    content = login(direction).get(detail(dossier)).content.decode()
+    assert part_order(content) == ["signatures", "documents", "contrat", "historique"]
+    assert "Éligibilité et risques" not in content
+    assert "Nationalité" not in content
+    assert 'id="s-demarche"' not in content
+
+
+def test_role_4_tutor_page_opens_on_the_evaluation(login, dossier):
+    """ROLE-4: the tuteur école's page opens on the evaluation, and leaves the
+    eligibility to the office, the head and the student."""
+    tutor = factories.UserFactory(groups=["Enseignants"])
+    dossier.tuteur_ecole = tutor
+    dossier.save()
+    content = login(tutor).get(detail(dossier)).content.decode()
+    assert part_order(content)[0] == "evaluation"
+    assert "Éligibilité et risques" not in content
+
+
+def test_role_2_office_and_role_3_head_read_the_eligibility(login, dossier, office, head):
+    """ROLE-2, ROLE-3: the office and the head read the eligibility part; the
+    rule's reference is evidence for the office only."""
+    for viewer in (office, head):
+        content = login(viewer).get(detail(dossier)).content.decode()
+        assert part_order(content)[0] == "demarche"
+        assert "Éligibilité et risques" in content
+
+
+def test_role_8_scolarite_opens_on_the_evaluation_and_social_on_signatures(login, dossier):
+    """ROLE-8: the scolarité records grades, the service social receives the
+    convention: each page opens on its own part."""
+    scolarite = factories.UserFactory(groups=["Scolarité"])
+    social = factories.UserFactory(groups=["Service social"])
+    assert part_order(login(scolarite).get(detail(dossier)).content.decode())[0] == "evaluation"
+    assert part_order(login(social).get(detail(dossier)).content.decode())[0] == "signatures"
+
+
+def test_step_3_summary_waits_for_the_validator_once_handed_in(dossier):
+    """STEP-3: a handed-in step waits for its validators, a step to do for its
+    submitters; a step past its deadline is late."""
+    rows = list(dossier.steps.all())
+    first = next(r for r in rows if r.code == "1")
+    assert page.summary(rows, dossier.year.rentree).waiting_for == ("Élève",)
+    first.state = StepState.SUBMITTED
+    assert page.summary(rows, dossier.year.rentree).waiting_for == ("Service Contrats Pro",)
+    for row in rows:
+        row.state = StepState.VALIDATED
+    done = page.summary(rows, dossier.year.rentree)
+    assert done.current is None and done.done == done.total == len(rows)
+
+
+def test_step_2_summary_marks_the_current_step_late_after_its_deadline(dossier):
+    """STEP-2: the current step is late the day after its deadline, not on it."""
+    rows = list(dossier.steps.all())
+    for row in rows:
+        if row.code != "5p":
+            row.state = StepState.VALIDATED
+    current = next(r for r in rows if r.code == "5p")
+    assert page.summary(rows, current.deadline).overdue is False
+    assert page.summary(rows, current.deadline.replace(day=current.deadline.day + 1)).overdue is True
