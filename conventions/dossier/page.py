@@ -38,6 +38,7 @@ PANEL_SECTIONS = {
     "links": "signatures",
     "bareme": "evaluation",
     "attendance": "presence",
+    "next_step": "top",  # the student's « prochaine étape », above the parts
 }
 
 # Each viewpoint's sections, its own opening first; what is absent does not
@@ -86,6 +87,8 @@ def sections_for(point, panels):
     for panel in panels:
         by_section.setdefault(PANEL_SECTIONS.get(panel["name"], "documents"), []).append(panel)
     shown = []
+    if by_section.get("top"):
+        shown.append({"key": "top", "label": "", "panels": by_section["top"]})
     for key in ORDER[point]:
         if key in own or by_section.get(key):
             shown.append({"key": key, "label": SECTIONS[key], "panels": by_section.get(key, [])})
