@@ -180,3 +180,93 @@ def pytest_collection_modifyitems(items):
     """The tests on the shared demo run last (see above)."""
     shared = [item for item in items if "shared_demo" in getattr(item, "fixturenames", ())]
     items[:] = [item for item in items if item not in shared] + shared
+
+
+# --- Accessibility and validity checkers -------------------------------------
+#
+# axe-core and the Nu HTML checker come from the npm registry, installed by
+# `make a11y-deps` into var/node/ (no lock file, no package.json); the Nu
+# checker runs on Debian's Java (scripts/system-deps). Like the browser, they
+# are required in CI (CONTRATPRO_REQUIRE_BROWSER=1) and skipped elsewhere.
+
+NODE_MODULES = Path(__file__).resolve().parents[2] / "var" / "node" / "node_modules"
+AXE_JS = NODE_MODULES / "axe-core" / "axe.min.js"
+VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
+# What fails a page: axe's two highest impacts ("moderate" and "minor" are advice).
+AXE_FAILING_IMPACTS = ("serious", "critical")
+
+
+def _missing_tool(reason):
+    if os.environ.get("CONTRATPRO_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"accessibility checks are required here but cannot run: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def axe_check():
+    """``axe_check(page, label)``: axe-core's serious and critical violations
+    on the page as it is now, one readable line per element (rule, impact,
+    target, what axe says), prefixed with ``label``."""
+    if not AXE_JS.exists():
+        _missing_tool(f"axe-core is not installed ({AXE_JS} missing: make a11y-deps)")
+
+    def _check(page, label):
+        if not page.evaluate("typeof window.axe !== 'undefined'"):
+            page.add_script_tag(path=str(AXE_JS))
+        violations = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
+        lines = []
+        for violation in violations:
+            if violation["impact"] not in AXE_FAILING_IMPACTS:
+                continue
+            for node in violation["nodes"]:
+                target = " ".join(map(str, node["target"]))
+                summary = " ".join(node.get("failureSummary", "").split())
+                lines.append(
+                    f"{label}: [{violation['impact']}] {violation['id']} on {target}"
+                    f" — {violation['help']}. {summary} — {node['html'][:160]}"
+                )
+        return lines
+
+    return _check
+
+
+@pytest.fixture(scope="session")
+def html_check(tmp_path_factory):
+    """``html_check({label: html, …})``: the Nu HTML checker's errors, one
+    line per error (label, line, message, extract). One Java run checks
+    every page given (the JVM's start is the slow part)."""
+    import json
+    import subprocess
+
+    java = shutil.which("java")
+    if java is None:
+        _missing_tool("Java is not installed (scripts/system-deps, as root)")
+    if not VNU_JAR.exists():
+        _missing_tool(f"the Nu HTML checker is not installed ({VNU_JAR} missing: make a11y-deps)")
+    folder = tmp_path_factory.mktemp("nu")
+    counter = iter(range(1_000_000))
+
+    def _check(pages):
+        if not pages:
+            return []
+        labels = {}
+        for label, html in pages.items():
+            path = folder / f"page-{next(counter)}.html"
+            path.write_text(html, encoding="utf-8")
+            labels[str(path.resolve())] = label
+        run = subprocess.run(
+            [java, "-jar", str(VNU_JAR), "--errors-only", "--format", "json", *labels],
+            capture_output=True, text=True, timeout=180,
+        )
+        # The report goes to stderr; exit status 1 only says "errors found".
+        report = json.loads(run.stderr or run.stdout)
+        lines = []
+        for message in report["messages"]:
+            url = message.get("url", "?")  # "file:/tmp/…/page-3.html"
+            label = labels.get(url.removeprefix("file:"), url)
+            where = f"line {message['lastLine']}" if "lastLine" in message else "document"
+            extract = " ".join(message.get("extract", "").split())[:120]
+            lines.append(f"{label}: {where}: {message['message']} — « {extract} »")
+        return lines
+
+    return _check
