@@ -83,7 +83,7 @@ def dossier_detail(request, pk):
     ]
     events = timeline(dossier)  # before the panels: the convention's looks in it
     point = page.viewpoint(request.user, roles.actors_of(request.user, dossier))
-    shown_panels = panels.render_context(request, dossier)
+    sections = page.sections_for(point, panels.render_context(request, dossier))
     return render(
         request,
         "conventions/dossier/detail.html",
@@ -101,7 +101,8 @@ def dossier_detail(request, pk):
             "sees_student_page": sees_students(request.user),
             "events": events,
             "viewpoint": point,
-            "sections": page.sections_for(point, shown_panels),
+            "sections": sections,
+            "shows_demarche": any(section["key"] == "demarche" for section in sections),
             "sees_eligibility": point in page.SEES_ELIGIBILITY,
             "summary": page.summary(dossier.steps.all(), timezone.localdate()),
             **steps_context(dossier, request.user),
