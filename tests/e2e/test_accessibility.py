@@ -1,0 +1,257 @@
+"""Each role's main pages in Chromium, on the shared demo (ROLE-1…8):
+axe-core finds no serious or critical violation, the Nu HTML checker no
+error, and nothing scrolls sideways on a 390 px phone. Screenshots at
+1366 px and 390 px land in var/screenshots/a11y-<role>-<page>-<width>.png.
+
+PAGES is the table to extend: (login or None, page name, path or a
+function of the login returning the path, or None to skip it). A function
+runs in the test, with the database, after the sign-in."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from contratpro import roles
+from contratpro.models import User
+
+pytestmark = pytest.mark.e2e
+
+DESKTOP = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+def _user(login):
+    return User.objects.get(username=login)
+
+
+def home(login):
+    """Wherever ``/`` sends this login."""
+    return "/"
+
+
+def a_dossier(login):
+    """The page of the demo's complete dossier (Léa Fontaine, 2IA, tutored
+    by « tuteur »), which every role but a student of another dossier sees."""
+    dossier = roles.dossiers_for(_user(login)).filter(student__user__username="eleve").first()
+    dossier = dossier or roles.dossiers_for(_user(login)).order_by("pk").first()
+    return reverse("conventions:dossier-detail", args=[dossier.pk])
+
+
+def a_student(login):
+    student = roles.students_for(_user(login)).filter(user__username="eleve").first()
+    return reverse("students:student-detail", args=[student.pk])
+
+
+def student_facts(login):
+    student = roles.students_for(_user(login)).filter(user__username="eleve").first()
+    return reverse("students:student-facts", args=[student.pk])
+
+
+def cerfa(login):
+    return a_dossier(login) + "cerfa/"
+
+
+def personal_link(login):
+    """The landing page of a personal link still open in the demo, or, when
+    none is, the page of a refused link."""
+    from conventions.links import services as links
+    from conventions.links.models import ExternalLink
+
+    for link in ExternalLink.objects.select_related("dossier", "contact").order_by("pk"):
+        if roles.link_problem(link, purpose=ExternalLink.Purpose.values) is None:
+            return reverse("conventions:link-open", args=[links.make_token(link)])
+    return reverse("conventions:link-open", args=["lien-modifie"])
+
+
+def missing_page(login):
+    return "/dossiers/999999999/"
+
+
+def todo(login):
+    """The login's « À faire », once the route exists (None: skipped)."""
+    from django.urls import NoReverseMatch
+
+    try:
+        return reverse("conventions:todo")
+    except NoReverseMatch:
+        return None
+
+
+PAGES = [
+    (None, "connexion", "/connexion/"),
+    (None, "lien-personnel", personal_link),
+    (None, "lien-refuse", "/lien/lien-modifie/"),
+    ("bureau", "accueil", home),
+    ("bureau", "a-faire", todo),
+    ("bureau", "dossiers", "/dossiers/"),
+    ("bureau", "dossier", a_dossier),
+    ("bureau", "eleves", "/eleves/"),
+    ("bureau", "eleve", a_student),
+    ("bureau", "situation", student_facts),
+    ("bureau", "import", "/eleves/import/"),
+    ("bureau", "entreprises", "/entreprises/a-verifier/"),
+    ("bureau", "cerfa", cerfa),
+    ("bureau", "introuvable", missing_page),
+    ("resp2ia", "accueil", home),
+    ("resp2ia", "a-faire", todo),
+    ("resp2ia", "dossier", a_dossier),
+    ("resp2ia", "eleves", "/eleves/"),
+    ("resp2ia", "eleve", a_student),
+    ("tuteur", "accueil", home),
+    ("tuteur", "a-faire", todo),
+    ("tuteur", "dossier", a_dossier),
+    ("eleve", "accueil", home),
+    ("eleve", "mon-eligibilite", "/mon-eligibilite/"),
+    ("direction", "accueil", home),
+    ("direction", "a-faire", todo),
+    ("direction", "dossier", a_dossier),
+    ("social", "accueil", home),
+    ("social", "a-faire", todo),
+    ("social", "dossier", a_dossier),
+    ("scolarite", "accueil", home),
+    ("scolarite", "a-faire", todo),
+    ("scolarite", "dossier", a_dossier),
+    ("enseignant", "accueil", home),
+]
+LOGINS = list(dict.fromkeys(login for login, _name, _url in PAGES))
+
+
+def overflow(page):
+    """How many CSS pixels the page is wider than the window (0 when it fits),
+    and the widest elements past the right edge, for the message."""
+    return page.evaluate(
+        """() => {
+          const extra = document.documentElement.scrollWidth - window.innerWidth;
+          if (extra <= 0) return [0, []];
+          const culprits = [...document.querySelectorAll('body *')]
+            .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+            .filter(e => !e.parentElement || e.parentElement.getBoundingClientRect().right <= window.innerWidth + 1)
+            .slice(0, 5)
+            .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+                      + (e.className && typeof e.className === 'string' ? '.' + e.className.trim().split(/\\s+/).join('.') : '')
+                      + ' (' + Math.round(e.getBoundingClientRect().right) + ' px)');
+          return [extra, culprits];
+        }"""
+    )
+
+
+def check_pages(browser, site, login, axe_check, html_check, screenshot):
+    """Visit ``login``'s pages at both widths; the problems found, by kind."""
+    context = browser.new_context(locale="fr-FR", viewport=DESKTOP)
+    problems = {"axe": [], "nu": [], "scroll": []}
+    sources = {}
+    try:
+        page = context.new_page()
+        if login:
+            site.sign_in(page, login)
+        for who, name, url in PAGES:
+            if who != login:
+                continue
+            path = url(login) if callable(url) else url
+            if path is None:
+                continue
+            label = f"{login or 'anonyme'} {name} ({path})"
+            page.set_viewport_size(DESKTOP)
+            page.goto(site.url + path)
+            page.wait_for_load_state()
+            problems["axe"] += axe_check(page, f"{label} 1366 px")
+            screenshot(page, f"a11y-{login or 'anonyme'}-{name}-1366")
+            page.set_viewport_size(PHONE)
+            extra, culprits = overflow(page)
+            if extra > 0:
+                problems["scroll"].append(f"{label}: {extra} px too wide at 390 px: {', '.join(culprits)}")
+            problems["axe"] += axe_check(page, f"{label} 390 px")
+            screenshot(page, f"a11y-{login or 'anonyme'}-{name}-390")
+            # The HTML as the server sent it, with the same session cookie.
+            sources[label] = context.request.get(site.url + path).text()
+        problems["nu"] = html_check(sources)
+    finally:
+        context.close()
+    return problems
+
+
+@pytest.mark.parametrize("login", LOGINS, ids=[login or "anonyme" for login in LOGINS])
+def test_role_1_to_8_main_pages_accessible_valid_and_fit_a_phone(
+    browser, shared_demo, login, axe_check, html_check, screenshot
+):
+    """ROLE-1…8: on each role's main pages (and the pages without an
+    account), axe-core finds no serious or critical violation at 1366 px
+    nor at 390 px, the Nu HTML checker finds no error, and at 390 px the
+    page is no wider than the window."""
+    problems = check_pages(browser, shared_demo, login, axe_check, html_check, screenshot)
+    report = "\n".join(
+        f"{title} ({len(problems[kind])}):\n  " + "\n  ".join(problems[kind])
+        for kind, title in (("axe", "axe-core, serious or critical"), ("nu", "Nu HTML checker errors"),
+                            ("scroll", "horizontal scroll at 390 px"))
+        if problems[kind]
+    )
+    assert not report, report
+
+
+def test_axe_check_reports_a_serious_violation(page, axe_check):
+    """The axe check is not blind: a grey-on-white paragraph and an image
+    without text alternative are reported, with their rule ids."""
+    page.set_content(
+        '<!doctype html><html lang="fr"><head><title>t</title></head><body><main>'
+        '<p style="color:#bbb;background:#fff">Texte pâle</p><img src="data:," >'
+        "</main></body></html>"
+    )
+    lines = axe_check(page, "essai")
+    assert any("color-contrast" in line for line in lines), lines
+    assert any("image-alt" in line for line in lines), lines
+
+
+def test_html_check_reports_errors_of_each_page(html_check):
+    """The Nu check is not blind: a bare hx-* attribute and a stray end tag
+    are reported, each with its page's label; a valid page gives nothing."""
+    valid = '<!doctype html><html lang="fr"><head><title>t</title></head><body><p>ok</p></body></html>'
+    invalid = valid.replace("<p>ok</p>", '<div hx-get="/x">x</div></p>')
+    lines = html_check({"bonne": valid, "mauvaise": invalid})
+    assert lines and all(line.startswith("mauvaise: ") for line in lines), lines
+    assert any("hx-get" in line for line in lines), lines
+
+
+def render_base(user, path, **context):
+    from django.template.loader import render_to_string
+    from django.test import RequestFactory
+
+    request = RequestFactory().get(path)
+    request.user = user
+    return render_to_string("base.html", context, request=request)
+
+
+def test_role_2_nav_todo_link_comes_first_with_its_count(office):
+    """ROLE-2: with ``nav_todo_url`` and ``nav_todo_count`` in the context,
+    the navigation's first item is « À faire » with the number, said in
+    full to screen readers, and marked current on that page only."""
+    elsewhere = render_base(office, "/dossiers/", nav_todo_url="/a-faire/", nav_todo_count=3)
+    first_item = re.search(r'<ul class="navbar-nav[^"]*">\s*(?:\{#.*?#\}\s*)?<li class="nav-item">(.*?)</li>',
+                           elsewhere, re.S).group(1)
+    assert 'href="/a-faire/"' in first_item and "À faire" in first_item
+    assert re.search(r'<span class="badge[^"]*">3<span class="visually-hidden"> éléments</span></span>', first_item)
+    assert "aria-current" not in first_item
+    here = render_base(office, "/a-faire/", nav_todo_url="/a-faire/", nav_todo_count=1)
+    assert re.search(r'<a class="nav-link active" href="/a-faire/" aria-current="page">À faire <span class="badge'
+                     r'[^"]*">1<span class="visually-hidden"> élément</span>', here)
+
+
+def test_role_2_nav_todo_renders_nothing_without_a_queue(office):
+    """ROLE-2: no « À faire » item while ``nav_todo_url`` is absent or None;
+    no badge when there is nothing to count."""
+    assert "À faire" not in render_base(office, "/dossiers/", nav_todo_url=None, nav_todo_count=0)
+    empty = render_base(office, "/dossiers/", nav_todo_url="/a-faire/", nav_todo_count=0)
+    assert 'href="/a-faire/">À faire</a>' in empty
+
+
+def test_messages_sit_in_the_flow_above_the_content(office):
+    """A message is part of the page above its content, never a fixed layer
+    over the controls (issue 10: messages pinned top right hid buttons)."""
+    from pathlib import Path
+
+    css = (Path(__file__).resolve().parents[2] / "static" / "css" / "portal.css").read_text()
+    rule = re.search(r"\.portal-messages\s*\{([^}]*)\}", css).group(1)
+    assert "position" not in rule
+    html = render_base(office, "/", messages=["Étape 4 soumise."])
+    assert html.index('class="portal-messages"') < html.index("</main>")
+    assert html.index('<main id="contenu"') < html.index('class="portal-messages"')
