@@ -129,7 +129,7 @@ def dossier_approve(request, pk):
     else:
         messages.success(
             request,
-            _("Accord donné : le contrat de %(name)s est approuvé (ELIG-9).") % {"name": dossier.student.full_name},
+            _("Accord donné : le contrat de %(name)s est approuvé.") % {"name": dossier.student.full_name},
         )
     return redirect("conventions:dossier-detail", pk=dossier.pk)
 

@@ -108,10 +108,10 @@ def link_create(*, dossier, contact, purpose, by, validity=DEFAULT_VALIDITY):
         raise PermissionDenied(_("Seul le service Contrats pro crée les liens personnels."))
     if dossier.company_id is None or contact.company_id != dossier.company_id:
         raise ValidationError(
-            _("Cette personne n'appartient pas à l'entreprise du dossier : aucun lien n'est créé (ROLE-5).")
+            _("Cette personne n'appartient pas à l'entreprise du dossier : aucun lien n'est créé.")
         )
     if purpose not in ExternalLink.Purpose.values:
-        raise ValidationError(_("Objet de lien inconnu (ROLE-5)."))
+        raise ValidationError(_("Objet de lien inconnu."))
     if purpose == ExternalLink.Purpose.SIGN_CONVENTION and not contact.email_confirmed:
         raise ValidationError(
             _("L'adresse de %(name)s (%(email)s) n'est pas encore confirmée par le service : vérifiez-la auprès "
@@ -120,7 +120,7 @@ def link_create(*, dossier, contact, purpose, by, validity=DEFAULT_VALIDITY):
         )
     if not datetime.timedelta(0) < validity <= MAX_VALIDITY:
         raise ValidationError(
-            _("Un lien est valable de 1 à %(days)s jours (ROLE-5).") % {"days": MAX_VALIDITY.days}
+            _("Un lien est valable de 1 à %(days)s jours.") % {"days": MAX_VALIDITY.days}
         )
     link = ExternalLink.objects.create(
         dossier=dossier, contact=contact, purpose=purpose, created_by=by, expires_at=timezone.now() + validity
