@@ -2,14 +2,33 @@ from django.conf import settings
 
 from . import roles
 
+# The « À faire » of the navigation, registered by the room that owns the
+# queues (``conventions.todo``, from its AppConfig.ready): this module sits
+# below the rooms and imports none of them.
+_TODO = {}
+
+
+def register_todo(*, url, count):
+    """``url(user)``: the viewer's « À faire » page, or None without a queue
+    (no query); ``count(user)``: how many things await them (a few queries)."""
+    _TODO.update(url=url, count=count)
+
 
 def portal(request):
-    """The navigation's needs: the viewer's roles and the office's contact (CONTACT-1)."""
+    """The navigation's needs: the viewer's roles, the office's contact
+    (CONTACT-1), and the « À faire » link with its number for the roles
+    that have a queue (``nav_todo_url`` None otherwise)."""
     user = getattr(request, "user", None)
     user_roles = roles.roles_of(user) if user is not None else frozenset()
+    todo_url = _TODO["url"](user) if user_roles and _TODO else None
+    # The number is counted for whole pages only (an htmx partial has no
+    # navigation): one query.
+    counted = todo_url is not None and not getattr(request, "htmx", False)
     return {
         "contact": settings.CONTRATPRO_CONTACT,
         "user_roles": user_roles,
         "Role": roles.Role,
         "nav_sees_list": bool(user_roles & roles.SEE_ALL) or roles.Role.DEPARTMENT_HEAD in user_roles,
+        "nav_todo_url": todo_url,
+        "nav_todo_count": _TODO["count"](user) if counted else 0,
     }

@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("conventions.convention.urls")),
     path("", include("conventions.fiche.urls")),
     path("", include("conventions.cerfa.urls")),
+    path("", include("conventions.todo.urls")),
 ]
