@@ -306,12 +306,12 @@ def link_problem(link, *, purpose, dossier=None, now=None):
 
 
 def home_url(user):
-    """Where each role lands after login."""
+    """Where each role lands after login: every role with a queue on what
+    awaits it (« À faire »: ROLE-2, 3, 4, 7, 8); the student on their own
+    dossier and its next step (ROLE-1)."""
     roles = roles_of(user)
-    if roles & SEE_ALL or Role.DEPARTMENT_HEAD in roles:
-        return reverse("conventions:dossier-list")
-    if Role.TUTOR in roles:
-        return reverse("conventions:tutee-list")
+    if roles & (SEE_ALL | {Role.DEPARTMENT_HEAD, Role.TUTOR}):
+        return reverse("conventions:todo")
     if Role.STUDENT in roles:
         return reverse("conventions:my-dossier")
     return reverse("no-role")
