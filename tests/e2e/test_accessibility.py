@@ -92,12 +92,14 @@ PAGES = [
     ("bureau", "import", "/eleves/import/"),
     ("bureau", "entreprises", "/entreprises/a-verifier/"),
     ("bureau", "cerfa", cerfa),
+    ("bureau", "cerfa-modele", "/cerfa/modele/"),
     ("bureau", "introuvable", missing_page),
     ("resp2ia", "accueil", home),
     ("resp2ia", "a-faire", todo),
     ("resp2ia", "dossier", a_dossier),
     ("resp2ia", "eleves", "/eleves/"),
     ("resp2ia", "eleve", a_student),
+    ("resp2ia", "interdit", "/eleves/import/"),
     ("tuteur", "accueil", home),
     ("tuteur", "a-faire", todo),
     ("tuteur", "dossier", a_dossier),
@@ -210,6 +212,22 @@ def test_html_check_reports_errors_of_each_page(html_check):
     lines = html_check({"bonne": valid, "mauvaise": invalid})
     assert lines and all(line.startswith("mauvaise: ") for line in lines), lines
     assert any("hx-get" in line for line in lines), lines
+
+
+def test_error_pages_are_valid_html(rf, office, html_check):
+    """CONTACT-1: the 500 page, its bare fallback and the expired-form page
+    pass the Nu HTML checker (they are not reached by browsing the demo)."""
+    from contratpro import errors
+
+    request = rf.get("/")
+    request.user = office
+    pages = {
+        "500": errors.handler500(request).content.decode(),
+        "500 sans gabarit": errors._bare_page("contrats-pro@mines-ales.fr"),
+        "formulaire expiré": errors.csrf_failure(request).content.decode(),
+    }
+    problems = html_check(pages)
+    assert not problems, "\n".join(problems)
 
 
 def render_base(user, path, **context):
