@@ -19,6 +19,9 @@ def todo(request):
     found = queues.queues_for(user)
     return render(request, "conventions/todo/todo.html", {
         "queues": found,
+        # What waits first, in the sections' order; the empty sections after, in one short list.
+        "busy": [q for q in found if q.total],
+        "idle": [q for q in found if not q.total],
         "waiting": sum(q.total for q in found if q.section.counted),
         "nothing": not any(q.total for q in found),
         "sees_list": roles.sees_all(user) or roles.Role.DEPARTMENT_HEAD in user_roles,
