@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 import xstatic.pkg.bootstrap
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -189,6 +190,15 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Periodic jobs; beat copies them into its database schedule at start.
+CELERY_BEAT_SCHEDULE = {
+    # ELIG-1…10: every stored eligibility verdict re-evaluated once a night
+    # (what changed outside the students' services, a permit that expired).
+    "students-eligibility-verdicts": {
+        "task": "students.tasks.eligibility_verdicts_nightly",
+        "schedule": crontab(hour=2, minute=15),
+    },
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # The cache (sessions read through it): Redis, shared by every process,

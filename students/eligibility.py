@@ -411,17 +411,48 @@ def evaluate_facts(facts, acknowledgements=(), overrides=()):
     return Eligibility(tuple(apply_records(rule(facts), acknowledgements, overrides) for rule in RULES))
 
 
+def _student_facts(student, year, today):
+    contract_end = None
+    for dossier in student.dossiers.all():
+        if dossier.year_id == year.pk and dossier.end_date:
+            contract_end = dossier.end_date
+    return facts_for(student, year, today=today, contract_end=contract_end)
+
+
 def evaluate(student, year=None, *, today=None):
     """The eligibility of ``student`` for ``year`` (their own by default).
     ELIG-2's policy comes from the year; ELIG-6 compares the permit with the
     contract's end when a dossier has one, else with the year's."""
     year = year or student.year
-    contract_end = None
-    for dossier in student.dossiers.all():
-        if dossier.year_id == year.pk and dossier.end_date:
-            contract_end = dossier.end_date
-    facts = facts_for(student, year, today=today, contract_end=contract_end)
+    facts = _student_facts(student, year, today)
     return evaluate_facts(facts, student.acknowledgements.all(), student.overrides.all())
+
+
+def valid_until(facts):
+    """The last day on which a verdict drawn from ``facts`` holds, or
+    ``None`` when no date can change it. Of all the rules only ELIG-6 reads
+    today's date: a permit still valid today blocks from the day after it
+    expires (and an override bound to the unexpired permit lapses then)."""
+    if facts.foreign_national and facts.permit_expiry is not None and facts.permit_expiry >= facts.today:
+        return facts.permit_expiry
+    return None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What a list keeps of a student's eligibility (``Student.eligibility_*``)."""
+
+    status: str
+    until: datetime.date | None
+
+
+def verdict(student, *, today=None):
+    """The overall state of ``student``'s eligibility on ``today`` and the
+    last day it holds (``valid_until``); reads what ``students_with_facts``
+    prefetches."""
+    facts = _student_facts(student, student.year, today)
+    result = evaluate_facts(facts, student.acknowledgements.all(), student.overrides.all())
+    return Verdict(result.status, valid_until(facts))
 
 
 def students_with_facts(queryset):

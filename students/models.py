@@ -329,6 +329,19 @@ class Student(models.Model):
         _("travail autorisé à titre principal"), default=False
     )
     permit_expiry = models.DateField(_("fin de validité du titre de séjour"), null=True, blank=True)
+    # The verdict of the eligibility rules, kept so that lists filter and
+    # count "bloqué" in the database (ELIG-1…10). Written only by
+    # ``services.eligibility_verdicts_refresh``: after every change of facts,
+    # acknowledgement or override, for rows never evaluated or past
+    # ``eligibility_until`` when a list reads them, and nightly for all.
+    eligibility_status = models.CharField(
+        _("éligibilité"), max_length=8, blank=True, editable=False,
+        help_text=_("Vide tant que les règles n'ont pas été évaluées."),
+    )
+    eligibility_until = models.DateField(
+        _("verdict valable jusqu'au"), null=True, blank=True, editable=False,
+        help_text=_("Dernier jour où le verdict tient (un titre de séjour qui expire, ELIG-6) ; vide : sans limite."),
+    )
 
     objects = StudentQuerySet.as_manager()
 
@@ -336,6 +349,17 @@ class Student(models.Model):
         verbose_name = _("élève")
         verbose_name_plural = _("élèves")
         ordering = ("user__last_name", "user__first_name")
+        indexes = [
+            models.Index(fields=("eligibility_status",), name="student_eligibility_status"),
+            models.Index(fields=("eligibility_until",), name="student_eligibility_until"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(eligibility_status__in=["", "ok", "warning", "blocking"]),
+                name="student_eligibility_status_valid",
+                violation_error_message=_("Verdict d'éligibilité inconnu (ELIG-1…10)."),
+            ),
+        ]
 
     def __str__(self):
         return self.full_name

@@ -3,6 +3,8 @@ writes a ``Event`` (DATA-4)."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contratpro import roles
@@ -45,6 +47,52 @@ def on_facts_changed(func):
     return func
 
 
+# Students evaluated per round trip when verdicts are refreshed in bulk.
+VERDICT_BATCH = 500
+
+
+def stale_verdicts(students, today):
+    """Those of ``students`` whose stored verdict cannot be trusted on
+    ``today``: never evaluated, or past the last day it holds (ELIG-6)."""
+    return students.filter(Q(eligibility_status="") | Q(eligibility_until__lt=today))
+
+
+def eligibility_verdicts_refresh(students=None, *, today=None):
+    """Evaluate the rules for ``students`` (a queryset; everyone by default)
+    and store each verdict with the last day it holds (ELIG-1…10), so the
+    lists filter "bloqué" in the database. Derived data, recorded in no
+    history; safe to run any time. Returns how many rows changed.
+
+    The verdict stays true because every writer of what the rules read
+    refreshes it: the facts (``student_facts_update``, imports included),
+    acknowledgements and overrides, here; a verdict that today's date may
+    change (a permit expiring) carries its last valid day, and the lists
+    re-evaluate rows past it before filtering; the nightly task
+    ``students.tasks.eligibility_verdicts_nightly`` re-evaluates everyone,
+    for what changes outside these services (the admin, a dossier's dates)."""
+    today = today or timezone.localdate()
+    queryset = Student.objects.all() if students is None else students
+    pks = list(queryset.order_by().values_list("pk", flat=True))
+    changed = 0
+    for start in range(0, len(pks), VERDICT_BATCH):
+        batch = Student.objects.filter(pk__in=pks[start:start + VERDICT_BATCH]).select_related("year").prefetch_related(
+            "info_meetings", "acknowledgements", "overrides", "dossiers"
+        )
+        updated = []
+        for student in batch:
+            verdict = eligibility.verdict(student, today=today)
+            if (student.eligibility_status, student.eligibility_until) != (verdict.status, verdict.until):
+                student.eligibility_status, student.eligibility_until = verdict.status, verdict.until
+                updated.append(student)
+        Student.objects.bulk_update(updated, ["eligibility_status", "eligibility_until"])
+        changed += len(updated)
+    return changed
+
+
+def _refresh_one(student):
+    eligibility_verdicts_refresh(Student.objects.filter(pk=student.pk))
+
+
 def _jsonable(value):
     return value.isoformat() if hasattr(value, "isoformat") else value
 
@@ -82,6 +130,7 @@ def student_facts_update(*, student, values, by, verb="students.facts.update", a
             student=student, actor=by, verb=verb, changes=changes,
             summary=_("Situation mise à jour : %(fields)s.") % {"fields": labels},
         )
+        _refresh_one(student)
         for hook in FACTS_CHANGED_HOOKS:
             hook(student)
     return list(changes)
@@ -106,6 +155,7 @@ def eligibility_acknowledge(*, student, rule, by):
         summary=_("%(rule)s – risque accepté par l'élève : %(title)s.") % {"rule": rule, "title": check.title},
         changes={"rule": rule, "text": check.message},
     )
+    _refresh_one(student)
     return ack
 
 
@@ -130,4 +180,5 @@ def eligibility_override(*, student, rule, reason, by):
         % {"rule": rule, "title": check.title, "reason": reason},
         changes={"rule": rule, "status_before": check.status, "reason": reason},
     )
+    _refresh_one(student)
     return override

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -162,18 +163,22 @@ def acknowledge(request, rule):
 
 @login_required
 def student_list(request):
-    """At a glance, which students are blocked and why: every check is
-    evaluated in Python over one prefetched queryset, so the page costs the
-    same number of queries whatever the number of students."""
+    """At a glance, which students are blocked and why (ROLE-2, ROLE-3).
+    Filters, counting and pagination happen in the database on the stored
+    verdicts (``Student.eligibility_status``), refreshed first for the rows
+    that were never evaluated or whose verdict expired today (ELIG-6); the
+    rules run in Python for the shown page only, so the page costs the same
+    whatever the number of students."""
     if not sees_students(request.user):
         raise PermissionDenied(
             _("Cette liste est réservée au service Contrats pro et aux responsables de département.")
         )
     visible = _staff_students(request.user)
-    departments = Department.objects.filter(pk__in=visible.values("department"))
-    form = StudentFilterForm(request.GET or None, departments=departments)
+    today = timezone.localdate()
+    if services.stale_verdicts(visible, today).exists():
+        services.eligibility_verdicts_refresh(services.stale_verdicts(visible, today), today=today)
+    form = StudentFilterForm(request.GET or None, departments=_department_choices(request.user, visible))
     queryset = visible
-    wanted = None
     if form.is_valid():
         for word in form.cleaned_data["q"].split():
             queryset = queryset.filter(
@@ -184,20 +189,17 @@ def student_list(request):
         if form.cleaned_data["department"]:
             queryset = queryset.filter(department=form.cleaned_data["department"])
         wanted = STATE_FILTER.get(form.cleaned_data["state"])
+        if wanted:
+            queryset = queryset.filter(eligibility_status=wanted)
+    queryset = eligibility.students_with_facts(queryset.order_by("user__last_name", "user__first_name", "pk"))
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = []
-    for student in eligibility.students_with_facts(queryset):
-        result = eligibility.evaluate(student)
-        if wanted and result.status != wanted:
-            continue
+    for student in page.object_list:
+        result = eligibility.evaluate(student, today=today)
         rows.append(
-            {
-                "student": student,
-                "result": result,
-                "badge": overall_badge(result),
-                "dossier": _dossier_of_year(student),
-            }
+            {"student": student, "result": result, "badge": overall_badge(result), "dossier": _dossier_of_year(student)}
         )
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = rows
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -210,6 +212,14 @@ def student_list(request):
             "can_import": roles.can_manage_dossiers(request.user),
         },
     )
+
+
+def _department_choices(user, visible):
+    """The departments offered by the filter: all of them to who sees every
+    student, else those of the students in the viewer's scope (ROLE-9)."""
+    if roles.sees_all(user):
+        return Department.objects.all()
+    return Department.objects.filter(pk__in=visible.values("department"))
 
 
 def _render_detail(request, student, *, override_forms=None):

@@ -200,35 +200,6 @@ def test_role_2_list_shows_who_is_blocked_and_why(login, office, year, meeting):
     assert shown(q=blocked.user.last_name) == {blocked}
 
 
-def test_role_2_list_query_count_does_not_grow_with_rows(login, office, year, meeting, django_assert_num_queries):
-    """ROLE-2: the students list costs the same number of queries for 3 and
-    for 30 students, each with meetings, acknowledgements, overrides and a dossier.
-
-    Queries: the user with their roles (the session comes from the cache), students, one prefetch
-    each for info meetings, acknowledgements, overrides and dossiers, then
-    the department choices of the filter.
-    """
-    client = login(office)
-
-    def add_students(count):
-        for student in factories.StudentFactory.create_batch(count, sio_validated=False, scholarship_holder=True):
-            meeting.attendees.add(student)
-            Acknowledgement.objects.create(student=student, rule="ELIG-8", fingerprint="x", by=student.user, text="t")
-            Override.objects.create(
-                student=student, rule="ELIG-2", fingerprint="y", by=office, reason="r", status_before="warning"
-            )
-            factories.DossierFactory(student=student)
-
-    add_students(3)
-    with django_assert_num_queries(7) as small:
-        client.get(LIST)
-    add_students(27)
-    with django_assert_num_queries(7) as large:
-        response = client.get(LIST)
-    assert response.context["page"].paginator.count == 30
-    assert len(small.captured_queries) == len(large.captured_queries)
-
-
 def test_role_3_head_sees_their_department_and_404_on_another(login, year, head):
     """ROLE-3, ROLE-9: a department head lists and opens their department's
     students; another department's student answers 404 and is not listed."""
