@@ -220,6 +220,15 @@ def can_edit_dossier_papers(user, dossier):
     return bool(actors_of(user, dossier) & {Actor.STUDENT, Actor.OFFICE})
 
 
+def can_read_fiche(user, dossier):
+    """DOC-1, STEP-6: the fiche contact is read by those who type it (the
+    student, the office), the department head who signs it off at step 3
+    and the tuteur école who follows the PFE subject (step D); read-only
+    for the last two. Others who see the dossier get 403, outsiders 404
+    (``dossiers_for``)."""
+    return bool(actors_of(user, dossier) & {Actor.STUDENT, Actor.OFFICE, Actor.HEAD, Actor.TUTOR})
+
+
 def can_upload(user, dossier):
     """Who deposits a dossier's files with an account: its student and the
     office (DOC-6); company people deposit through their personal link."""

@@ -39,6 +39,16 @@ class ConventionsConfig(AppConfig):
         panels.register(panels.Panel("documents", "conventions/documents/_panel.html", documents_views.panel_context, order=40))
         panels.register(panels.Panel("links", "conventions/links/_panel.html", links_views.panel_context, order=50))
 
+        # STEP-6: what each step attests, each subject its own facts, checks and links.
+        from .convention import evidence as convention_evidence
+        from .documents import evidence as documents_evidence
+        from .fiche import evidence as fiche_evidence
+
+        steps.register_evidence(facts=steps.FACTS, checks=steps.CHECKS, links=steps.LINKS)
+        for subject in (documents_evidence, fiche_evidence, convention_evidence):
+            steps.register_evidence(facts=subject.FACTS, checks=subject.CHECKS, links=subject.LINKS)
+        steps.register_evidence(facts=cerfa.STEP_FACTS, checks=cerfa.STEP_CHECKS, links=cerfa.STEP_LINKS)
+
         # Dated obligations (STEP-2): the steps with a calendar deadline.
         deadlines.register(deadlines.Source("conventions.steps", steps.step_deadlines))
 

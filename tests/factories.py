@@ -118,3 +118,164 @@ def valid_siret(n):
         if luhn_ok(base + key):
             return base + key
     raise AssertionError("unreachable: one key digit always fits")
+
+
+# --- What the steps attest (STEP-6), provided through the services -----------
+
+def tiny_pdf(width=595):
+    """A one-page PDF, small and valid: the upload's checks open it (DOC-6)."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width, 842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+
+STUDENT_PART = {"company_activities": "Planification des tournées.", "pfe_project": "Solveur de contraintes."}
+PFE_PART = {
+    "pfe_title": "Moteur de tournées par contraintes", "pfe_context": "Éditeur de logiciels.",
+    "pfe_purpose": "Réduire les kilomètres.", "pfe_objectives": "Un prototype mesuré.",
+    "pfe_schedule": "Mars à août.",
+}
+
+
+def company_part(n=0, dossier=None):
+    """The company's part of the fiche (DOC-1), complete; naming the
+    dossier's own tutor and signatory when it has them (their addresses
+    stay confirmed, ROLE-5)."""
+    part = {
+        "company_presentation": "Éditeur de logiciels de gestion (45 salariés).",
+        "tutor_first_name": "Frédéric", "tutor_last_name": f"Combes{n}", "tutor_job": "Responsable du pôle",
+        "tutor_email": f"tuteur{n}@entreprise.example", "tutor_phone": "04 66 52 18 30",
+        "tutor_experience_years": 12,
+        "signatory_first_name": "Anne", "signatory_last_name": f"Salles{n}", "signatory_job": "Présidente",
+        "signatory_email": f"signataire{n}@entreprise.example",
+    }
+    for prefix, contact in (("tutor", getattr(dossier, "tuteur_entreprise", None)),
+                            ("signatory", getattr(dossier, "signataire", None))):
+        if contact is not None:
+            part.update({f"{prefix}_first_name": contact.first_name, f"{prefix}_last_name": contact.last_name,
+                         f"{prefix}_email": contact.email})
+    return part
+
+
+def upload(dossier, kind, *, by, step=""):
+    """Deposit a tiny PDF of ``kind`` (DOC-6), through the upload service."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from conventions.documents import files
+
+    return files.document_upload(
+        dossier=dossier, kind=kind, step=step, by=by,
+        uploaded_file=SimpleUploadedFile(f"{kind}.pdf", tiny_pdf(), content_type="application/pdf"),
+    )
+
+
+def fiche_typed(dossier, *, by=None):
+    """Both parts of the fiche contact typed by the student (DOC-1, steps 2 and 3)."""
+    from conventions.fiche import services as fiche
+
+    by = by or dossier.student.user
+    company = dossier.company
+    identity = {name: getattr(company, name) for name in fiche.IDENTITY_FIELDS}
+    fiche.fiche_save_student_part(dossier=dossier, data=STUDENT_PART, company_data=identity, by=by)
+    fiche.fiche_save_company_part(dossier=dossier, data=company_part(dossier.pk, dossier), by=by)
+    dossier.refresh_from_db()
+    return dossier
+
+
+def cerfa_entered(dossier, *, by=None):
+    """The CERFA's data entered with nothing in the way (DOC-7, DOC-9, DOC-10, step 4)."""
+    from conventions.cerfa import services as cerfa
+    from conventions.fiche.models import FicheContact
+
+    by = by or dossier.student.user
+    if not FicheContact.objects.filter(dossier=dossier, company_completed_at__isnull=False).exists():
+        fiche_typed(dossier, by=by)
+    if dossier.student.birth_date is None:
+        Student.objects.filter(pk=dossier.student_id).update(birth_date=datetime.date(2003, 5, 14))
+        dossier.student.birth_date = datetime.date(2003, 5, 14)
+    company = dossier.company
+    cerfa.cerfa_save(
+        dossier=dossier,
+        company_data={name: getattr(company, name) for name in ("name", "siret", "address", "postal_code", "city",
+                                                                  "naf", "idcc", "opco")},
+        contract_data={"contract_type": dossier.contract_type, "start_date": dossier.start_date,
+                       "end_date": dossier.end_date},
+        data={"job_title": "Ingénieur d'études", "classification": "Position 1.1", "employer_headcount": 40,
+              "retirement_fund": "AG2R", "conclusion_date": dossier.start_date - datetime.timedelta(days=10),
+              "trial_period_days": 30, "weekly_hours": 35, "gross_monthly_pay": 1900,
+              "branch_allows_over_25": True, "branch_agreement_reference": "Accord Syntec"},
+        by=by,
+    )
+    dossier.refresh_from_db()
+    return dossier
+
+
+def convention_produced(dossier):
+    """A version of the convention, as the PDF job attaches it (DOC-3), without WeasyPrint."""
+    from conventions.documents.models import DocumentKind
+    from conventions.documents.pdf import document_attach
+
+    return document_attach(
+        dossier=dossier, kind=DocumentKind.CONVENTION, content=tiny_pdf(500 + dossier.pk % 100),
+        name="convention.pdf", generated=True,
+    )
+
+
+def convention_signed(dossier, *, office, parties=("eleve", "entreprise")):
+    """The latest convention signed by ``parties`` in the order of DOC-4:
+    the student in the portal, the company on paper (recorded by the
+    office), the school by the office on the direction's behalf."""
+    from conventions.convention import services as convention
+    from conventions.models import Signature
+
+    document = convention.convention_latest(dossier) or convention_produced(dossier)
+    how = {
+        "eleve": (Signature.Method.PORTAL, dossier.student.user, "L'élève"),
+        "entreprise": (Signature.Method.PAPER, office, "Anne Salles"),
+        "ecole": (Signature.Method.PORTAL, office, "La direction"),
+    }
+    for party in parties:
+        method, by, name = how[party]
+        if not document.signatures.filter(party=party).exists():
+            convention.convention_sign(document=document, party=party, method=method, signer_name=name, by=by)
+    return document
+
+
+def evidence(dossier, *codes, office):
+    """What steps ``codes`` attest, provided through the services (STEP-6):
+    the fiche, the CERFA's data, the files, the convention and its
+    signatures, the fiche PFE, an incident."""
+    from conventions.documents.models import DocumentKind as Kind
+    from conventions.dossier.services import incident_report
+    from conventions.fiche import services as fiche
+    from conventions.fiche.models import FicheContact
+    from conventions.models import Incident
+
+    student = dossier.student.user
+    codes = set(codes)
+    if codes & {"4"}:
+        cerfa_entered(dossier)
+    elif codes & {"2", "3"} and not FicheContact.objects.filter(dossier=dossier, company_completed_at__isnull=False).exists():
+        fiche_typed(dossier)
+    kinds = {"3p": Kind.ACCORD_ORIGINE, "4p": Kind.CERFA_SIGNE, "7": Kind.CERFA_SIGNE, "A": Kind.RAPPORT_PE,
+             "B": Kind.EVALUATION_TUTEUR, "C": Kind.CARNET, "F": Kind.CARNET}
+    for kind in dict.fromkeys(kinds[code] for code in sorted(codes) if code in kinds):
+        upload(dossier, kind, by=student)
+    if codes & {"6p", "7"}:
+        convention_signed(dossier, office=office, parties=("eleve", "entreprise", "ecole"))
+    elif codes & {"5p", "6"}:
+        convention_signed(dossier, office=office)
+    elif "5" in codes:
+        convention_produced(dossier)
+    if "D" in codes:
+        fiche.fiche_save_pfe(dossier=dossier, data=PFE_PART, by=student)
+    if "E" in codes:
+        incident_report(dossier=dossier, kind=Incident.Kind.SICK_LEAVE, start=dossier.start_date, by=student)
+    return dossier

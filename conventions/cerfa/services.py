@@ -44,10 +44,12 @@ from django.utils.translation import gettext_lazy
 
 from contratpro import roles
 from contratpro.frenchdates import long_date
+from conventions.documents.evidence import document_link
 from conventions.documents.files import check_upload
 from conventions.documents.jobs import pdf_request
 from conventions.documents.models import DocumentKind, private_storage
 from conventions.dossier.models import Dossier
+from conventions.dossier.steps import HAND_IN
 from conventions.fiche import services as fiche
 from conventions.fiche.models import FicheContact
 from students import programme
@@ -156,7 +158,7 @@ def pay_problem(*, dossier, weekly_hours, gross_monthly_pay):
         return None
     return _(
         "Salaire inférieur au minimum légal : %(minimum)s brut par mois au moins pour %(hours)s h par semaine "
-        "(%(percent)s %% du SMIC de %(smic)s, élève de %(bracket)s au début du contrat le %(start)s) (DOC-10)."
+        "(%(percent)s %% du SMIC de %(smic)s, élève de %(bracket)s au début du contrat le %(start)s)."
     ) % {
         "minimum": euros(minimum.amount), "hours": number(minimum.weekly_hours), "percent": minimum.percent,
         "smic": euros(minimum.smic_monthly), "bracket": minimum.bracket, "start": long_date(minimum.start),
@@ -191,9 +193,9 @@ def training_problems(dossier, cerfa):
     values = {"hours": share.hours, "total": number(share.contract_hours), "percent": number(share.percent)}
     problems = []
     if share.hours < TRAINING_MIN_HOURS:
-        problems.append(_("La formation compte %(hours)s h : 150 h au moins (DOC-9).") % values)
+        problems.append(_("La formation compte %(hours)s h : 150 h au moins.") % values)
     if share.percent < TRAINING_MIN_SHARE:
-        problems.append(_("La formation représente %(percent)s %% du contrat : 15 %% au moins (DOC-9).") % values)
+        problems.append(_("La formation représente %(percent)s %% du contrat : 15 %% au moins.") % values)
     if share.percent > TRAINING_MAX_SHARE and not cerfa.branch_allows_over_25:
         problems.append(training_warning(share))
     return problems
@@ -203,7 +205,7 @@ def training_warning(share):
     return _(
         "La formation représente %(percent)s %% du contrat (%(hours)s h sur %(total)s h) : au-delà de 25 %%, "
         "l'accord de branche doit l'autoriser. Cochez « accord de branche autorisant plus de 25 %% de formation » "
-        "et indiquez sa référence (DOC-9)."
+        "et indiquez sa référence."
     ) % {"hours": share.hours, "total": number(share.contract_hours), "percent": number(share.percent)}
 
 
@@ -251,7 +253,7 @@ def cerfa_save(*, dossier, company_data, contract_data, data, by):
     if problem:
         errors["gross_monthly_pay"] = problem
     if cerfa.branch_allows_over_25 and not cerfa.branch_agreement_reference.strip():
-        errors["branch_agreement_reference"] = _("Indiquez la référence de l'accord de branche (DOC-9).")
+        errors["branch_agreement_reference"] = _("Indiquez la référence de l'accord de branche.")
     if dossier.contract_type == Dossier.ContractType.CDD and cerfa.trial_period_days > CDD_MAX_TRIAL_DAYS:
         errors["trial_period_days"] = _(
             "Un CDD de plus de 6 mois a une période d'essai d'un mois au plus (Code du travail, L1242-10)."
@@ -277,17 +279,17 @@ def cerfa_problems(dossier, *, cerfa=_READ, sheet=_READ):
     company = dossier.company
     problems = []
     if company is None:
-        return [_("Indiquez d'abord l'entreprise dans la fiche contact (DOC-1).")]
+        return [_("Indiquez d'abord l'entreprise dans la fiche contact.")]
     missing = [label for name, label in (("naf", "NAF"), ("idcc", "IDCC"), ("opco", "OPCO")) if not getattr(company, name)]
     if missing:
-        problems.append(_("Employeur : indiquez %(what)s (DOC-7).") % {"what": ", ".join(missing)})
+        problems.append(_("Employeur : indiquez %(what)s.") % {"what": ", ".join(missing)})
     if not (dossier.contract_type and dossier.start_date and dossier.end_date):
-        problems.append(_("Contrat : indiquez son type et ses dates (DOC-7)."))
+        problems.append(_("Contrat : indiquez son type et ses dates."))
     if cerfa is None:
-        problems.append(_("Remplissez les données du contrat : emploi, durée hebdomadaire, salaire (DOC-7)."))
+        problems.append(_("Remplissez les données du contrat : emploi, durée hebdomadaire, salaire."))
         return problems
     if dossier.tuteur_entreprise_id is None:
-        problems.append(_("Tuteur entreprise : complétez la partie entreprise de la fiche contact (DOC-1)."))
+        problems.append(_("Tuteur entreprise : complétez la partie entreprise de la fiche contact."))
     if sheet is _READ:
         sheet = FicheContact.objects.filter(dossier=dossier).first()
     experience = sheet.tutor_experience_years if sheet is not None else None
@@ -299,7 +301,7 @@ def cerfa_problems(dossier, *, cerfa=_READ, sheet=_READ):
     if dossier.student.birth_date is None:
         problems.append(_(
             "La date de naissance de l'élève manque : le service Contrats pro la renseigne (import de la "
-            "scolarité ou administration) pour vérifier le salaire minimum (DOC-10)."
+            "scolarité ou administration) pour vérifier le salaire minimum."
         ))
     problem = pay_problem(dossier=dossier, weekly_hours=cerfa.weekly_hours, gross_monthly_pay=cerfa.gross_monthly_pay)
     if problem:
@@ -565,3 +567,33 @@ def cerfa_request(*, dossier, by):
         raise ValidationError(problems)
     return pdf_request(dossier=dossier, kind=DocumentKind.CERFA, by=by)
 
+
+
+# --- What step 4 attests (STEP-6) -------------------------------------------
+
+def cerfa_problems_read(dossier):
+    """``cerfa_problems`` over the rows the dossier page joined (its CERFA
+    data and fiche contact): no query of its own there."""
+    return cerfa_problems(
+        dossier, cerfa=getattr(dossier, "cerfa", None), sheet=getattr(dossier, "fiche_contact", None)
+    )
+
+
+def cerfa_ready(evidence):
+    """STEP-6, step 4: a company attached and the CERFA's data entered with
+    nothing that keeps the form from being produced."""
+    problems = evidence.cerfa_problems
+    if problems:
+        return _("Le CERFA ne peut pas encore être établi : %(problems)s Complétez la fiche contact et les données du CERFA.") % {
+            "problems": " ".join(str(p) for p in problems)
+        }
+    return None
+
+
+def _cerfa_links(evidence, user):
+    return [document_link(evidence.documents.get(DocumentKind.CERFA), _("CERFA pré-rempli"))]
+
+
+STEP_FACTS = {"cerfa_problems": cerfa_problems_read}
+STEP_CHECKS = (("4", HAND_IN, cerfa_ready),)
+STEP_LINKS = {"4": _cerfa_links}

@@ -158,7 +158,7 @@ def _check_signer(dossier, party, method, by, link):
     if roles.can_sign(by, dossier, party=party, method=method, link=link):
         return
     if method == Method.PAPER:
-        raise PermissionDenied(_("Seul le service Contrats pro enregistre une signature reçue sur papier (DOC-5)."))
+        raise PermissionDenied(_("Seul le service Contrats pro enregistre une signature reçue sur papier."))
     raise PermissionDenied(
         _("Vous ne pouvez pas signer la convention au nom de : %(party)s.") % {"party": Party(party).label}
     )
@@ -168,10 +168,14 @@ _WHO = {Party.STUDENT: gettext_lazy("l'élève salarié"), Party.COMPANY: gettex
 
 
 def _try_step(dossier, code, action, by):
-    """Move a step as a consequence, when ``by`` may; otherwise leave it."""
+    """Move a step as a consequence, when ``by`` may and what the step
+    attests is there (STEP-6); otherwise leave it."""
     row = DossierStep.objects.filter(dossier=dossier, code=code).first()
     if by is not None and row is not None and action in steps.allowed_actions(row, roles.actors_of(by, dossier)):
-        steps.step_transition(step=row, action=action, by=by)
+        try:
+            steps.step_transition(step=row, action=action, by=by)
+        except ValidationError:
+            pass  # not yet: the step row says why
 
 
 @transaction.atomic
@@ -202,7 +206,7 @@ def convention_sign(*, document, party, method, signer_name, by=None, link=None)
     if party == Party.SCHOOL and not set(FIRST_SIGNERS) <= signed:
         waiting = [str(_WHO[p]) for p in FIRST_SIGNERS if p not in signed]
         raise ValidationError(
-            _("L'école signe en dernier : la convention attend encore la signature de %(who)s (DOC-4).")
+            _("L'école signe en dernier : la convention attend encore la signature de %(who)s.")
             % {"who": _(" et de ").join(waiting)}
         )
     if _file_sha256(document) != document.sha256:
@@ -251,16 +255,17 @@ def _latest(dossier, kind):
 def copies_for(dossier, target):
     """DOC-8: (recipients, documents) of a copy, or a French ValidationError
     saying what is missing. The company gets the fully signed convention
-    (step 6'); the service social the signed CERFA and the convention (7)."""
+    (step 6'); the service social the signed CERFA and the fully signed
+    convention (7)."""
     convention = convention_latest(dossier)
     if convention is None:
         raise ValidationError(_("Aucune convention n'a encore été produite."))
     signed = set(convention.signatures.values_list("party", flat=True))
-    needed = set(Party.values) if target == TO_COMPANY else set(FIRST_SIGNERS)
+    needed = set(Party.values)  # STEP-6: both copies are of the fully signed convention
     if not needed <= signed:
         waiting = ", ".join(str(Party(p).label) for p in Party.values if p in needed - signed)
         raise ValidationError(
-            _("La convention (version %(v)s) n'est pas encore signée : il manque la signature de %(who)s (DOC-4).")
+            _("La convention (version %(v)s) n'est pas encore signée : il manque la signature de %(who)s.")
             % {"v": convention.version, "who": waiting}
         )
     documents = [convention]

@@ -1,11 +1,11 @@
-"""The démarche of every demo dossier as on 21 November 2026 (STEP-1…5, ELIG-9).
+"""The démarche of every demo dossier as on 21 November 2026 (STEP-1…6, ELIG-9).
 
 Every dossier has its steps with their deadlines, moved by their actors
 through ``step_transition`` so each change is in the timeline, stamped on
 the day of the story it happened; two conventions (5') are overdue, a CERFA
-is refused, an arrêt de travail brings step E, a double diploma step 3'. A
-step moves only when it is not in its state yet, so a second run writes
-nothing.
+is refused, an arrêt de travail brings step E, a double diploma step 3'.
+Each step moves with what it attests (``evidence``, STEP-6). A step moves
+only when it is not in its state yet, so a second run writes nothing.
 """
 
 import datetime
@@ -18,6 +18,7 @@ from conventions.models import Dossier, DossierStep, Incident, StepState
 from students.models import Event
 
 from .data import DEMARCHE, HEAD_APPROVED, INCIDENTS, REFUSALS
+from .evidence import provide_evidence
 from .records import at
 from .story import Story, backdate, last_event, story_dossiers
 
@@ -114,4 +115,5 @@ def build_demarche(context):
         story = Story(dossier)
         sync_steps(dossier, story, context.tally)
         approve_contract(dossier, story, context.tally)
+        provide_evidence(dossier, story, context.users, context.tally)  # STEP-6: what the moves attest
         move_steps(dossier, story, context.users, context.tally)

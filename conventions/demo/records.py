@@ -139,6 +139,16 @@ def build_staff(context):
         sync(Department, {"code": code}, {"head": context.users[username]}, context.tally)
 
 
+def tutor_phone(company):
+    """The company tutor's phone: the one the fiche gives (``FICHES``), else
+    one of the company's own exchange."""
+    typed = {FICHES[s.username].tutor_phone for s in STUDENTS if s.company == company.key and s.username in FICHES}
+    typed.discard("")
+    if typed:
+        return typed.pop()
+    return f"0{4 if company.postal_code[:2] in ('13', '30', '34', '31') else 1} 00 00 {int(company.siret_base[-4:]) % 90 + 10:02d} 00"
+
+
 def build_companies(context):
     """Companies with a tutor and a signatory each, by key."""
     tally = context.tally
@@ -154,6 +164,8 @@ def build_companies(context):
                 "role": role, "first_name": first_name, "last_name": last_name, "job_title": job_title,
                 # Recorded by the office with the company (ROLE-5): a signing link may go to them.
                 "email_confirmed_at": at(datetime.date(2026, 6, 15), 10),
+                # The tutor's phone, as the fiche contact gives it (DOC-1).
+                **({"phone": tutor_phone(c)} if role == "tuteur" else {}),
             }, tally)
         context.companies[c.key] = (company, contacts["tuteur"], contacts["signataire"])
 
@@ -179,7 +191,7 @@ def build_students(context):
             "company": company, "contract_type": s.contract, "start_date": start,
             "end_date": contract_end(start) if start else None,
             "tuteur_ecole": context.users[s.tutor] if s.tutor else None,
-            "tuteur_entreprise": tutor, "signataire": signatory if s.contract else None,
+            "tuteur_entreprise": tutor, "signataire": signatory if s.company else None,
         }
         fiche = FICHES.get(s.username)
         if fiche is not None and fiche.signatory:

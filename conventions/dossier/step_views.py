@@ -7,7 +7,9 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from contratpro import roles
@@ -16,34 +18,66 @@ from . import steps
 from .models import OPEN_STATES, DossierStep
 
 
-def step_row(step_row, actors, today):
+def step_row(step_row, actors, today, evidence, user):
+    """One row of the steps panel: the actions ``actors`` have the right to
+    make now, each with the reason it is not yet possible (STEP-6: shown
+    disabled), and the links to what the step attests."""
     definition = steps.BY_CODE[step_row.code]
+    actions = [
+        {"action": action, "label": steps.ACTION_LABELS[action],
+         "reason": steps.blocking_reason(step_row.code, action, evidence)}
+        for action in steps.allowed_actions(step_row, actors)
+    ]
     return {
         "row": step_row,
         "definition": definition,
         "overdue": bool(step_row.deadline and step_row.deadline < today and step_row.state in OPEN_STATES),
-        "actions": [(action, steps.ACTION_LABELS[action]) for action in steps.allowed_actions(step_row, actors)],
+        "actions": actions,
+        "links": steps.evidence_links(step_row.code, evidence, user),
     }
 
 
-def steps_context(dossier, user):
-    """Rows of the steps panel for ``user`` (reads prefetched ``steps``)."""
+def steps_context(dossier, user, next_url=None):
+    """Rows of the steps panel for ``user`` (reads prefetched ``steps``;
+    the evidence of every step is read once, up front: a fixed number of
+    queries whatever the rows). ``next_url``, already checked safe, goes
+    with each action (a work queue's next item)."""
     actors = steps.actors_of(user, dossier)
     today = timezone.localdate()
-    rows = [step_row(row, actors, today) for row in dossier.steps.all()]
+    step_rows = list(dossier.steps.all())
+    evidence = steps.evidence_of(dossier)
+    if step_rows:
+        evidence.read_all()
+    rows = [step_row(row, actors, today, evidence, user) for row in step_rows]
+    done = sum(1 for r in rows if r["row"].state == "valide")
     return {
         "step_rows": rows,
-        "steps_done": sum(1 for r in rows if r["row"].state == "valide"),
+        "steps_done": done,
         "steps_total": len(rows),
+        "steps_progress": ngettext(
+            "%(done)s étape validée sur %(total)s", "%(done)s étapes validées sur %(total)s", done
+        ) % {"done": done, "total": len(rows)},
         "steps_overdue": sum(1 for r in rows if r["overdue"]),
+        "next": next_url,
     }
+
+
+def safe_next(request):
+    """The ``next`` the form sent, when it stays on this site (a work queue
+    sends the office on to its next item), else None."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return None
 
 
 @require_POST
 @login_required
 def step_action(request, pk, code):
-    """Move one step (STEP-3). With htmx, answers the updated row; without
-    JavaScript, redirects back to the step on the dossier page."""
+    """Move one step (STEP-3, STEP-6: the service refuses a move without its
+    evidence). With htmx, answers the updated row; without JavaScript,
+    redirects to a safe ``next`` when the form sent one (a work queue's next
+    item), else back to the step on the dossier page."""
     dossier = get_object_or_404(roles.dossiers_for(request.user).for_detail(), pk=pk)
     row = get_object_or_404(DossierStep, dossier=dossier, code=code)
     action = request.POST.get("action", "")
@@ -57,13 +91,16 @@ def step_action(request, pk, code):
     if request.htmx:
         context = {
             "dossier": dossier,
-            "item": step_row(row, steps.actors_of(request.user, dossier), timezone.localdate()),
+            "item": step_row(
+                row, steps.actors_of(request.user, dossier), timezone.localdate(), steps.Evidence(dossier), request.user
+            ),
             "error": error,
             "comment": comment if error else "",
         }
         return render(request, "conventions/dossier/_steps.html#step-row", context)
+    back = reverse("conventions:dossier-detail", args=[dossier.pk]) + f"#etape-{code}"
     if error:
         messages.error(request, error)
-    else:
-        messages.success(request, _("Étape %(code)s : %(state)s.") % {"code": label, "state": row.get_state_display()})
-    return redirect(reverse("conventions:dossier-detail", args=[dossier.pk]) + f"#etape-{code}")
+        return redirect(back)
+    messages.success(request, _("Étape %(code)s : %(state)s.") % {"code": label, "state": row.get_state_display()})
+    return redirect(safe_next(request) or back)

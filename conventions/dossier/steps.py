@@ -190,15 +190,20 @@ def step_deadlines(dossiers):
 SUBMIT, VALIDATE, REFUSE, REOPEN = "submit", "validate", "refuse", "reopen"
 
 
-# STEP-6: what a move needs, by (step, action). Each check takes the dossier
-# and returns None or the French reason the move is not yet possible. The
-# dossier's own checks are declared here; higher subjects (fiche, CERFA,
-# convention) add theirs from ``ConventionsConfig.ready``.
+# STEP-6: what a move needs, by (step, action). Each check takes the
+# dossier's ``Evidence`` and returns None or the French reason the move is
+# not yet possible (what is missing, what to do). The dossier's own checks
+# are declared here; higher subjects (documents, fiche, CERFA, convention)
+# add theirs, with the facts they read, from ``ConventionsConfig.ready``.
 _PRECONDITIONS = {}
+_FACTS = {}
+_EVIDENCE_LINKS = {}
 
 
 def register_precondition(code, action, check):
-    _PRECONDITIONS.setdefault((code, action), []).append(check)
+    checks = _PRECONDITIONS.setdefault((code, action), [])
+    if check not in checks:
+        checks.append(check)
     return check
 
 
@@ -206,14 +211,105 @@ def preconditions(code, action):
     return tuple(_PRECONDITIONS.get((code, action), ()))
 
 
-def contract_approved(dossier):
-    """ELIG-9: step 3 is validated only once the department head approved the contract."""
-    if dossier.head_approval_at is None:
-        return _("L'étape 3 ne peut être validée qu'après l'accord du responsable de département sur le contrat (ELIG-9).")
+def register_fact(name, reader):
+    """``reader(dossier)`` reads one fact the checks look at (the documents
+    present, the signatures of the convention in force…), once per
+    ``Evidence``."""
+    _FACTS[name] = reader
+    return reader
+
+
+def register_evidence_link(code, link):
+    """``link(evidence, user)`` returns the ``(label, url)`` pairs of what
+    step ``code`` attests (the fiche, the file, the signatures) that
+    ``user`` may open; None for a link not (yet) there."""
+    _EVIDENCE_LINKS[code] = link
+    return link
+
+
+class Evidence:
+    """What a dossier holds that its steps attest (STEP-6), as one snapshot:
+    each registered fact is read at most once, on first use, so a page that
+    checks every step reads each fact once, however many steps look at it.
+    ``read_all`` reads them all up front (a page: a fixed number of queries,
+    whatever the steps shown)."""
+
+    def __init__(self, dossier):
+        self.dossier = dossier
+        self._facts = {}
+
+    def __getattr__(self, name):
+        facts = self.__dict__.get("_facts")
+        if facts is None or name not in _FACTS:
+            raise AttributeError(name)
+        if name not in facts:
+            facts[name] = _FACTS[name](self.dossier)
+        return facts[name]
+
+    def read_all(self):
+        for name in _FACTS:
+            getattr(self, name)
+        return self
+
+
+def evidence_of(dossier):
+    """The dossier's ``Evidence`` for the request, kept on the dossier object
+    (which lives as long as the request): the step rows share it."""
+    evidence = dossier.__dict__.get("_step_evidence")
+    if evidence is None:
+        evidence = dossier.__dict__["_step_evidence"] = Evidence(dossier)
+    return evidence
+
+
+def blocking_reason(code, action, evidence):
+    """The first reason ``action`` on step ``code`` is not yet possible, or None (STEP-6)."""
+    for check in preconditions(code, action):
+        problem = check(evidence)
+        if problem:
+            return problem
     return None
 
 
-register_precondition("3", VALIDATE, contract_approved)
+def evidence_links(code, evidence, user):
+    """``[(label, url)]`` of what step ``code`` attests, for ``user`` to read it."""
+    link = _EVIDENCE_LINKS.get(code)
+    return [pair for pair in (link(evidence, user) if link is not None else ()) if pair]
+
+
+def contract_approved(evidence):
+    """ELIG-9: step 3 is validated only once the department head approved the contract."""
+    if evidence.dossier.head_approval_at is None:
+        return _(
+            "Le responsable de département doit d'abord donner son accord sur le contrat "
+            "(rubrique « Accord du responsable de département »), puis valider l'étape 3."
+        )
+    return None
+
+
+def incident_recorded(evidence):
+    """Step E attests an incident: one must be recorded (STEP-5, STEP-6)."""
+    if not evidence.has_incident:
+        return _("Aucun incident n'est enregistré dans ce dossier : signalez d'abord l'incident (arrêt, accident, rupture).")
+    return None
+
+
+HAND_IN = (SUBMIT, VALIDATE)  # a step is handed in and validated with the same evidence
+
+# The dossier's own facts and checks; ``ConventionsConfig.ready`` registers them with the others'.
+FACTS = {"has_incident": lambda dossier: dossier.incidents.exists()}
+CHECKS = (("3", (VALIDATE,), contract_approved), ("E", HAND_IN, incident_recorded))
+LINKS = {}
+
+
+def register_evidence(*, facts, checks, links):
+    """Register one subject's facts, checks ``(code, actions, check)`` and links (STEP-6)."""
+    for name, reader in facts.items():
+        register_fact(name, reader)
+    for code, actions, check in checks:
+        for action in actions:
+            register_precondition(code, action, check)
+    for code, link in links.items():
+        register_evidence_link(code, link)
 ACTION_LABELS = {
     SUBMIT: gettext_lazy("Marquer comme soumis"),
     VALIDATE: gettext_lazy("Valider"),
@@ -245,7 +341,9 @@ def allowed_actions(step_row, actors):
 @transaction.atomic
 def step_transition(*, step, action, by, comment=""):
     """Move one step (STEP-3): only its actors, only along the allowed
-    arrows; refusing and reopening need a comment. Records the event."""
+    arrows; refusing and reopening need a comment; handing in and
+    validating only with what the step attests (STEP-6, its registered
+    preconditions), whoever the caller. Records the event."""
     step = DossierStep.objects.select_for_update(of=("self",)).select_related(
         "dossier__student__department", "dossier__student__option", "dossier__year"
     ).get(pk=step.pk)
@@ -259,10 +357,9 @@ def step_transition(*, step, action, by, comment=""):
         )
     if action in (REFUSE, REOPEN) and not comment:
         raise ValidationError({"comment": _("Expliquez à l'élève ce qui manque : le commentaire est obligatoire.")})
-    for check in preconditions(step.code, action):
-        problem = check(dossier)
-        if problem:
-            raise ValidationError(problem)
+    problem = blocking_reason(step.code, action, Evidence(dossier))  # STEP-6, read fresh under the lock
+    if problem:
+        raise ValidationError(problem)
     before = step.state
     step.state = _TARGET[action]
     step.comment = comment

@@ -283,8 +283,8 @@ def test_doc_7_production_waits_for_the_missing_data(dossier):
     with pytest.raises(ValidationError) as error:
         cerfa.cerfa_request(dossier=dossier, by=dossier.student.user)
     assert error.value.messages == [
-        "Employeur : indiquez OPCO (DOC-7).",
-        "Remplissez les données du contrat : emploi, durée hebdomadaire, salaire (DOC-7).",
+        "Employeur : indiquez OPCO.",
+        "Remplissez les données du contrat : emploi, durée hebdomadaire, salaire.",
     ]
 
 

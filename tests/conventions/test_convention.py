@@ -385,9 +385,10 @@ def test_doc_8_company_copy_waits_for_the_three_signatures(dossier, produce, off
 
 
 def test_doc_8_social_copy_needs_the_signed_cerfa_then_sends_both(dossier, produce, office, mailoutbox, django_capture_on_commit_callbacks):
-    """DOC-8, step 7: refused in French without the signed CERFA; then the CERFA and the convention go to the service social."""
+    """DOC-8, step 7: refused in French without the signed CERFA; then the CERFA and the fully signed convention go to the service social."""
     document = produce(dossier)
     sign_first(document, dossier, office)
+    convention.convention_sign(document=document, party=Party.SCHOOL, method=Method.PORTAL, signer_name="Paul Directeur", by=office)
     with pytest.raises(ValidationError, match="Le CERFA 12434 signé manque"):
         sending.convention_send(dossier=dossier, target=convention.TO_SOCIAL, by=office)
     cerfa = document_attach(dossier=dossier, kind=DocumentKind.CERFA_SIGNE, content=b"%PDF-1.4 cerfa signe", name="cerfa.pdf", by=office)

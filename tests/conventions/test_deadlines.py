@@ -42,6 +42,7 @@ def test_step_2_a_validated_step_is_done_and_leaves_the_open_obligations(year, o
     """STEP-2, NOTIF-1: once validated, a step's obligation is done: the
     registry leaves it out unless asked for the done ones too."""
     (dossier,) = make_dossiers(1)
+    factories.evidence(dossier, "5p", office=office)
     five_p = dossier.steps.get(code="5p")
     steps.step_transition(step=five_p, action=steps.SUBMIT, by=dossier.student.user)
     steps.step_transition(step=five_p, action=steps.VALIDATE, by=office)

@@ -498,8 +498,8 @@ def test_role_5_demo_company_typed_its_fiche_part_through_a_personal_link(client
     fiche = FicheContact.objects.get(dossier=dossier)
     assert fiche.student_completed_at.date() == datetime.date(2026, 6, 1)
     assert fiche.company_completed_at.date() == datetime.date(2026, 6, 4)
-    link = ExternalLink.objects.get(dossier=dossier)
-    assert (link.purpose, link.contact) == (ExternalLink.Purpose.FICHE_CONTACT, dossier.signataire)
+    link = ExternalLink.objects.get(dossier=dossier, purpose=ExternalLink.Purpose.FICHE_CONTACT)
+    assert link.contact == dossier.signataire
     assert list(LinkUse.objects.filter(link=link).values_list("accepted", flat=True)) == [True]
     event = Event.objects.get(dossier=dossier, verb="conventions.fiche.company_part")
     assert (event.link, event.actor, event.external_actor) == (link, None, "Anne Salles")
@@ -509,3 +509,23 @@ def test_role_5_demo_company_typed_its_fiche_part_through_a_personal_link(client
     client.login(username="bureau", password=PASSWORD)
     page = client.get(f"/dossiers/{dossier.pk}/")
     assert "Anne Salles (entreprise, par lien personnel)" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_step_6_every_demo_step_moved_on_has_what_it_attests():
+    """STEP-6: the demo reaches its stages through the services with real
+    evidence: every step handed in or validated has what it attests (the
+    fiche, the CERFA data, the files, the signatures); the companies signed
+    by personal link and on paper, the direction last."""
+    from conventions.models import Signature
+
+    for row in DossierStep.objects.exclude(state=StepState.TODO).select_related("dossier"):
+        action = steps.VALIDATE if row.state == StepState.VALIDATED else steps.SUBMIT
+        if action == steps.SUBMIT and steps.BY_CODE[row.code].direct:
+            continue
+        assert steps.blocking_reason(row.code, action, steps.Evidence(row.dossier)) is None, row
+    methods = set(Signature.objects.filter(party=Signature.Party.COMPANY).values_list("method", flat=True))
+    assert methods == {Signature.Method.LINK, Signature.Method.PAPER}
+    for signature in Signature.objects.filter(party=Signature.Party.SCHOOL):
+        firsts = signature.document.signatures.exclude(party=Signature.Party.SCHOOL)
+        assert firsts.count() == 2 and all(first.at < signature.at for first in firsts)

@@ -44,7 +44,8 @@ def a_dossier(year):
     signatory = factories.CompanyContactFactory(company=company, role=CompanyContact.Role.SIGNATORY)
     tutor = factories.CompanyContactFactory(company=company, role=CompanyContact.Role.TUTOR)
     dossier = factories.DossierFactory(
-        student__year=year, company=company, signataire=signatory, tuteur_entreprise=tutor,
+        student__year=year, student__birth_date=datetime.date(2003, 5, 14), company=company, signataire=signatory,
+        tuteur_entreprise=tutor,
     )
     steps.steps_sync(dossier)
     return dossier
@@ -52,8 +53,8 @@ def a_dossier(year):
 
 def arrange(dossier, *, rows, office, head):
     """``rows`` of each kind, written through the services: uploads, links
-    opened twice, scores; steps 1 to 4 moved; the fiche and the CERFA data
-    (one row each). Beyond 2 rows, the student is in double diploma and an
+    opened twice, scores; steps 1 to 4 moved with what they attest (the
+    fiche, both parts, and the CERFA data: one row each, STEP-6). Beyond 2 rows, the student is in double diploma and an
     incident is reported: steps 3' and E apply too (STEP-5)."""
     student = dossier.student.user
     if rows > 2:
@@ -70,6 +71,7 @@ def arrange(dossier, *, rows, office, head):
                       "postal_code": "30100", "city": "Alès"},
         by=student,
     )
+    fiche.fiche_save_company_part(dossier=dossier, data=factories.company_part(dossier.pk, dossier), by=student)
     cerfa.cerfa_save(
         dossier=dossier,
         company_data={"name": dossier.company.name, "siret": dossier.company.siret, "address": "3 rue des Mines",
@@ -159,13 +161,16 @@ def dossier_page(year, office, head, login, tiny_pdf_layout, django_capture_on_c
 #  11-12. the office only: the company's contacts, then the personal links
 #     with their use count and last use (ROLE-5);
 #  13. the calendar periods of the student's track (CAL-4);
-#  14. the student's modules (PROG-1).
-QUERIES = {"office": 14, "student": 12}
+#  14. the student's modules (PROG-1);
+#  15. whether an incident is recorded, the evidence of step E (STEP-6): the
+#      other steps' evidence reuses the rows above (the fiche and the CERFA
+#      joined in 2, the documents of 8, the signatures of 10).
+QUERIES = {"office": 15, "student": 13}
 
 
 @pytest.mark.parametrize("rows", [2, 20])
 def test_role_2_dossier_page_queries_do_not_grow_with_rows(dossier_page, rows, django_assert_num_queries):
-    """ROLE-2, STYLE §6: the office's dossier page costs 14 queries with 2 or
+    """ROLE-2, STYLE §6, STEP-6: the office's dossier page costs 15 queries with 2 or
     20 documents, versions, jobs, links, scores and their events."""
     url, client = dossier_page(rows, "office")
     with django_assert_num_queries(QUERIES["office"]):
@@ -174,7 +179,7 @@ def test_role_2_dossier_page_queries_do_not_grow_with_rows(dossier_page, rows, d
 
 @pytest.mark.parametrize("rows", [2, 20])
 def test_role_1_own_dossier_page_queries_do_not_grow_with_rows(dossier_page, rows, django_assert_num_queries):
-    """ROLE-1, STYLE §6: the student's own dossier page costs 12 queries (no
+    """ROLE-1, STYLE §6, STEP-6: the student's own dossier page costs 13 queries (no
     links panel) with 2 or 20 of each thing."""
     url, client = dossier_page(rows, "student")
     with django_assert_num_queries(QUERIES["student"]):

@@ -328,6 +328,7 @@ def test_doc_1_the_jobs_block_polls_while_a_pdf_is_pending(login, dossier):
 
 def test_step_1_a_refused_step_3_shows_the_heads_comment_on_the_fiche(login, dossier, head):
     """STEP-1 step 3: the head refuses the fiche with a comment; the fiche panel shows it."""
+    complete_fiche(dossier)
     step = dossier.steps.get(code="3")
     steps.step_transition(step=step, action=steps.SUBMIT, by=dossier.student.user)
     steps.step_transition(step=step, action=steps.REFUSE, by=head, comment="Précisez les missions du S10.")
@@ -360,7 +361,7 @@ def test_step_1_step_3p_reminds_a_double_diploma_student_of_the_home_approval(lo
     steps.steps_sync(dossier)
     content = login(office).get(reverse("conventions:dossier-detail", args=[dossier.pk])).content.decode()
     panel = content[content.index('id="fiche"'):]
-    assert "L'accord écrit de Politecnico di Torino est requis (ELIG-7)." in panel
+    assert "L'accord écrit de Politecnico di Torino est requis." in panel
     assert "?kind=accord_origine&amp;step=3p#documents" in panel
     assert reverse("students:student-facts", args=[student.pk]) in panel
 

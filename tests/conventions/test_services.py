@@ -63,10 +63,10 @@ def test_step_1_only_once_and_only_by_the_student(student, head):
 def test_elig_9_head_approves_the_contract(student, head):
     """ELIG-9: the department head approves; the guard for step 3 then passes."""
     dossier = factories.DossierFactory(student=student)
-    assert steps.contract_approved(dossier) is not None
+    assert steps.contract_approved(steps.Evidence(dossier)) is not None
     services.dossier_approve_contract(dossier=dossier, by=head)
     dossier.refresh_from_db()
-    assert steps.contract_approved(dossier) is None
+    assert steps.contract_approved(steps.Evidence(dossier)) is None
     assert dossier.head_approval_by == head
     assert student.events.filter(verb="conventions.dossier.approve").exists()
 
@@ -82,7 +82,7 @@ def test_elig_9_only_the_students_head_approves(student):
     for user in (office, other_head, student.user):
         with pytest.raises(PermissionDenied):
             services.dossier_approve_contract(dossier=dossier, by=user)
-    assert steps.contract_approved(dossier) is not None
+    assert steps.contract_approved(steps.Evidence(dossier)) is not None
 
 
 def test_elig_9_option_head_may_approve(student):
@@ -92,4 +92,4 @@ def test_elig_9_option_head_may_approve(student):
     student.option.save()
     dossier = factories.DossierFactory(student=student)
     services.dossier_approve_contract(dossier=dossier, by=option_head)
-    assert steps.contract_approved(dossier) is None
+    assert steps.contract_approved(steps.Evidence(dossier)) is None

@@ -220,6 +220,7 @@ def test_doc_12_the_fiche_is_frozen_once_step_2_is_validated(shared, lea, office
         company_data={"name": "Acme", "siret": "44306184100047", "address": "x", "postal_code": "1", "city": "y"},
         by=lea.student.user,
     )
+    fiche.fiche_save_company_part(dossier=lea, data=COMPANY_PART, by=lea.student.user)
     step = lea.steps.get(code="2")
     steps.step_transition(step=step, action=steps.SUBMIT, by=lea.student.user)
     steps.step_transition(step=step, action=steps.VALIDATE, by=office)

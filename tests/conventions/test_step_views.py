@@ -28,6 +28,7 @@ def state(dossier, code):
 
 def test_step_3_student_submits_without_javascript(login, dossier):
     """STEP-3: a plain POST moves the step and comes back to it on the dossier page."""
+    factories.fiche_typed(dossier)
     response = login(dossier.student.user).post(action_url(dossier, "2"), {"action": "submit"})
     assert response.status_code == 302
     assert response.url.endswith(f"/dossiers/{dossier.pk}/#etape-2")
@@ -36,6 +37,7 @@ def test_step_3_student_submits_without_javascript(login, dossier):
 
 def test_step_3_htmx_answers_the_updated_row(login, dossier, office):
     """STEP-3: with htmx the answer is the step's row only, with the office's next actions."""
+    factories.cerfa_entered(dossier)
     login(dossier.student.user).post(action_url(dossier, "4"), {"action": "submit"})
     response = login(office).post(action_url(dossier, "4"), {"action": "refuse"}, HTTP_HX_REQUEST="true")
     content = response.content.decode()
@@ -78,6 +80,7 @@ def test_step_1_student_sees_only_their_own_actions(login, dossier):
 
 def test_step_3_timeline_shows_each_move(login, dossier, office):
     """STEP-3, DATA-4: the dossier's timeline lists who moved which step, with the comment."""
+    factories.cerfa_entered(dossier)
     login(dossier.student.user).post(action_url(dossier, "4"), {"action": "submit"})
     login(office).post(action_url(dossier, "4"), {"action": "refuse", "comment": "Rémunération manquante."})
     content = login(office).get(reverse("conventions:dossier-detail", args=[dossier.pk])).content.decode()
@@ -93,7 +96,8 @@ def test_step_3_office_list_progress_without_a_query_per_row(login, office, year
         for _ in range(count):
             d = factories.DossierFactory()
             steps.steps_sync(d)
-            steps.step_transition(step=d.steps.get(code="7"), action=steps.VALIDATE, by=office)
+            row = steps.step_transition(step=d.steps.get(code="1"), action=steps.SUBMIT, by=d.student.user)
+            steps.step_transition(step=row, action=steps.VALIDATE, by=office)
 
     add(2)
     with django_assert_num_queries(6) as small:

@@ -92,19 +92,19 @@ def test_step_5_e_applies_once_an_incident_occurred(people):
 
 def test_step_3_state_machine_submit_validate(people):
     """STEP-3: à faire → soumis (student) → validé (office), each move recorded."""
-    dossier = people["dossier"]
+    dossier = factories.evidence(people["dossier"], "2", office=people["office"])
     row = steps.step_transition(step=step(dossier, "2"), action=steps.SUBMIT, by=people["student"])
     assert row.state == StepState.SUBMITTED
     row = steps.step_transition(step=row, action=steps.VALIDATE, by=people["office"])
     assert row.state == StepState.VALIDATED
-    events = list(Event.objects.filter(dossier=dossier, step="2").order_by("at", "pk"))
+    events = list(Event.objects.filter(dossier=dossier, step="2", verb__startswith="conventions.step.").order_by("at", "pk"))
     assert [(e.from_state, e.to_state, e.actor) for e in events] == [
         ("a_faire", "soumis", people["student"]), ("soumis", "valide", people["office"])]
 
 
 def test_step_3_refusal_needs_a_comment_and_goes_back_to_work(people):
     """STEP-3: refusing needs a comment; the refused step can be handed in again."""
-    dossier = people["dossier"]
+    dossier = factories.evidence(people["dossier"], "4", office=people["office"])
     row = steps.step_transition(step=step(dossier, "4"), action=steps.SUBMIT, by=people["student"])
     with pytest.raises(ValidationError, match="commentaire est obligatoire"):
         steps.step_transition(step=row, action=steps.REFUSE, by=people["office"])
@@ -139,7 +139,7 @@ def test_step_3_wrong_actor_is_refused(people, code, action, who):
 )
 def test_step_3_only_the_validator_validates(people, code, validator, intruders):
     """STEP-1, STEP-3: a submitted step is validated only by its validator."""
-    dossier = people["dossier"]
+    dossier = factories.evidence(people["dossier"], code, office=people["office"])
     services.dossier_approve_contract(dossier=dossier, by=people["head"])
     row = steps.step_transition(step=step(dossier, code), action=steps.SUBMIT, by=people["student"])
     for intruder in intruders:
@@ -150,7 +150,8 @@ def test_step_3_only_the_validator_validates(people, code, validator, intruders)
 
 def test_step_3_office_only_steps_validate_directly(people):
     """STEP-1: steps 6, 6', 7 are the office's own: validated without submission; the direction may record 6."""
-    dossier = people["dossier"]
+    dossier = factories.evidence(people["dossier"], "7", office=people["office"])
+    steps.step_transition(step=step(dossier, "6"), action=steps.REOPEN, by=people["office"], comment="À refaire.")
     assert steps.step_transition(step=step(dossier, "7"), action=steps.VALIDATE, by=people["office"]).state == StepState.VALIDATED
     assert steps.step_transition(step=step(dossier, "6"), action=steps.VALIDATE, by=people["direction"]).state == StepState.VALIDATED
     with pytest.raises(PermissionDenied):
@@ -159,9 +160,9 @@ def test_step_3_office_only_steps_validate_directly(people):
 
 def test_elig_9_step_3_waits_for_the_heads_approval(people):
     """ELIG-9: the head cannot validate step 3 before approving the contract."""
-    dossier = people["dossier"]
+    dossier = factories.evidence(people["dossier"], "3", office=people["office"])
     row = steps.step_transition(step=step(dossier, "3"), action=steps.SUBMIT, by=people["student"])
-    with pytest.raises(ValidationError, match="ELIG-9"):
+    with pytest.raises(ValidationError, match="doit d'abord donner son accord sur le contrat"):
         steps.step_transition(step=row, action=steps.VALIDATE, by=people["head"])
     services.dossier_approve_contract(dossier=dossier, by=people["head"])
     assert steps.step_transition(step=row, action=steps.VALIDATE, by=people["head"]).state == StepState.VALIDATED
@@ -169,6 +170,7 @@ def test_elig_9_step_3_waits_for_the_heads_approval(people):
 
 def test_step_3_office_reopens_a_validated_step_with_a_comment(people):
     """STEP-3: a step validated by mistake is reopened by the office, with a reason."""
+    factories.evidence(people["dossier"], "7", office=people["office"])
     row = steps.step_transition(step=step(people["dossier"], "7"), action=steps.VALIDATE, by=people["office"])
     with pytest.raises(PermissionDenied):
         steps.step_transition(step=row, action=steps.REOPEN, by=people["student"], comment="x")
