@@ -17,11 +17,10 @@ PAGE_SIZE = 25
 
 
 def _render_list(request, visible, *, title, intro):
-    dossier_filter = DossierFilter(request.GET or None, visible=visible)
-    queryset = dossier_filter.qs if dossier_filter.is_bound else visible
-    rows = queryset.for_list().order_by("student__user__last_name", "student__user__first_name", "pk")
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    attach_progress(page.object_list, timezone.localdate())
+    today = timezone.localdate()
+    dossier_filter = DossierFilter(request.GET or None, visible=visible, sees_all=roles.sees_all(request.user), today=today)
+    page = Paginator(dossier_filter.qs.for_list(), PAGE_SIZE).get_page(request.GET.get("page"))
+    attach_progress(page.object_list, today)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
