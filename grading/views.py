@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
@@ -14,7 +14,8 @@ from contratpro import roles
 from conventions.dossier.filters import DossierFilter
 
 from . import scoring
-from .excel import bareme_workbook
+from .excel import CLASS_COLUMNS, bareme_workbook
+from .excel import class_workbook as class_workbook_file
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -78,13 +79,15 @@ def dossier_workbook(request, pk):
 @login_required
 def class_workbook(request):
     """SCORE-4: the workbook of a class — the dossier list with its filters
-    (department, option, company, name) — for the office and heads."""
+    and order — for the office and heads: one sheet, a row per student,
+    streamed from a temporary file."""
     user = request.user
     if not (roles.sees_all(user) or roles.Role.DEPARTMENT_HEAD in roles.roles_of(user)):
         raise PermissionDenied
-    dossier_filter = DossierFilter(request.GET or None, visible=roles.dossiers_for(user))
-    queryset = dossier_filter.qs if dossier_filter.is_bound else dossier_filter.queryset
-    dossiers = list(_with_scores(queryset))
-    department = dossier_filter.form.cleaned_data.get("department") if dossier_filter.is_bound and dossier_filter.form.is_valid() else None
+    dossier_filter = DossierFilter(request.GET or None, visible=roles.dossiers_for(user), sees_all=roles.sees_all(user))
+    rows = dossier_filter.qs.values_list(*CLASS_COLUMNS)
+    valid = dossier_filter.is_bound and dossier_filter.form.is_valid()
+    department = dossier_filter.form.cleaned_data.get("department") if valid else None
     title = _("Barème de conduite de la démarche – %(what)s") % {"what": department.code if department else _("tous les élèves")}
-    return _xlsx_response(bareme_workbook(dossiers, title=title), f"bareme-{slugify(department.code) if department else 'promotion'}.xlsx")
+    filename = f"bareme-{slugify(department.code) if department else 'promotion'}.xlsx"
+    return FileResponse(class_workbook_file(rows, title=title), as_attachment=True, filename=filename, content_type=XLSX)

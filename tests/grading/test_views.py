@@ -69,15 +69,17 @@ def test_score_4_student_downloads_own_workbook_not_anothers(login, dossier):
 
 
 def test_score_4_class_workbook_follows_the_list_filters(login, office, year):
-    """SCORE-4: the class workbook holds one sheet per dossier of the filtered list."""
+    """SCORE-4: the class workbook holds one row per dossier of the filtered list, on one sheet."""
     ia = factories.department("2IA")
     for _ in range(3):
         steps.steps_sync(factories.DossierFactory(student__department=ia))
     steps.steps_sync(factories.DossierFactory(student__department=factories.department("ISERM"), student__option=None))
     response = login(office).get(reverse("grading:class-workbook"), {"department": ia.pk})
-    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
-    assert len(workbook.sheetnames) == 1 + 3
-    assert "2IA" in workbook["Synthèse"]["A1"].value
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert workbook.sheetnames == ["Synthèse"]
+    sheet = workbook["Synthèse"]
+    assert "2IA" in sheet["A1"].value
+    assert [sheet.cell(row=r, column=3).value for r in range(5, sheet.max_row + 1)] == ["2IA"] * 3
 
 
 def test_score_4_class_workbook_is_for_office_and_heads(login, dossier):
