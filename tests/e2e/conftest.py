@@ -70,6 +70,7 @@ def screenshot():
         page.screenshot(path=str(path), full_page=True)
         return path
 
+    _shot.folder = SCREENSHOTS
     return _shot
 
 

@@ -165,6 +165,16 @@ def check_pages(browser, site, login, axe_check, html_check, screenshot):
                 problems["scroll"].append(f"{label}: {extra} px too wide at 390 px: {', '.join(culprits)}")
             problems["axe"] += axe_check(page, f"{label} 390 px")
             screenshot(page, f"a11y-{login or 'anonyme'}-{name}-390")
+            toggler = page.locator(".navbar-toggler")
+            if name == "accueil" and toggler.count():
+                # The phone's menu, open: its links, the name and the sign-out fit too.
+                toggler.click()
+                page.locator("#nav-main.show").wait_for()
+                extra, culprits = overflow(page)
+                if extra > 0:
+                    problems["scroll"].append(f"{label}, menu open: {extra} px too wide at 390 px: {', '.join(culprits)}")
+                problems["axe"] += axe_check(page, f"{label} 390 px, menu open")
+                page.screenshot(path=str(screenshot.folder / f"a11y-{login}-menu-390.png"))
             # The HTML as the server sent it, with the same session cookie.
             sources[label] = context.request.get(site.url + path).text()
         problems["nu"] = html_check(sources)

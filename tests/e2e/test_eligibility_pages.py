@@ -14,11 +14,6 @@ from students.models import InfoMeeting, Student
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-
-
-
-
-
 def arrange(username, *, attended, **facts):
     """Give a demo student the facts a test needs, through the office's
     service, whatever the demo holds for them."""
