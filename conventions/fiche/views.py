@@ -120,10 +120,41 @@ def fiche_jobs(request, pk):
     return render(request, "conventions/fiche/_panel.html#jobs", {"panel": _jobs_context(dossier)})
 
 
+def _read_section(sheet, names):
+    """``[(label, value)]`` of a part of the fiche, as typed."""
+    return [(FicheContact._meta.get_field(name).verbose_name, getattr(sheet, name)) for name in names]
+
+
+def fiche_read(request, dossier):
+    """DOC-1, STEP-6: the fiche contact read-only, with its PDF, for who
+    reads it without typing it: the department head signs it off at step 3,
+    the tuteur école follows the PFE subject (``roles.can_read_fiche``)."""
+    if request.method != "GET" or not roles.can_read_fiche(request.user, dossier):
+        raise PermissionDenied(_("Seuls l'élève, le service Contrats pro, le responsable de département et le tuteur école lisent la fiche contact."))
+    sheet = fiche.fiche_of(dossier)
+    pdfs = {kind: versions[0] for kind in PRINTABLE if (versions := documents_of_kind(dossier, kind))}
+    step3 = next((row for row in dossier.steps.all() if row.code == "3"), None)
+    return render(request, "conventions/fiche/read.html", {
+        "dossier": dossier,
+        "sheet": sheet,
+        "company": dossier.company,
+        "parts": fiche.fiche_state(sheet),
+        "student_part": _read_section(sheet, fiche.STUDENT_FIELDS),
+        "company_part": _read_section(sheet, fiche.COMPANY_FIELDS),
+        "pfe_part": _read_section(sheet, fiche.PFE_FIELDS),
+        "fiche_pdf": pdfs.get(DocumentKind.FICHE_CONTACT),
+        "pfe_pdf": pdfs.get(DocumentKind.FICHE_PFE),
+        "step3": step3,
+    })
+
+
 @login_required
 def fiche_edit(request, pk):
-    """DOC-1, step 2: the student's part and the employer's identity."""
-    dossier = _editable_dossier(request, pk)
+    """DOC-1, step 2: the student's part and the employer's identity; for
+    the head and the tuteur école, the fiche read-only (``fiche_read``)."""
+    dossier = _dossier(request, pk)
+    if not roles.can_edit_dossier_papers(request.user, dossier):
+        return fiche_read(request, dossier)
     sheet = fiche.fiche_of(dossier)
     company = dossier.company or Company()
     form = FicheStudentForm(request.POST or None, instance=sheet, prefix="eleve")

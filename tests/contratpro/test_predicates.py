@@ -122,3 +122,12 @@ def test_doc_1_papers_and_uploads_are_the_student_s_and_the_office_s(people, dos
     for check in (roles.can_edit_dossier_papers, roles.can_upload, roles.can_report_incident):
         assert check(dossier.student.user, dossier) and check(people["office"], dossier)
         assert not any(check(people[who], dossier) for who in ("head", "tutor", "stranger", "direction"))
+
+
+def test_step_6_the_fiche_is_read_by_its_writers_the_head_and_the_tutor(people, dossier):
+    """STEP-6, DOC-1: the dossier's head (owner) and tuteur école read the
+    fiche; a colleague heading another department and an outsider do not,
+    nor the direction, who only signs the convention."""
+    can = lambda who: roles.can_read_fiche(who, dossier)  # noqa: E731
+    assert can(dossier.student.user) and can(people["office"]) and can(people["head"]) and can(people["tutor"])
+    assert not can(people["other_head"]) and not can(people["stranger"]) and not can(people["direction"])

@@ -247,12 +247,38 @@ def test_doc_1_a_link_for_another_purpose_is_refused(client, dossier, office):
 
 
 def test_doc_1_who_may_write_the_fiche(login, dossier, office, head):
-    """DOC-1, ROLE-9: student and office write; the head reads only (403); another student gets 404."""
+    """DOC-1, ROLE-9: student and office write; the head reads only (a POST is 403); another student gets 404."""
     url = reverse("conventions:fiche-edit", args=[dossier.pk])
     assert login(dossier.student.user).get(url).status_code == 200
     assert login(office).get(url).status_code == 200
-    assert login(head).get(url).status_code == 403
+    assert login(head).post(url, {"eleve-company_activities": "x"}).status_code == 403
     assert login(factories.StudentFactory().user).get(url).status_code == 404
+
+
+def test_step_6_3_the_head_reads_the_fiche_and_its_pdf_before_signing_it_off(
+    login, dossier, head, django_capture_on_commit_callbacks, tiny_pdf_layout
+):
+    """STEP-6, DOC-1: the head of the student's department reads the fiche
+    (read-only, no form) with a link to its PDF; a colleague heading another
+    department gets 404, the direction, who sees the dossier, 403."""
+    complete_fiche(dossier)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = fiche.fiche_request_pdf(dossier=dossier, kind=DocumentKind.FICHE_CONTACT, by=dossier.student.user)
+    job.refresh_from_db()
+    url = reverse("conventions:fiche-edit", args=[dossier.pk])
+    response = login(head).get(url)
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Lecture seule" in content and "<form" not in content.split("<main", 1)[-1]
+    assert STUDENT_PART["company_activities"].replace("'", "&#x27;") in content
+    assert reverse("conventions:document-download", args=[job.document.pk]) in content
+    assert login(head).get(reverse("conventions:document-download", args=[job.document.pk])).status_code == 200
+    colleague = factories.UserFactory(groups=["Enseignants"])
+    gcbd = factories.department("GCBD")
+    gcbd.head = colleague
+    gcbd.save()
+    assert login(colleague).get(url).status_code == 404
+    assert login(factories.UserFactory(groups=["Direction"])).get(url).status_code == 403
 
 
 # --- DOC-1: PDF and the panel --------------------------------------------------
