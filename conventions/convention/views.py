@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -32,6 +32,7 @@ from conventions.links.views import link_refused
 from students.models import Event
 
 from . import sending
+from .evidence import signatures_prefetch
 from . import services as convention
 
 Party = Signature.Party
@@ -49,7 +50,7 @@ def panel_context(request, dossier):
     actions per actor (STEP-1: 5, 5', 6, 6', 7)."""
     actors = steps.actors_of(request.user, dossier)
     versions = documents_of_kind(dossier, DocumentKind.CONVENTION)  # newest first
-    prefetch_related_objects(versions, Prefetch("signatures", queryset=Signature.objects.select_related("recorded_by")))
+    prefetch_related_objects(versions, signatures_prefetch())  # as the steps' evidence reads them
     document = versions[0] if versions else None
     job = latest_jobs(dossier).get(DocumentKind.CONVENTION)
     pending = job is not None and job_in_progress(job)
@@ -60,6 +61,7 @@ def panel_context(request, dossier):
     first_done = set(convention.FIRST_SIGNERS) <= signed
     step_states = {row.code: row for row in dossier.steps.all()}
     cerfa = getattr(dossier, "cerfa", None)  # joined by the dossier's query
+    has_cerfa_signe = bool(documents_of_kind(dossier, DocumentKind.CERFA_SIGNE))
     return {
         "dossier": dossier,
         "document": document,
@@ -80,14 +82,22 @@ def panel_context(request, dossier):
         "school_signer": request.user.get_full_name() if direction else convention.SCHOOL["signatory"],
         "paper_parties": [(p, Party(p).label) for p in convention.FIRST_SIGNERS if p not in signed] if office and document else [],
         "originals": _originals(dossier) if document else None,
-        "has_cerfa_signe": bool(documents_of_kind(dossier, DocumentKind.CERFA_SIGNE)),
+        "has_cerfa_signe": has_cerfa_signe,
         "step_6p": step_states.get("6p"),
         "step_7": step_states.get("7"),
+        # Never claim a step that has not happened (STEP-6): a copy is "sent"
+        # once its step is validated and what it carries exists.
+        "sent_to_company": _done(step_states.get("6p")) and signed == set(Party.values),
+        "sent_to_social": _done(step_states.get("7")) and signed == set(Party.values) and has_cerfa_signe,
         "step_5_open": first_done and getattr(step_states.get("5"), "state", "") in (StepState.TODO, StepState.REFUSED),
         "doc9_warning": cerfa is None or not cerfa.branch_allows_over_25,
         "signatory": dossier.signataire,
         "service_social": convention.SERVICE_SOCIAL_EMAIL,
     }
+
+
+def _done(step_row):
+    return step_row is not None and step_row.state == StepState.VALIDATED
 
 
 def _originals(dossier):

@@ -344,3 +344,22 @@ def test_step_6_step_action_goes_on_to_a_safe_next(login, people):
     steps.step_transition(step=row(dossier, "7"), action=steps.REOPEN, by=people["office"], comment="Encore.")
     response = client.post(url, {"action": "validate", "next": "/dossiers/?etat=soumis"})
     assert response.url == "/dossiers/?etat=soumis"
+
+
+def test_step_6_convention_panel_never_claims_a_copy_not_sent(login, people):
+    """STEP-6: with the three signatures pending, the convention panel says
+    nothing was sent, shows the signatures pending and both sending buttons
+    disabled with their reasons; once 6' is really done it says so."""
+    dossier, office = people["dossier"], people["office"]
+    factories.convention_produced(dossier)
+    client = login(office)
+    url = reverse("conventions:dossier-detail", args=[dossier.pk])
+    panel = client.get(url).content.decode()
+    panel = panel[panel.index('id="convention"'):]
+    assert "envoyée à l'entreprise" not in panel.replace("&#x27;", "'")
+    assert panel.count("en attente") == 3
+    assert 'disabled aria-describedby="send-6p-why"' in panel and 'disabled aria-describedby="send-7-why"' in panel
+    factories.evidence(dossier, "6p", office=office)
+    steps.step_transition(step=row(dossier, "6p"), action=steps.VALIDATE, by=office)
+    panel = client.get(url).content.decode()
+    assert "✓ 6'" in panel.replace("&#x27;", "'")
