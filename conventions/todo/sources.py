@@ -367,6 +367,10 @@ def _steps_section(rows, *, action, detail=None):
     return lambda user, limit: _step_items(rows(user), limit, action=action, detail=detail)
 
 
+# Orders by role: the office 10–99, the head 100–199 (attendance's
+# exceptional absences fit at 140), the direction 200–299, the tutor
+# 300–399 (grading's grades to give at 330), service social and scolarité
+# 400–499 (grading's grades sent at 420).
 SECTIONS = (
     # The office (ROLE-2).
     Section(
@@ -406,25 +410,25 @@ SECTIONS = (
     Section(
         "head-fiches", gettext_lazy("Fiches contact à viser"), frozenset({Role.DEPARTMENT_HEAD}),
         items=_steps_section(head_fiches, action=gettext_lazy("Viser"), detail=_fiche_detail),
-        rows=head_fiches, order=10,
+        rows=head_fiches, order=110,
         empty=gettext_lazy("Aucune fiche contact n'attend votre visa."),
     ),
     Section(
         "head-approvals", gettext_lazy("Contrats à approuver"), frozenset({Role.DEPARTMENT_HEAD}),
-        items=_approval_items, rows=head_approvals, order=20,
+        items=_approval_items, rows=head_approvals, order=120,
         empty=gettext_lazy("Aucun contrat n'attend votre accord."),
     ),
     Section(
         "head-home-approvals", gettext_lazy("Accords d'établissement d'origine (double diplôme)"),
         frozenset({Role.DEPARTMENT_HEAD}),
         items=_steps_section(head_home_approvals, action=gettext_lazy("Vérifier")),
-        rows=head_home_approvals, order=30,
+        rows=head_home_approvals, order=130,
         empty=gettext_lazy("Aucun accord d'établissement d'origine n'attend votre validation."),
     ),
     # The direction (ROLE-7).
     Section(
         "direction-signatures", gettext_lazy("Conventions à signer pour l'école"), frozenset({Role.DIRECTION}),
-        items=_school_signature_items, rows=school_signatures, order=10,
+        items=_school_signature_items, rows=school_signatures, order=210,
         empty=gettext_lazy("Aucune convention n'attend la signature de l'école."),
         intro=gettext_lazy("L'élève et l'entreprise ont signé : l'école signe en dernier."),
     ),
@@ -432,19 +436,19 @@ SECTIONS = (
     Section(
         "tutor-steps", gettext_lazy("À valider pour vos tutorés"), frozenset({Role.TUTOR}),
         items=_steps_section(tutor_steps, action=gettext_lazy("Valider")),
-        rows=tutor_steps, order=10,
+        rows=tutor_steps, order=310,
         empty=gettext_lazy("Aucun rapport ni aucune évaluation n'attend votre validation."),
     ),
     Section(
         "tutor-tutees", gettext_lazy("Vos tutorés"), frozenset({Role.TUTOR}),
-        items=_tutee_items, order=20, counted=False,
+        items=_tutee_items, order=320, counted=False,
         empty=gettext_lazy("Vous n'êtes le tuteur école d'aucun élève."),
         intro=gettext_lazy("Pour chacun, ce qui reste à remettre : rapport, note du tuteur entreprise, fiche PFE."),
     ),
     # Service social and scolarité (ROLE-8).
     Section(
         "sent-copies", gettext_lazy("Copies reçues : CERFA et conventions"), frozenset({Role.SOCIAL, Role.SCOLARITE}),
-        items=_copies_items, order=10, counted=False, newest_first=True,
+        items=_copies_items, order=410, counted=False, newest_first=True,
         empty=gettext_lazy("Aucune copie ne vous a encore été envoyée."),
         intro=gettext_lazy("Ce que le service Contrats pro vous a transmis, du plus récent au plus ancien."),
     ),

@@ -99,6 +99,18 @@ def land(page, live_server, sign_in, username, screenshot):
     screenshot(page, f"todo-{username}-1366")
 
 
+def validate_in_place(page, row_id, done):
+    """Press « Valider » on the step's row, then wait until the step is
+    validated: the row swapped in place, or the queue opened again after
+    the decision (its ``next``)."""
+    page.locator(f"#{row_id}").get_by_role("button", name="Valider", exact=True).click()
+    for _attempt in range(100):
+        if done():
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"{row_id} was not validated")
+
+
 def first_item(page, section):
     """The first line of ``section`` and its main link."""
     line = page.locator(f"#{section} tr.todo-item").first
@@ -115,10 +127,8 @@ def test_role_2_office_validates_the_first_step_of_its_queue(page, live_server, 
     link.click()
     page.wait_for_load_state()
     assert "next=%2Fa-faire%2F" in page.url and page.url.endswith("#etape-1")
-    row = page.locator("#etape-1")
-    row.get_by_role("button", name="Valider", exact=True).click()
-    row.locator(".badge", has_text="Validé").wait_for()
-    assert DossierStep.objects.get(dossier=school["eleve"], code="1").state == StepState.VALIDATED
+    validate_in_place(page, "etape-1", lambda: DossierStep.objects.get(
+        dossier=school["eleve"], code="1").state == StepState.VALIDATED)
     page.goto(f"{live_server.url}/a-faire/")
     assert page.locator("#office-steps tr.todo-item").count() == 0
 
@@ -144,10 +154,10 @@ def test_role_4_tutor_validates_the_report_from_its_queue(page, live_server, sch
     assert "Rapport de Projet Entreprise" in line.inner_text()
     link.click()
     page.wait_for_load_state()
-    row = page.locator("#etape-A")
-    row.get_by_role("button", name="Valider", exact=True).click()
-    row.locator(".badge", has_text="Validé").wait_for()
-    assert DossierStep.objects.get(dossier=school["eleve"], code="A").state == StepState.VALIDATED
+    validate_in_place(page, "etape-A", lambda: DossierStep.objects.get(
+        dossier=school["eleve"], code="A").state == StepState.VALIDATED)
+    page.goto(f"{live_server.url}/a-faire/")
+    assert page.locator("#tutor-steps tr.todo-item").count() == 0
 
 
 def test_role_7_direction_opens_the_convention_to_sign(page, live_server, school, sign_in, screenshot):
