@@ -133,12 +133,13 @@ def test_demo_runs_on_such_a_database_when_forced():
 @pytest.mark.parametrize(
     ("username", "landing"),
     [
-        ("bureau", "/dossiers/"),  # ROLE-2
-        ("direction", "/dossiers/"),  # ROLE-7
-        ("social", "/dossiers/"),  # ROLE-8
-        ("scolarite", "/dossiers/"),  # ROLE-8
-        ("resp2ia", "/dossiers/"),  # ROLE-3
-        ("tuteur", "/tutores/"),  # ROLE-4
+        # Every role with a queue lands on its « À faire » (contratpro.roles.home_url).
+        ("bureau", "/a-faire/"),  # ROLE-2
+        ("direction", "/a-faire/"),  # ROLE-7
+        ("social", "/a-faire/"),  # ROLE-8
+        ("scolarite", "/a-faire/"),  # ROLE-8
+        ("resp2ia", "/a-faire/"),  # ROLE-3
+        ("tuteur", "/a-faire/"),  # ROLE-4
         ("enseignant", "/bienvenue/"),  # ROLE-6, tutoring nobody
         ("eleve", "/mon-dossier/"),  # ROLE-1
     ],
