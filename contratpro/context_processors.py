@@ -14,6 +14,41 @@ def register_todo(*, url, count):
     _TODO.update(url=url, count=count)
 
 
+class LazyCount:
+    """The navigation's number, counted the first time something reads it:
+    a template calls what is callable, so ``{{ nav_todo_count }}`` and
+    ``{% blocktranslate count … %}`` get a plain int, and a template that
+    never shows it (a panel rendered alone) costs no query. Reads like an
+    int in Python too."""
+
+    def __init__(self, count, user):
+        self._count, self._user, self._value = count, user, None
+
+    def __call__(self):
+        if self._value is None:
+            self._value = self._count(self._user)
+        return self._value
+
+    def __int__(self):
+        return self()
+
+    __index__ = __int__
+
+    def __eq__(self, other):
+        return self() == other
+
+    def __hash__(self):
+        return hash(self())
+
+    def __bool__(self):
+        return bool(self())
+
+    def __str__(self):
+        return str(self())
+
+    __repr__ = __str__
+
+
 def portal(request):
     """The navigation's needs: the viewer's roles, the office's contact
     (CONTACT-1), and the « À faire » link with its number for the roles
@@ -22,7 +57,7 @@ def portal(request):
     user_roles = roles.roles_of(user) if user is not None else frozenset()
     todo_url = _TODO["url"](user) if user_roles and _TODO else None
     # The number is counted for whole pages only (an htmx partial has no
-    # navigation): one query.
+    # navigation), when shown: one query.
     counted = todo_url is not None and not getattr(request, "htmx", False)
     return {
         "contact": settings.CONTRATPRO_CONTACT,
@@ -30,5 +65,5 @@ def portal(request):
         "Role": roles.Role,
         "nav_sees_list": bool(user_roles & roles.SEE_ALL) or roles.Role.DEPARTMENT_HEAD in user_roles,
         "nav_todo_url": todo_url,
-        "nav_todo_count": _TODO["count"](user) if counted else 0,
+        "nav_todo_count": LazyCount(_TODO["count"], user) if counted else 0,
     }
