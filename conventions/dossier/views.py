@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -105,9 +106,18 @@ def dossier_detail(request, pk):
             "shows_demarche": any(section["key"] == "demarche" for section in sections),
             "sees_eligibility": point in page.SEES_ELIGIBILITY,
             "summary": page.summary(dossier.steps.all(), timezone.localdate()),
-            **steps_context(dossier, request.user),
+            **steps_context(dossier, request.user, next_url=safe_get_next(request)),
         },
     )
+
+
+def safe_get_next(request):
+    """The page's ``?next=`` (a work queue's address) when it stays on this
+    site: the step buttons carry it, so a decision leads to the next item."""
+    target = request.GET.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return None
 
 
 def timeline(dossier):
@@ -131,6 +141,9 @@ def dossier_approve(request, pk):
             request,
             _("Accord donné : le contrat de %(name)s est approuvé.") % {"name": dossier.student.full_name},
         )
+        target = request.POST.get("next", "")
+        if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+            return redirect(target)  # the head's queue: on to the next item
     return redirect("conventions:dossier-detail", pk=dossier.pk)
 
 

@@ -19,12 +19,12 @@ from contratpro.roles import Actor, Role
 from conventions.companies.models import ChangeProposal
 from conventions.convention.services import TO_SOCIAL
 from conventions.documents.models import Document, DocumentKind, PdfJob, Signature
-from conventions.dossier import deadlines, steps
+from conventions.dossier import deadlines, panels, steps
 from conventions.dossier.models import Dossier, DossierStep, StepState
 from conventions.dossier.shortcuts import detail_url
 from students.models import Event
 
-from . import queues
+from . import next_step, queues
 from .queues import Item, Section, back_to_queue
 
 Party = Signature.Party
@@ -455,8 +455,17 @@ SECTIONS = (
 )
 
 
+def next_step_panel(request, dossier):
+    """The student's « prochaine étape » card at the top of their dossier
+    page (ROLE-1); nothing for anyone else."""
+    step = next_step.next_step_for(dossier, request.user)
+    return None if step is None else {"step": step}
+
+
 def register_all():
-    """Register this room's sections and the navigation's count (ROLE-1…8)."""
+    """Register this room's sections, the navigation's count (ROLE-1…8) and
+    the student's next-step card on the dossier page."""
     for section in SECTIONS:
         queues.register(section)
     context_processors.register_todo(url=queues.nav_url, count=queues.nav_count)
+    panels.register(panels.Panel("next_step", "conventions/todo/_next_step.html", next_step_panel, order=0))

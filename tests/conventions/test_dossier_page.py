@@ -102,3 +102,27 @@ def test_step_2_summary_marks_the_current_step_late_after_its_deadline(dossier):
     current = next(r for r in rows if r.code == "5p")
     assert page.summary(rows, current.deadline).overdue is False
     assert page.summary(rows, current.deadline.replace(day=current.deadline.day + 1)).overdue is True
+
+
+def test_elig_9_head_approving_from_the_queue_comes_back_to_it(login, dossier, head):
+    """ELIG-9: the head who opened the dossier from « À faire » gives the
+    approval and comes back to the queue; an address off the site is ignored."""
+    client = login(head)
+    todo = reverse("conventions:todo")
+    page_html = client.get(detail(dossier) + f"?next={todo}").content.decode()
+    assert f'<input type="hidden" name="next" value="{todo}">' in page_html
+    response = client.post(reverse("conventions:dossier-approve", args=[dossier.pk]), {"next": todo})
+    assert response.status_code == 302 and response["Location"] == todo
+    other = factories.DossierFactory()
+    response = client.post(reverse("conventions:dossier-approve", args=[other.pk]), {"next": "https://evil.example/"})
+    assert response["Location"] == detail(other)
+
+
+def test_role_1_student_page_opens_with_the_next_step_card(login, dossier):
+    """ROLE-1: the student's page opens with what to do next and its button;
+    nobody else gets the card."""
+    content = login(dossier.student.user).get(detail(dossier)).content.decode()
+    assert "Prochaine étape" in content
+    assert content.index('id="h-prochaine-etape"') < content.index('class="dossier-nav')
+    office = factories.UserFactory(groups=["Service Contrats Pro"])
+    assert "Prochaine étape" not in login(office).get(detail(dossier)).content.decode()
