@@ -57,6 +57,7 @@ def test_step_3_elig_9_head_validates_step_3_of_an_approved_contract(page, live_
     head.save(update_fields=["password"])
     dossier = factories.DossierFactory(student__year=year)  # 2IA, the head's department
     steps.steps_sync(dossier)
+    factories.fiche_typed(dossier)  # STEP-6: step 3 is handed in on a complete fiche
     dossier_approve_contract(dossier=dossier, by=head)
     steps.step_transition(step=dossier.steps.get(code="3"), action=steps.SUBMIT, by=dossier.student.user)
     sign_in(page, head.username)
