@@ -131,6 +131,7 @@ def bareme_workbook(dossiers, *, title):
 CLASS_FIRST_ROW = 5  # row 3: headers, row 4: each step's maximum
 IDENTITY = 3  # name, student number, department
 READ_BATCH = 500  # dossiers whose steps and points are read per query
+NOT_APPLICABLE = "—"  # a step that does not apply to the student (STEP-5)
 # What ``class_workbook`` reads of each dossier: ``queryset.values_list(*CLASS_COLUMNS)``.
 CLASS_COLUMNS = (
     "pk", "year_id", "student__user__last_name", "student__user__first_name", "student__student_number",
@@ -180,7 +181,10 @@ class _YearSheet:
         sheet.append([self._cell(title, Font(bold=True, size=13))])
         sheet.append([
             f"{year.label} · "
-            + _("points par étape ; une case vide : l'étape ne s'applique pas à l'élève et ne compte pas (SCORE-3).")
+            + _(
+                "points par étape ; case vide : étape pas encore notée, elle compte 0 ; "
+                "« — » : l'étape ne s'applique pas à l'élève et ne compte pas (SCORE-3)."
+            )
         ])
         headers = [_("Élève"), _("N° étudiant"), _("Département")]
         headers += [BY_CODE[line.step].display_code for line in self.lines]
@@ -202,14 +206,21 @@ class _YearSheet:
         return cell
 
     def append(self, name, number, department, applicable, points):
-        """One student's row: points of the steps that apply (0 until
-        scored, SCORE-3), blank for those that do not; their sum, the sum
-        of their maxima and the /20 grade as formulas."""
+        """One student's row: the points given, blank for a step not scored
+        yet (it counts 0, SCORE-3), « — » for a step that does not apply
+        (STEP-5); their sum, the sum of the maxima of the steps that apply
+        and the /20 grade as formulas. Blank cells are not written, so a
+        row costs what it holds."""
         r = self.row
         values = [name, number or "", department]
-        values += [points.get(line.step, 0) if line.step in applicable else None for line in self.lines]
-        maximum = "+".join(f'IF({col}{r}="",0,{col}$4)' for col in self.step_columns) or "0"
-        values += [f"=SUM({self.span.format(row=r)})", f"={maximum}"]
+        not_applicable = []
+        for col, line in zip(self.step_columns, self.lines):
+            if line.step not in applicable:
+                values.append(NOT_APPLICABLE)
+                not_applicable.append(f"-{col}$4")
+            else:
+                values.append(points.get(line.step))
+        values += [f"=SUM({self.span.format(row=r)})", f"=SUM({self.span.format(row=4)}){''.join(not_applicable)}"]
         grade = f'=IF({self.maximum_col}{r}=0,"",ROUND({self.points_col}{r}/{self.maximum_col}{r}*20,2))'
         self.sheet.append([*values, self._cell(grade, number_format="0.00")])
         self.row += 1

@@ -180,6 +180,9 @@ class DossierStep(models.Model):
         verbose_name = _("étape du dossier")
         verbose_name_plural = _("étapes du dossier")
         ordering = ("dossier", "order")
+        # The lists and queues read steps by state: the submitted ones the
+        # office checks, the open ones past their deadline (STEP-2, STEP-3).
+        indexes = [models.Index(fields=("state", "deadline"), name="dossier_step_state_deadline")]
         constraints = [
             models.UniqueConstraint(
                 fields=("dossier", "code"),

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from students import eligibility, services, tasks
-from students.models import Acknowledgement, InfoMeeting, Override, Student
+from students.models import Acknowledgement, Department, InfoMeeting, Override, Student
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -216,4 +216,13 @@ def test_role_2_office_is_offered_every_department(login, office, year):
     """ROLE-2: the office's department choices are every department, read
     without scanning the students."""
     choices = login(office).get(LIST).context["form"].fields["department"].queryset
-    assert set(choices) == set(factories.department("2IA").__class__.objects.all())
+    assert set(choices) == set(Department.objects.all())
+
+
+def test_role_2_students_list_rows_are_stacked_cards_on_phones(login, office, year, meeting):
+    """ROLE-2: each cell of the students list says what it holds, for the stacked cards of a phone."""
+    student_with(meeting)
+    content = login(office).get(LIST).content.decode()
+    assert 'class="table table-hover table-stack' in content
+    for label in ("Élève", "Département", "Situation", "Pourquoi", "Étape 1"):
+        assert f'data-label="{label}"' in content
