@@ -11,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from contratpro import roles
 
@@ -88,6 +89,11 @@ def step_action(request, pk, code):
     except ValidationError as exc:
         error = " ".join(exc.messages)
     label = steps.BY_CODE[code].display_code
+    target = safe_next(request)
+    if request.htmx and target and not error:
+        # Opened from a work queue: the decision made, on to the next item.
+        messages.success(request, _("Étape %(code)s : %(state)s.") % {"code": label, "state": row.get_state_display()})
+        return HttpResponseClientRedirect(target)
     if request.htmx:
         context = {
             "dossier": dossier,
@@ -103,4 +109,4 @@ def step_action(request, pk, code):
         messages.error(request, error)
         return redirect(back)
     messages.success(request, _("Étape %(code)s : %(state)s.") % {"code": label, "state": row.get_state_display()})
-    return redirect(safe_next(request) or back)
+    return redirect(target or back)

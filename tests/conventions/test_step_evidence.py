@@ -346,6 +346,28 @@ def test_step_6_step_action_goes_on_to_a_safe_next(login, people):
     assert response.url == "/dossiers/?etat=soumis"
 
 
+def test_step_6_htmx_decision_from_a_queue_opens_the_queue_again(login, people):
+    """STEP-3: a decision made in place (htmx) on a dossier opened from « À
+    faire » sends the browser back to the queue, its next item on top; a
+    refused move stays on the row with its reason."""
+    dossier = people["dossier"]
+    client = login(people["office"])
+    todo = reverse("conventions:todo")
+    refused = client.post(
+        reverse("conventions:step-action", args=[dossier.pk, "7"]), {"action": "validate", "next": todo},
+        HTTP_HX_REQUEST="true",
+    )
+    assert "HX-Redirect" not in refused and refused.status_code == 200
+    assert row(dossier, "7").state == "a_faire"
+    factories.evidence(dossier, "4p", "7", office=people["office"])
+    response = client.post(
+        reverse("conventions:step-action", args=[dossier.pk, "7"]), {"action": "validate", "next": todo},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response["HX-Redirect"] == todo
+    assert row(dossier, "7").state == "valide"
+
+
 def test_step_6_convention_panel_never_claims_a_copy_not_sent(login, people):
     """STEP-6: with the three signatures pending, the convention panel says
     nothing was sent, shows the signatures pending and both sending buttons
