@@ -100,6 +100,7 @@ def panel_context(request, dossier):
         ),
         "official": cerfa.official_model() is not None,
         "may_edit": roles.can_edit_dossier_papers(request.user, dossier),
+        "may_read": roles.can_read_fiche(request.user, dossier),
         "is_office": roles.can_manage_dossiers(request.user),
         "step3": step_rows.get("3"),
         "step3p": step_rows.get("3p"),

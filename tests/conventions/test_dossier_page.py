@@ -126,3 +126,14 @@ def test_role_1_student_page_opens_with_the_next_step_card(login, dossier):
     assert content.index('id="h-prochaine-etape"') < content.index('class="dossier-nav')
     office = factories.UserFactory(groups=["Service Contrats Pro"])
     assert "Prochaine étape" not in login(office).get(detail(dossier)).content.decode()
+
+
+def test_step_6_3_head_finds_the_fiche_to_read_from_the_dossier_page(login, dossier, head):
+    """STEP-6: the head reads the fiche before signing it off: the fiche
+    panel links them to it (read-only), where the student gets the form."""
+    fiche = reverse("conventions:fiche-edit", args=[dossier.pk])
+    content = login(head).get(detail(dossier)).content.decode()
+    assert f'href="{fiche}">Lire la fiche contact</a>' in content
+    assert login(head).get(fiche).status_code == 200
+    student_page = login(dossier.student.user).get(detail(dossier)).content.decode()
+    assert "Lire la fiche contact</a>" not in student_page and "Remplir la fiche" in student_page
