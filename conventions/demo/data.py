@@ -161,7 +161,7 @@ class DemoStudent:
     birth_date: datetime.date
     company: str | None = None  # a COMPANIES key; None: still looking
     contract: str = ""  # CDD or CDI; "": not drawn up yet
-    start: datetime.date | None = None  # defaults to the rentrée when there is a contract
+    start: datetime.date | None = None  # defaults to the rentrée when there is a contract, else none
     tutor: str | None = None  # username of the tuteur école
     has_dossier: bool = True
     facts: dict = field(default_factory=dict)  # Student fields that differ from FACTS
@@ -234,6 +234,13 @@ STUDENTS = [
       meeting=2),
     S("eleve29", "Océane", "Garnier", "ISERM", None, D(2003, 12, 5), has_dossier=False, meeting=None),
     S("eleve30", "Adrien", "Brun", "ISERM", None, D(2003, 6, 25), "geosout", CDD, tutor="respgcbd"),
+    # Found in the autumn: the fiche awaits the head, who has not yet approved the contract (ELIG-9).
+    # Its start date agreed with the company, the contract's type not yet.
+    S("eleve31", "Noé", "Lefèvre", "2IA", IA, D(2003, 4, 9), "occidata", start=D(2027, 1, 4), meeting=2),
+    # ELIG-7: the home institution's approval is in; the head checks it (step 3').
+    S("eleve32", "Sofia", "Marini", "2IA", IL, D(2002, 12, 12), "numlyon", facts={
+        "nationality": "italienne", "double_diploma_incoming": True, "home_institution": "Politecnico di Milano",
+        "home_approval_date": D(2026, 11, 6)}),
 ]
 
 # The démarche on the day the demo stands (STEP-1…5, SCORE-1…3).
@@ -254,6 +261,9 @@ HANDED_IN = {
 # convention five weeks later: its 5' misses the deadline of 18/08/2026.
 LATE_STEPS, LATE_SHIFT = frozenset({"4", "4p", "5", "5p", "6", "6p", "7"}), datetime.timedelta(weeks=5)
 HANDED_IN_BY = {
+    ("eleve31", "1"): D(2026, 10, 19), ("eleve31", "2"): D(2026, 11, 9), ("eleve31", "3"): D(2026, 11, 16),
+    ("eleve32", "1"): D(2026, 9, 21), ("eleve32", "2"): D(2026, 10, 12), ("eleve32", "3"): D(2026, 10, 19),
+    ("eleve32", "3p"): D(2026, 11, 9),
     ("eleve07", "5p"): D(2026, 11, 17),  # the convention reached the office three months late
     ("eleve08", "E"): D(2026, 10, 13),  # the day after the arrêt de travail (INCIDENTS)
 }
@@ -292,12 +302,17 @@ DEMARCHE = {
     "eleve10": {"1": VALIDE, "2": VALIDE, "3": VALIDE, "3p": VALIDE},  # double diploma: 3' (STEP-5)
     "eleve20": {"1": VALIDE, "2": VALIDE, "3": SOUMIS},  # the head's approval is pending (ELIG-9)
     "eleve26": {"1": VALIDE, "2": SOUMIS, "3": SOUMIS},  # approved, the signed fiche awaits the head
+    "eleve31": {"1": VALIDE, "2": VALIDE, "3": SOUMIS},  # the head's fiche and approval, the office's convention
+    "eleve32": {"1": VALIDE, "2": VALIDE, "3": VALIDE, "3p": SOUMIS},  # the head checks the home approval
     # En recherche d'entreprise
     "eleve05": {"1": VALIDE},
     "eleve11": {"1": SOUMIS},
     "eleve15": {"1": VALIDE},  # double diploma without the home approval: 3' à faire (ELIG-7)
     "eleve25": {"1": SOUMIS},  # missed the information meeting (ELIG-1): not validated
 }
+# DOC-5: the company signed its convention on paper and the student deposited
+# the scan; the office has yet to record the company's signature.
+PAPER_PENDING = frozenset({"eleve21"})
 # ELIG-9: the head approves the contract of these dossiers (and of any whose step 3 is validated).
 HEAD_APPROVED = frozenset({"eleve26"})
 REFUSALS = {("eleve19", "4"): gettext_lazy("Il manque le code IDCC et la rémunération brute mensuelle.")}

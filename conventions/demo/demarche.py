@@ -10,15 +10,21 @@ only when it is not in its state yet, so a second run writes nothing.
 
 import datetime
 
+from django.test.utils import override_settings
 from django.utils.translation import gettext as _
 
+from conventions.convention.services import (
+    TO_COMPANY,
+    TO_SOCIAL,
+    convention_copies_send,
+)
 from conventions.dossier import steps
 from conventions.dossier.services import dossier_approve_contract, incident_report
 from conventions.models import Dossier, DossierStep, Incident, StepState
 from students.models import Event
 
 from .data import DEMARCHE, HEAD_APPROVED, INCIDENTS, REFUSALS
-from .evidence import provide_evidence
+from .evidence import provide_evidence, stamp
 from .records import at
 from .story import Story, backdate, last_event, story_dossiers
 
@@ -89,12 +95,33 @@ def actor(action, code, dossier, users):
     return users["bureau"]
 
 
+# DOC-8: steps 6' and 7 are the copies the office sends; sending validates them.
+SENDS = {"6p": TO_COMPANY, "7": TO_SOCIAL}
+
+
+def send_copies(dossier, story, code, users, tally):
+    """DOC-8: the office sends the copies of step ``code`` through the
+    sending service, which validates the step; the demo's mail stays in
+    memory (its addresses are made up), stamped on the story's day."""
+    since = last_event(dossier)
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        convention_copies_send(dossier_id=dossier.pk, target=SENDS[code], by_id=users["bureau"].pk)
+    moment = story.moment(code, steps.VALIDATE)
+    stamp(dossier, since, moment)
+    DossierStep.objects.filter(dossier=dossier, code=code).update(updated_at=moment)
+    tally["updated"] += 1
+
+
 def move_steps(dossier, story, users, tally):
     """Each step to the state the story gives it (STEP-3), through
-    ``step_transition`` so each move is an event with its author."""
+    ``step_transition`` so each move is an event with its author; the
+    copies of 6' and 7 through the sending service."""
     plan = DEMARCHE[story.username]
     for row in dossier.steps.all():
         target = plan.get(row.code, StepState.TODO)
+        if row.code in SENDS and target == StepState.VALIDATED and row.state != StepState.VALIDATED:
+            send_copies(dossier, story, row.code, users, tally)
+            continue
         # A step put back after a hand edit keeps the clock's time.
         in_story = row.state == StepState.TODO
         for action in moves(row.state, target, steps.BY_CODE[row.code].direct):

@@ -35,7 +35,7 @@ from conventions.links.services import link_create, make_token, resolve_link
 from conventions.models import DossierStep, StepState
 from students.models import Event
 
-from .data import DEMARCHE, FICHES
+from .data import DEMARCHE, FICHES, PAPER_PENDING
 from .records import at
 from .story import last_event
 
@@ -47,7 +47,7 @@ UPLOADS = {"3p": Kind.ACCORD_ORIGINE, "4p": Kind.CERFA_SIGNE, "C": Kind.CARNET, 
 FILE_NAMES = {
     Kind.ACCORD_ORIGINE: "accord-etablissement-origine.pdf", Kind.CERFA_SIGNE: "cerfa-12434-signe.pdf",
     Kind.CARNET: "carnet-de-presence.pdf", Kind.RAPPORT_PE: "rapport-projet-entreprise.pdf",
-    Kind.EVALUATION_TUTEUR: "evaluation-tuteur.pdf",
+    Kind.EVALUATION_TUTEUR: "evaluation-tuteur.pdf", Kind.CONVENTION_SIGNEE: "convention-signee-scan.pdf",
 }
 # The companies whose signatory signs through a personal link; the others send the paper originals.
 SIGN_BY_LINK = frozenset({"eleve", "eleve02", "eleve04", "eleve08", "eleve13", "eleve18", "eleve23", "eleve27"})
@@ -135,7 +135,11 @@ def enter_cerfa(dossier, story, tally):
 
 def deposit(dossier, story, code, tally):
     """DOC-6, STEP-4: the student deposits the file of step ``code``."""
-    kind = UPLOADS[code]
+    deposit_file(dossier, UPLOADS[code], code, at(story.handed_in(code), 8, 5), tally)
+
+
+def deposit_file(dossier, kind, code, moment, tally):
+    """The student deposits a file of ``kind`` for step ``code`` at ``moment``, once."""
     if Document.objects.filter(dossier=dossier, kind=kind).exists():
         return
     since = last_event(dossier)
@@ -143,7 +147,6 @@ def deposit(dossier, story, code, tally):
         dossier=dossier, kind=kind, step=code, by=dossier.student.user,
         uploaded_file=SimpleUploadedFile(FILE_NAMES[kind], scan(str(kind.label)), content_type="application/pdf"),
     )
-    moment = at(story.handed_in(code), 8, 5)
     stamp(dossier, since, moment)
     Document.objects.filter(pk=document.pk).update(created_at=moment)
     tally["created"] += 1
@@ -187,6 +190,11 @@ def sign_convention(dossier, story, document, users, tally, *, school):
     sign(dossier, document, Party.STUDENT, at(day, 9, 30), tally, method=Method.PORTAL,
          signer_name=dossier.student.full_name, by=dossier.student.user)
     signatory = dossier.signataire
+    if story.username in PAPER_PENDING:
+        # DOC-5: the company signed on paper, the student deposits the scan;
+        # recording the company's signature is the office's, still to do.
+        deposit_file(dossier, Kind.CONVENTION_SIGNEE, "5p", at(story.handed_in("5p"), 18, 10), tally)
+        return
     if story.username in SIGN_BY_LINK and not document.signatures.filter(party=Party.COMPANY).exists():
         since = last_event(dossier)
         link = link_create(dossier=dossier, contact=signatory, purpose=ExternalLink.Purpose.SIGN_CONVENTION, by=office)

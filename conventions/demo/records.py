@@ -17,7 +17,14 @@ from contratpro.models import User
 from conventions.companies.validators import luhn_ok
 from conventions.models import Company, CompanyContact, Dossier
 from students import programme
-from students.models import AcademicYear, CalendarPeriod, Department, InfoMeeting, Option, Student
+from students.models import (
+    AcademicYear,
+    CalendarPeriod,
+    Department,
+    InfoMeeting,
+    Option,
+    Student,
+)
 
 from .data import (
     COMPANIES,
@@ -186,7 +193,9 @@ def build_students(context):
         if not s.has_dossier:
             continue
         company, tutor, signatory = context.companies[s.company] if s.company else (None, None, None)
-        start = (s.start or year.rentree) if s.contract else None
+        # A contract drawn up starts at the rentrée unless told otherwise; a
+        # planned start may be known before the contract's type is settled.
+        start = s.start or (year.rentree if s.contract else None)
         values = {
             "company": company, "contract_type": s.contract, "start_date": start,
             "end_date": contract_end(start) if start else None,

@@ -59,7 +59,7 @@ def dossier_approve_contract(*, dossier, by):
     dossier.save(update_fields=["head_approval_by", "head_approval_at", "updated_at"])
     event_record(
         student=dossier.student, actor=by, verb="conventions.dossier.approve",
-        summary=_("ELIG-9 – accord du responsable de département sur le contrat."),
+        summary=_("Accord du responsable de département sur le contrat."),
     )
     return dossier
 

@@ -268,7 +268,7 @@ def test_elig_1_demo_year_has_two_info_meetings_most_students_attended():
     assert meetings[0].attendees.count() > meetings[1].attendees.count() > 0
     absent = Student.objects.exclude(info_meetings__year=year)
     assert sorted(absent.values_list("user__username", flat=True)) == ["eleve25", "eleve29"]
-    assert "Réunions d'information : 2 (28 élèves présents, 2 absents)" in output
+    assert "Réunions d'information : 2 (30 élèves présents, 2 absents)" in output
 
 
 @pytest.mark.django_db
@@ -408,10 +408,11 @@ def test_step_5_demo_step_e_and_3p_only_where_they_apply():
     step_e = DossierStep.objects.get(code="E")
     assert (step_e.dossier, step_e.state) == (incident.dossier, StepState.VALIDATED)
     double = set(Dossier.objects.filter(student__double_diploma_incoming=True).values_list("pk", flat=True))
-    assert len(double) == 2
+    assert len(double) == 3
     assert set(DossierStep.objects.filter(code="3p").values_list("dossier", flat=True)) == double
     assert demo_steps("eleve10")["3p"] == StepState.VALIDATED
     assert demo_steps("eleve15")["3p"] == StepState.TODO
+    assert demo_steps("eleve32")["3p"] == StepState.SUBMITTED  # the head checks the home approval
 
 
 @pytest.mark.django_db
@@ -530,3 +531,20 @@ def test_step_6_every_demo_step_moved_on_has_what_it_attests():
     for signature in Signature.objects.filter(party=Signature.Party.SCHOOL):
         firsts = signature.document.signatures.exclude(party=Signature.Party.SCHOOL)
         assert firsts.count() == 2 and all(first.at < signature.at for first in firsts)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username", ["bureau", "resp2ia", "direction", "tuteur", "social", "scolarite"])
+def test_role_2_to_8_demo_fills_every_queue_of_each_role(username):
+    """ROLE-2…8: the demo's story puts something in every « À faire »
+    section of each demo login: steps to check, a paper signature to record,
+    a convention to produce, proposals and an address to confirm, lateness;
+    the head's fiche, approval and home approval; the direction's signature;
+    the tutor's reports; the copies the service social and scolarité received."""
+    from conventions.todo.queues import queues_for
+
+    user = User.objects.get(username=username)
+    empty = [queue.section.key for queue in queues_for(user) if not queue.total]
+    # A head who also tutors sees their tutees too: only their head's sections must be filled.
+    empty = [key for key in empty if not (username == "resp2ia" and key.startswith("tutor-"))]
+    assert not empty, f"{username}: nothing in {empty}"

@@ -48,7 +48,7 @@ def test_elig_9_head_approves_the_contract(login, head, dossier):
     assert "Accord donné" in content
     assert "Accord de Hélène Garnier le" in content
     assert "Donner mon accord sur le contrat" not in content
-    assert "ELIG-9 – accord du responsable de département sur le contrat." in content
+    assert "Accord du responsable de département sur le contrat." in content
 
 
 def test_elig_9_only_the_head_may_approve(login, office, head, dossier):

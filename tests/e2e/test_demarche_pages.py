@@ -35,7 +35,9 @@ def test_step_1_student_sees_steps_barème_and_own_actions(page, shared_demo, sc
     """STEP-1, SCORE-2: the student reads their steps, deadlines and the barème with their points."""
     shared_demo.sign_in(page, "eleve")
     assert page.get_by_role("heading", name="La démarche", exact=True).is_visible()
+    page.get_by_role("link", name="Évaluation", exact=True).click()
     assert page.get_by_role("heading", name="Barème et note de conduite de la démarche").is_visible()
+    assert not page.get_by_role("heading", name="La démarche", exact=True).is_visible()  # one part at a time
     assert page.get_by_role("button", name="Valider").count() == 0
     assert page.get_by_text("Note de conduite sur 20").is_visible()
     screenshot(page, "dossier-student")

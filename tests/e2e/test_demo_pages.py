@@ -6,10 +6,14 @@ import pytest
 pytestmark = pytest.mark.e2e
 
 
-def test_role_2_office_lands_on_all_dossiers(page, shared_demo, screenshot):
-    """ROLE-2: the office signs in and lands on the paginated list of every dossier."""
+def test_role_2_office_lands_on_its_queue_and_lists_all_dossiers(page, shared_demo, screenshot):
+    """ROLE-2: the office signs in on its « À faire »; the paginated list of
+    every dossier, with its filters, is one click away."""
     shared_demo.sign_in(page, "bureau")
-    assert page.url == f"{shared_demo.url}/dossiers/"
+    assert page.url == f"{shared_demo.url}/a-faire/"
+    assert page.get_by_role("heading", name="À faire", exact=True).is_visible()
+    page.get_by_role("link", name="Tous les dossiers").click()
+    page.wait_for_load_state()
     assert page.get_by_role("heading", name="Tous les dossiers").is_visible()
     rows = page.locator("tbody tr")
     assert rows.count() == 25
@@ -26,6 +30,8 @@ def test_role_1_student_lands_on_own_dossier(page, shared_demo, screenshot):
     """ROLE-1: the student signs in and lands on their own dossier."""
     shared_demo.sign_in(page, "eleve")
     assert "/dossiers/" in page.url
+    assert page.get_by_role("heading", name="Prochaine étape").is_visible()
+    page.get_by_role("link", name="Contrat et personnes").click()
     assert page.get_by_role("heading", name="Entreprise et contrat").is_visible()
     assert page.get_by_text("RNCP 38677").is_visible()
     assert page.get_by_role("link", name="Dossiers", exact=True).count() == 0
@@ -37,11 +43,11 @@ def test_role_1_student_lands_on_own_dossier(page, shared_demo, screenshot):
 @pytest.mark.parametrize(
     "username, heading",
     [
-        ("resp2ia", "Dossiers du département 2IA"),
-        ("tuteur", "Mes tutorés"),
-        ("direction", "Tous les dossiers"),
-        ("social", "Tous les dossiers"),
-        ("scolarite", "Tous les dossiers"),
+        ("resp2ia", "À faire"),
+        ("tuteur", "À faire"),
+        ("direction", "À faire"),
+        ("social", "À faire"),
+        ("scolarite", "À faire"),
         ("enseignant", "Bienvenue"),
     ],
 )
