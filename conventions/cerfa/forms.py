@@ -114,8 +114,8 @@ class CerfaDataForm(forms.ModelForm):
             "branch_agreement_reference": _("Référence de l'accord de branche"),
         }
         help_texts = {
-            "gross_monthly_pay": _("Au moins le minimum légal selon l'âge de l'élève au début du contrat (DOC-10)."),
-            "branch_allows_over_25": _("480 h de formation sur 12 mois dépassent 25 % de la durée du contrat (DOC-9)."),
+            "gross_monthly_pay": _("Au moins le minimum légal selon l'âge de l'élève au début du contrat."),
+            "branch_allows_over_25": _("480 h de formation sur 12 mois dépassent 25 % de la durée du contrat."),
         }
         widgets = {"conclusion_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 

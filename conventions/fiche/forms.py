@@ -205,7 +205,7 @@ class FichePfeForm(forms.ModelForm):
             "pfe_objectives": _("Objectifs"),
             "pfe_schedule": _("Déroulement prévisionnel"),
         }
-        help_texts = {"pfe_title": _("Il figure au supplément au diplôme (DOC-2).")}
+        help_texts = {"pfe_title": _("Il figure au supplément au diplôme.")}
         widgets = {
             name: forms.Textarea(attrs={"rows": 4}) for name in ("pfe_context", "pfe_purpose", "pfe_objectives", "pfe_schedule")
         }

@@ -14,7 +14,7 @@ def validate_pfe_title(value):
     words = len(value.split())
     if words > PFE_TITLE_MAX_WORDS:
         raise ValidationError(
-            _("Le titre du PFE compte %(n)s mots : 10 au plus, il figure au supplément au diplôme (DOC-2).") % {"n": words}
+            _("Le titre du PFE compte %(n)s mots : 10 au plus, il figure au supplément au diplôme.") % {"n": words}
         )
 
 
