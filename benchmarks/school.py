@@ -12,6 +12,7 @@ import datetime
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db import connection
 
 from contratpro.roles import Group_
 from conventions.companies.models import Company
@@ -95,6 +96,10 @@ def build_school(size, *, start_year=2026):
                                         maximum=line.maximum, by=office))
     DossierStep.objects.bulk_create(steps, batch_size=5000)
     StepScore.objects.bulk_create(scores, batch_size=5000)
+    # Statistics and visibility, as a settled database has them (PostgreSQL's
+    # autovacuum; SQLite's ANALYZE): the planner reads them to walk the name index.
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     return {"year": year, "office": office, "head": head, "size": size}
 
 
