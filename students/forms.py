@@ -22,12 +22,12 @@ SEARCH_TOO_LONG = _("Cherchez avec %(limit_value)d caractères au plus : un nom,
 
 # The facts form, grouped as the office reads a student's situation (seed §4).
 FACT_FIELDSETS = (
-    (_("Réunion d'information (ELIG-1)"), ("attended_meetings",)),
-    (_("SIO et TOEIC (ELIG-2, ELIG-3)"), ("sio_validated", "toeic_validated")),
-    (_("Rattrapages (ELIG-4)"), ("resit_s5", "resit_s6", "resit_s7", "resit_s8", "resit_threatens_3a")),
-    (_("Mobilité internationale (ELIG-5)"), ("international_mobility",)),
+    (_("Réunion d'information"), ("attended_meetings",)),
+    (_("SIO et TOEIC"), ("sio_validated", "toeic_validated")),
+    (_("Rattrapages"), ("resit_s5", "resit_s6", "resit_s7", "resit_s8", "resit_threatens_3a")),
+    (_("Mobilité internationale"), ("international_mobility",)),
     (
-        _("Titre de séjour (ELIG-6)"),
+        _("Titre de séjour"),
         (
             "foreign_national",
             "nationality",
@@ -37,8 +37,8 @@ FACT_FIELDSETS = (
             "permit_expiry",
         ),
     ),
-    (_("Double diplôme (ELIG-7)"), ("double_diploma_incoming", "home_institution", "home_approval_date")),
-    (_("Bourse (ELIG-8)"), ("scholarship_holder",)),
+    (_("Double diplôme"), ("double_diploma_incoming", "home_institution", "home_approval_date")),
+    (_("Bourse"), ("scholarship_holder",)),
 )
 
 
@@ -93,6 +93,11 @@ class StudentFactsForm(forms.ModelForm):
         widgets = {
             "permit_expiry": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "home_approval_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+        # The models' help cites the rules for developers; the office reads these.
+        help_texts = {
+            "foreign_national": _("Soumis à un titre de séjour."),
+            "home_approval_date": _("Date de l'accord écrit de l'établissement d'origine (étape 3')."),
         }
 
     def __init__(self, *args, **kwargs):

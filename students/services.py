@@ -152,7 +152,7 @@ def eligibility_acknowledge(*, student, rule, by):
     )
     event_record(
         student=student, actor=by, verb="students.eligibility.acknowledge",
-        summary=_("%(rule)s – risque accepté par l'élève : %(title)s.") % {"rule": rule, "title": check.title},
+        summary=_("Risque accepté par l'élève : %(title)s.") % {"title": check.title},
         changes={"rule": rule, "text": check.message},
     )
     _refresh_one(student)
@@ -176,8 +176,7 @@ def eligibility_override(*, student, rule, reason, by):
     )
     event_record(
         student=student, actor=by, verb="students.eligibility.override",
-        summary=_("%(rule)s – dérogation accordée (%(title)s) : %(reason)s")
-        % {"rule": rule, "title": check.title, "reason": reason},
+        summary=_("Dérogation accordée (%(title)s) : %(reason)s") % {"title": check.title, "reason": reason},
         changes={"rule": rule, "status_before": check.status, "reason": reason},
     )
     _refresh_one(student)

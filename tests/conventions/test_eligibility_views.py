@@ -106,7 +106,7 @@ def test_elig_10_override_shows_on_the_dossier_with_its_reason(login, office, he
     assert "levé par dérogation" in content
     assert "Levé par dérogation par" in content
     assert "Mobilité annulée, attestation de la DAI." in content
-    assert "ELIG-5 – dérogation accordée (Mobilité internationale)" in content
+    assert "Dérogation accordée (Mobilité internationale)" in content
     assert reverse("students:student-detail", args=[student.pk]) in content
 
 
