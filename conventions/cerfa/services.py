@@ -54,6 +54,8 @@ from conventions.fiche import services as fiche
 from conventions.fiche.models import FicheContact
 from students import programme
 from students.history import event_record
+from students.models import Student
+from students.services import eligibility_verdicts_refresh
 
 from .models import CerfaData
 
@@ -244,6 +246,8 @@ def cerfa_save(*, dossier, company_data, contract_data, data, by):
         setattr(dossier, name, contract_data[name])
     dossier.full_clean()
     dossier.save(update_fields=["contract_type", "start_date", "end_date", "updated_at"])
+    # ELIG-6 reads the contract's end: the stored eligibility verdict follows it.
+    eligibility_verdicts_refresh(Student.objects.filter(pk=dossier.student_id))
     cerfa = cerfa_of(dossier) or CerfaData(dossier=dossier)
     for name, value in data.items():
         setattr(cerfa, name, value)

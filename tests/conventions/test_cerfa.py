@@ -448,3 +448,26 @@ def test_step_1_the_student_hands_in_step_4_after_producing(dossier, django_capt
     steps.step_transition(step=step, action=steps.SUBMIT, by=dossier.student.user)
     assert steps.step_transition(step=step, action=steps.VALIDATE, by=office).state == "valide"
     assert roles.can_edit_dossier_papers(office, dossier)
+
+
+def test_elig_6_contract_end_typed_in_the_cerfa_updates_the_stored_verdict(year):
+    """ELIG-6: a permit expiring before the contract's end is a risk; the
+    stored verdict the students list filters on follows the contract dates
+    typed in the CERFA at once, not the next night."""
+    from conventions.models import Dossier
+    from students import eligibility
+    from students.models import InfoMeeting, Student
+    from students.services import eligibility_verdicts_refresh
+
+    dossier = factories.DossierFactory(
+        student__sio_validated=True, student__toeic_validated=True,
+        student__foreign_national=True, student__permit_work_authorised=True,
+        student__permit_expiry=datetime.date(2027, 7, 31), end_date=datetime.date(2027, 6, 30),
+    )
+    InfoMeeting.objects.create(year=year, date=datetime.date(2026, 3, 12)).attendees.add(dossier.student)
+    eligibility_verdicts_refresh(Student.objects.filter(pk=dossier.student_id))
+    assert Student.objects.get(pk=dossier.student_id).eligibility_status == eligibility.OK
+    Dossier.objects.filter(pk=dossier.pk).update(end_date=year.contract_end)  # the contract now runs to August
+    dossier.refresh_from_db()
+    factories.cerfa_entered(dossier)
+    assert Student.objects.get(pk=dossier.student_id).eligibility_status == eligibility.WARNING
