@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -184,6 +185,7 @@ def step_deadlines(dossiers):
             label=_("Étape %(code)s : %(label)s") % {"code": definition.display_code, "label": definition.label},
             actors=definition.submitters | (definition.validators if definition.direct else frozenset()),
             due=row.deadline, done=row.state == StepState.VALIDATED,
+            url=reverse("conventions:dossier-detail", args=[row.dossier_id]) + f"#etape-{row.code}",
         )
 
 

@@ -307,7 +307,7 @@ def _late_items(user, limit):
         items.append(Item(
             kind="late", label=obligation.label, student_name=dossier.student.full_name, dossier_id=dossier.pk,
             since=None, due=obligation.due, late=True,
-            url=obligation.url or _link_to(dossier.pk, ""), actor=who, action=_("Ouvrir le dossier"),
+            url=back_to_queue(obligation.url) if obligation.url else _link_to(dossier.pk, ""), actor=who, action=_("Ouvrir le dossier"),
         ))
     return queues.Page(items, total=len(overdue))
 

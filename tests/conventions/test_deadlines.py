@@ -60,3 +60,12 @@ def test_notif_1_the_registry_reads_in_a_fixed_number_of_queries(year, count, dj
     with django_assert_num_queries(1):  # the dated steps of the dossiers, in one SELECT
         found = deadlines.obligations_for(Dossier.objects.all())
     assert len(found) == 5 * count
+
+
+def test_step_2_a_late_step_leads_to_its_row_on_the_dossier_page(year):
+    """STEP-2: each dated step of the deadlines registry says where to act:
+    its row on the dossier page."""
+    dossier = factories.DossierFactory()
+    steps.steps_sync(dossier)
+    obligation = next(o for o in deadlines.obligations_for([dossier]) if o.key == "step:5p")
+    assert obligation.url == f"/dossiers/{dossier.pk}/#etape-5p"
