@@ -159,6 +159,29 @@ def students_for(user):
     return Student.objects.filter(_personal_scope(user) | Q(tutee))
 
 
+def eligibility_files_for(user):
+    """The students whose eligibility file (facts, permit, scholarship,
+    overrides) ``user`` reads: every student for who sees every dossier,
+    their department's or option's for a head (ROLE-2, ROLE-3). A tuteur
+    école sees their tutee's dossier, never this file, whatever their other
+    roles (ROLE-4, ROLE-9)."""
+    from students.models import Student
+
+    if not roles_of(user):
+        return Student.objects.none()
+    if sees_all(user):
+        return Student.objects.all()
+    if Role.DEPARTMENT_HEAD not in roles_of(user):
+        return Student.objects.none()
+    return Student.objects.filter(Q(department__head=user) | Q(option__head=user))
+
+
+def reads_eligibility_file(user, dossier):
+    """Whether the dossier page links ``user`` to the student's eligibility
+    file: the same scope as ``eligibility_files_for``, without a query."""
+    return sees_all(user) or is_head_of(user, dossier)
+
+
 def departments_headed_by(user):
     """Departments whose dossiers ``user`` sees as a head (of it or of one of its options)."""
     from students.models import Department

@@ -105,8 +105,8 @@ def _dossier_of_year(student):
 def _staff_students(user):
     """Students on the office's and heads' pages: all of them for who sees
     every dossier, their department's or option's for a head (ROLE-2, ROLE-3);
-    nobody for the other roles."""
-    return roles.students_for(user) if sees_students(user) else Student.objects.none()
+    nobody for the other roles, and never a tutee as such (ROLE-4)."""
+    return roles.eligibility_files_for(user)
 
 
 def sees_students(user):
@@ -261,7 +261,8 @@ def override(request, pk, rule):
     student = get_object_or_404(eligibility.students_with_facts(_staff_students(request.user)), pk=pk)
     if not roles.can_manage_dossiers(request.user):
         raise PermissionDenied(_("Seul le service Contrats pro peut accorder une dérogation."))
-    if rule not in {c.rule for c in eligibility.evaluate(student).checks}:
+    titles = {c.rule: c.title for c in eligibility.evaluate(student).checks}
+    if rule not in titles:
         raise Http404
     form = OverrideForm(request.POST, prefix=rule.lower())
     if form.is_valid():
@@ -277,7 +278,7 @@ def override(request, pk, rule):
             form.add_error(None, error)
         else:
             messages.success(
-                request, _("Dérogation enregistrée (%(rule)s) : elle figure dans l'historique.") % {"rule": rule}
+                request, _("Dérogation enregistrée (%(title)s) : elle figure dans l'historique.") % {"title": titles[rule]}
             )
             return redirect("students:student-detail", pk=student.pk)
     return _render_detail(request, student, override_forms={rule: form})
@@ -286,7 +287,7 @@ def override(request, pk, rule):
 @login_required
 def student_facts(request, pk):
     """The office edits the facts the checks read (ELIG-1…8)."""
-    student = get_object_or_404(eligibility.students_with_facts(roles.students_for(request.user)), pk=pk)
+    student = get_object_or_404(eligibility.students_with_facts(_staff_students(request.user)), pk=pk)
     if not roles.can_manage_dossiers(request.user):
         raise PermissionDenied(_("Seul le service Contrats pro modifie la situation d'un élève."))
     # The form's own validation writes on its instance: it gets a copy, so

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from contratpro import roles
 from students import eligibility, programme
 from students.models import AcademicYear, Event, InfoMeeting, Module
-from students.views import check_badge, sees_students
+from students.views import check_badge
 
 from . import page, panels, services
 from .step_views import steps_context
@@ -99,7 +99,7 @@ def dossier_detail(request, pk):
             "eligibility": result,
             "flagged": flagged,
             "may_approve": roles.can_approve_contract(request.user, dossier) and not dossier.head_approval_at,
-            "sees_student_page": sees_students(request.user),
+            "sees_student_page": roles.reads_eligibility_file(request.user, dossier),
             "events": events,
             "viewpoint": point,
             "sections": sections,
