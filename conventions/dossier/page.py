@@ -58,24 +58,22 @@ ORDER = {
 SEES_ELIGIBILITY = frozenset({"office", "head", "student"})
 
 
+# What a person is for the dossier, in the order the page picks its layout:
+# the office first (it works on every dossier), then the dossier's people.
+VIEWPOINT_OF_ACTOR = (
+    (Actor.OFFICE, "office"), (Actor.HEAD, "head"), (Actor.TUTOR, "tutor"),
+    (Actor.STUDENT, "student"), (Actor.DIRECTION, "direction"),
+)
+
+
 def viewpoint(user, actors):
     """The one viewpoint the page is laid out for, from what ``user`` is
-    for this dossier (``actors``) and their roles: the office first (it
-    works on every dossier), then the people of the dossier."""
-    user_roles = roles.roles_of(user)
-    if Actor.OFFICE in actors:
-        return "office"
-    if Actor.HEAD in actors:
-        return "head"
-    if Actor.TUTOR in actors:
-        return "tutor"
-    if Actor.STUDENT in actors:
-        return "student"
-    if Actor.DIRECTION in actors:
-        return "direction"
-    if Role.SCOLARITE in user_roles:
-        return "scolarite"
-    return "social"
+    for this dossier (``actors``), else from their roles (service social,
+    scolarité)."""
+    for actor, point in VIEWPOINT_OF_ACTOR:
+        if actor in actors:
+            return point
+    return "scolarite" if Role.SCOLARITE in roles.roles_of(user) else "social"
 
 
 def sections_for(point, panels):

@@ -5,6 +5,7 @@ service's errors on the forms."""
 from django.contrib import messages
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from contratpro import roles
@@ -20,6 +21,16 @@ def detail_url(dossier, anchor=""):
     """The dossier page, at one of its panels."""
     url = reverse("conventions:dossier-detail", args=[dossier.pk if hasattr(dossier, "pk") else dossier])
     return f"{url}#{anchor}" if anchor else url
+
+
+def safe_next(request):
+    """The ``next`` a page or form carries (a work queue's address, to come
+    back to its next item after a decision), when it stays on this site;
+    else None. Read from the POST of a form, the query string of a page."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return None
 
 
 def say_proposals_pending(request, dossier):

@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -17,6 +16,7 @@ from contratpro import roles
 
 from . import steps
 from .models import OPEN_STATES, DossierStep
+from .shortcuts import safe_next
 
 
 def step_row(step_row, actors, today, evidence, user):
@@ -61,15 +61,6 @@ def steps_context(dossier, user, next_url=None):
         "steps_overdue": sum(1 for r in rows if r["overdue"]),
         "next": next_url,
     }
-
-
-def safe_next(request):
-    """The ``next`` the form sent, when it stays on this site (a work queue
-    sends the office on to its next item), else None."""
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return target
-    return None
 
 
 @require_POST

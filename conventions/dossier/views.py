@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,6 +15,7 @@ from students.models import AcademicYear, Event, InfoMeeting, Module
 from students.views import check_badge
 
 from . import page, panels, services
+from .shortcuts import safe_next
 from .step_views import steps_context
 
 # What the dossier page shows of the dossier's neighbours, joined to its
@@ -106,18 +106,9 @@ def dossier_detail(request, pk):
             "shows_demarche": any(section["key"] == "demarche" for section in sections),
             "sees_eligibility": point in page.SEES_ELIGIBILITY,
             "summary": page.summary(dossier.steps.all(), timezone.localdate()),
-            **steps_context(dossier, request.user, next_url=safe_get_next(request)),
+            **steps_context(dossier, request.user, next_url=safe_next(request)),
         },
     )
-
-
-def safe_get_next(request):
-    """The page's ``?next=`` (a work queue's address) when it stays on this
-    site: the step buttons carry it, so a decision leads to the next item."""
-    target = request.GET.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return target
-    return None
 
 
 def timeline(dossier):
@@ -141,8 +132,8 @@ def dossier_approve(request, pk):
             request,
             _("Accord donné : le contrat de %(name)s est approuvé.") % {"name": dossier.student.full_name},
         )
-        target = request.POST.get("next", "")
-        if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        target = safe_next(request)
+        if target:
             return redirect(target)  # the head's queue: on to the next item
     return redirect("conventions:dossier-detail", pk=dossier.pk)
 

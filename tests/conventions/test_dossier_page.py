@@ -1,6 +1,7 @@
 """The dossier page by role (ROLE-1…8, STEP-3): a summary on top, parts by
 subject in each viewpoint's order, what does not concern a role left out."""
 
+import datetime
 import re
 
 import pytest
@@ -8,6 +9,7 @@ from django.urls import reverse
 
 from conventions.dossier import page, steps
 from conventions.dossier.models import StepState
+from students.models import Student
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -64,10 +66,15 @@ def test_role_4_tutor_page_opens_on_the_evaluation(login, dossier):
 def test_role_2_office_and_role_3_head_read_the_eligibility(login, dossier, office, head):
     """ROLE-2, ROLE-3: the office and the head read the eligibility part; the
     rule's reference is evidence for the office only."""
+    Student.objects.filter(pk=dossier.student_id).update(scholarship_holder=True)  # ELIG-8: a risk flagged
     for viewer in (office, head):
         content = login(viewer).get(detail(dossier)).content.decode()
         assert part_order(content)[0] == "demarche"
-        assert "Éligibilité et risques" in content
+        assert "Éligibilité et risques" in content and "Bourse" in content
+    office_page = login(office).get(detail(dossier)).content.decode()
+    evidence = office_page[office_page.index('<details class="evidence'):]
+    assert "Bourse : ELIG-8" in evidence[:evidence.index("</details>")]
+    assert "ELIG-8" not in login(head).get(detail(dossier)).content.decode()
 
 
 def test_role_8_scolarite_opens_on_the_evaluation_and_social_on_signatures(login, dossier):
@@ -101,7 +108,7 @@ def test_step_2_summary_marks_the_current_step_late_after_its_deadline(dossier):
             row.state = StepState.VALIDATED
     current = next(r for r in rows if r.code == "5p")
     assert page.summary(rows, current.deadline).overdue is False
-    assert page.summary(rows, current.deadline.replace(day=current.deadline.day + 1)).overdue is True
+    assert page.summary(rows, current.deadline + datetime.timedelta(days=1)).overdue is True
 
 
 def test_elig_9_head_approving_from_the_queue_comes_back_to_it(login, dossier, head):

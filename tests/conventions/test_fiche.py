@@ -396,3 +396,24 @@ def test_step_1_no_step_3p_reminder_for_other_students(login, dossier):
     """STEP-5: a student who is not in double diploma sees no step 3' reminder."""
     content = login(dossier.student.user).get(reverse("conventions:dossier-detail", args=[dossier.pk])).content.decode()
     assert "etape-3p-rappel" not in content
+
+
+@pytest.mark.parametrize("versions", [1, 4])
+def test_step_6_3_fiche_read_page_costs_the_same_whatever_its_pdf_versions(
+    login, dossier, head, versions, django_assert_num_queries, django_capture_on_commit_callbacks, tiny_pdf_layout
+):
+    """STEP-6, STYLE §6: the head's read-only fiche costs a fixed number of
+    queries however many PDF versions of it exist (the user and roles, the
+    dossier, the fiche, the steps, the newest PDFs, the nav's count)."""
+    complete_fiche(dossier)
+    for _ in range(versions):
+        with django_capture_on_commit_callbacks(execute=True):
+            fiche.fiche_request_pdf(dossier=dossier, kind=DocumentKind.FICHE_CONTACT, by=dossier.student.user)
+    client = login(head)
+    url = reverse("conventions:fiche-edit", args=[dossier.pk])
+    client.get(url)  # the session read once
+    with django_assert_num_queries(FICHE_READ_QUERIES):
+        assert client.get(url).status_code == 200
+
+
+FICHE_READ_QUERIES = 6
