@@ -60,6 +60,8 @@ def portal(request):
     # navigation), when shown: one query.
     counted = todo_url is not None and not getattr(request, "htmx", False)
     return {
+        # django-htmx's {% htmx_script %} reads the CSP nonce under this name.
+        "csp_nonce": getattr(request, "csp_nonce", ""),
         "contact": settings.CONTRATPRO_CONTACT,
         "user_roles": user_roles,
         "Role": roles.Role,

@@ -147,7 +147,8 @@ def test_demo_runs_on_such_a_database_when_forced():
 def test_role_1_to_8_each_demo_login_lands_on_its_page(client, username, landing):
     """ROLE-1…ROLE-8: each demo login signs in with the demo password and the
     home page sends it to its role's page."""
-    assert client.login(username=username, password=PASSWORD)
+    response = client.post("/connexion/", {"username": username, "password": PASSWORD})
+    assert response.status_code == 302, "the demo password was refused"
     response = client.get("/")
     assert response.status_code == 302
     assert response.url == landing
@@ -158,7 +159,7 @@ def test_role_1_demo_student_reaches_their_complete_dossier(client):
     """ROLE-1: ``eleve``'s own page is their 2IA « Ingénierie logicielle »
     dossier, complete: company, CDD, dates and both tutors."""
     dossier = Dossier.objects.get(student__user__username="eleve")
-    client.login(username="eleve", password=PASSWORD)
+    client.post("/connexion/", {"username": "eleve", "password": PASSWORD})
     response = client.get("/mon-dossier/")
     assert response.url == f"/dossiers/{dossier.pk}/"
     assert client.get(response.url).status_code == 200
@@ -466,7 +467,7 @@ def test_doc_12_demo_a_student_s_other_name_for_a_shared_company_awaits_the_offi
     assert proposal.company.name == "Mécanique de Précision des Cévennes"
     assert proposal.company.dossiers.count() == 2
     assert proposal.created_at.date() == datetime.date(2026, 6, 2)
-    client.login(username="bureau", password=PASSWORD)
+    client.post("/connexion/", {"username": "bureau", "password": PASSWORD})
     page = client.get("/entreprises/a-verifier/")
     assert page.status_code == 200
     assert "MPC Mécanique de Précision" in page.content.decode()
@@ -481,7 +482,7 @@ def test_role_5_demo_a_signatory_typed_by_a_student_awaits_confirmation(client):
     dossier = unconfirmed.get()
     assert dossier.student.user.username == "eleve26"
     assert (dossier.signataire.full_name, dossier.signataire.company) == ("Sylvie Vernet", dossier.company)
-    client.login(username="bureau", password=PASSWORD)
+    client.post("/connexion/", {"username": "bureau", "password": PASSWORD})
     page = client.get("/entreprises/a-verifier/")
     assert "Sylvie Vernet" in page.content.decode()
     with pytest.raises(ValidationError, match="n'est pas encore confirmée par le service"):
@@ -508,7 +509,7 @@ def test_role_5_demo_company_typed_its_fiche_part_through_a_personal_link(client
     handed_in = Event.objects.get(dossier=dossier, step="2", verb="conventions.step.submit")
     assert link.created_at < event.at < handed_in.at
     assert dossier.tuteur_entreprise.phone == "04 66 52 18 30"
-    client.login(username="bureau", password=PASSWORD)
+    client.post("/connexion/", {"username": "bureau", "password": PASSWORD})
     page = client.get(f"/dossiers/{dossier.pk}/")
     assert "Anne Salles (entreprise, par lien personnel)" in page.content.decode()
 
