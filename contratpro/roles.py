@@ -196,6 +196,19 @@ def can_manage_dossiers(user):
     return Role.OFFICE in roles_of(user)
 
 
+def needs_second_factor(user):
+    """AUTH-2: the office and superusers confirm their sign-in with a second
+    factor (when ``CONTRATPRO_REQUIRE_SECOND_FACTOR`` is on)."""
+    return bool(getattr(user, "is_authenticated", False)) and (
+        user.is_superuser or Role.OFFICE in roles_of(user)
+    )
+
+
+def can_unlock_sign_ins(user):
+    """AUTH-2: the office sees the locked accounts and addresses and unlocks them."""
+    return Role.OFFICE in roles_of(user)
+
+
 class Actor(TextChoices):
     """What a person is for one dossier: STEP-1's "Qui" column."""
 

@@ -6,6 +6,7 @@ mail printed on the console, DEBUG on. Production sets at least
 ``DATABASE_URL`` and ``CELERY_BROKER_URL`` (see README.md).
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -58,7 +59,9 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "csp",
+    "django_cas_ng",
     "contratpro",
+    "contratpro.signin",
     "students",
     "conventions",
     "grading",
@@ -77,6 +80,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # AUTH-2: an idle session ends; the office's second factor before any page;
+    # AUTH-1: leaving after a CAS sign-in leaves the school's CAS too.
+    "contratpro.middleware.IdleTimeoutMiddleware",
+    "contratpro.middleware.SecondFactorMiddleware",
+    "contratpro.middleware.CASLogoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes asks: it turns a locked sign-in into its page.
@@ -237,10 +245,69 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # sessions read from the cache, written through to the database.
 # django-axes first: it refuses a locked account or address before any
 # password is checked (AUTH-2).
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "contratpro.backends.PortalBackend"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "contratpro.backends.PortalBackend",
+    # AUTH-1: a CAS ticket, when CAS_SERVER_URL is set (it refuses any other way).
+    "contratpro.signin.cas.PortalCASBackend",
+]
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 10
+# AUTH-2: a session idle this long ends (contratpro.middleware.IdleTimeoutMiddleware);
+# SESSION_COOKIE_AGE above stays the longest a session lives at all.
+CONTRATPRO_SESSION_IDLE_MINUTES = env.int("CONTRATPRO_SESSION_IDLE_MINUTES", default=30)
+
+# AUTH-2, ASVS 2.2.1: at most 100 failed sign-ins an hour on one account.
+# django-axes refuses a login once it has AXES_FAILURE_LIMIT failures whose
+# row's last failure is younger than AXES_COOLOFF_TIME (every refused try
+# counts too and pushes the end back). So no stretch of 15 minutes holds
+# more than 10 passwords actually tried on one login, and an hour at most
+# 10 × (60 / 15 + 1) = 50: half the ASVS bound, while a person who mistypes
+# a few times is never stopped. The office unlocks sooner (« Connexions
+# bloquées »).
+AXES_FAILURE_LIMIT = 10
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+# Per login and per address, separately (contratpro.signin.throttle). The
+# address's limit is much higher: the school's people may share one NAT
+# address, and 10 typos among them must not lock everyone out; 100
+# failures from one address in 15 minutes is password spraying.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+CONTRATPRO_ADDRESS_FAILURE_LIMIT = env.int("CONTRATPRO_ADDRESS_FAILURE_LIMIT", default=100)
+AXES_HANDLER = "contratpro.signin.throttle.PortalAxesHandler"
+AXES_LOCKOUT_CALLABLE = "contratpro.signin.views.locked_out"
+AXES_HTTP_RESPONSE_CODE = 429
+# A success does not wipe the failures: it would also wipe the address's
+# (an attacker would reset the spraying limit by signing in to their own account).
+AXES_RESET_ON_SUCCESS = False
+# Behind the production reverse proxies, the client's address is the one the
+# outermost proxy saw (X-Forwarded-For, counted from the right);
+# CONTRATPRO_PROXY_COUNT=0 (the default) reads REMOTE_ADDR only, since a
+# client may write any X-Forwarded-For it likes.
+CONTRATPRO_PROXY_COUNT = env.int("CONTRATPRO_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "contratpro.signin.throttle.client_address"
+
+# AUTH-2: the office and superusers confirm each sign-in with a TOTP app
+# (django-otp) when this is on: in production by default; the demo's
+# `make run` (DEBUG) keeps one-step logins.
+CONTRATPRO_REQUIRE_SECOND_FACTOR = env.bool("CONTRATPRO_REQUIRE_SECOND_FACTOR", default=not DEBUG)
+OTP_TOTP_ISSUER = "Contrats pro IMT Mines Alès"
+
+# AUTH-1: the school's CAS (django-cas-ng), when CAS_SERVER_URL is set, e.g.
+# https://cas.mines-ales.fr/cas/. People keep their portal account and roles:
+# found by login, else by institutional e-mail (CAS_EMAIL_ATTRIBUTE); nobody
+# is created. Local passwords stay for external accounts and the demo.
+CAS_SERVER_URL = env.str("CAS_SERVER_URL", default="") or None
+CAS_VERSION = "3"
+CAS_CREATE_USER = False
+CAS_RENAME_ATTRIBUTES = {env.str("CAS_EMAIL_ATTRIBUTE", default="mail"): "email"}
+CAS_LOGOUT_COMPLETELY = True
+CAS_REDIRECT_URL = "home"
+CAS_IGNORE_REFERER = True
+CAS_LOGIN_MSG = None
+CAS_LOGGED_MSG = None
+# The portal's public address when the proxy hides it (e.g. https://contrats-pro.mines-ales.fr).
+CAS_ROOT_PROXIED_AS = env.str("CAS_ROOT_PROXIED_AS", default="") or None
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

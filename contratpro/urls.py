@@ -9,6 +9,7 @@ urlpatterns = [
     path("bienvenue/", views.no_role, name="no-role"),
     path("connexion/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("contratpro.signin.urls")),
     path("admin/", admin.site.urls),
     path("", include("conventions.urls")),
     path("", include("students.urls")),

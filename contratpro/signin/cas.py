@@ -1,0 +1,65 @@
+"""The school's CAS (AUTH-1): school people sign in with their school login
+and keep the roles of their portal account. No account is created: the
+person is found by login, else by institutional e-mail; whoever has no
+account is refused (``request.cas_refused`` says why, for the page)."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django_cas_ng.signals import cas_user_authenticated
+from django_cas_ng.utils import get_cas_client
+
+from contratpro.backends import PortalBackend
+
+BACKEND_PATH = "contratpro.signin.cas.PortalCASBackend"
+
+
+def cas_enabled():
+    return bool(getattr(settings, "CAS_SERVER_URL", None))
+
+
+def find_account(login, email):
+    """The one account for ``login`` (exact, then case-insensitive), else the
+    one account for ``email``; None when there is none or more than one."""
+    users = get_user_model()._default_manager
+    for query in ({"username": login}, {"username__iexact": login}, {"email__iexact": email} if email else None):
+        if not query:
+            continue
+        found = list(users.filter(**query)[:2])
+        if len(found) == 1:
+            return found[0]
+    return None
+
+
+class PortalCASBackend(PortalBackend):
+    """Validates a CAS ticket; ``get_user`` is the portal's (roles read with
+    the user, one query)."""
+
+    def authenticate(self, request, ticket=None, service=None, **kwargs):
+        if not ticket or not service or not cas_enabled():
+            return None
+        client = get_cas_client(service_url=service, request=request)
+        login, attributes, _pgtiou = client.verify_ticket(ticket)
+        if not login:
+            if request is not None:
+                request.cas_refused = "ticket"
+            return None
+        attributes = dict(attributes or {})
+        for cas_name, our_name in settings.CAS_RENAME_ATTRIBUTES.items():
+            if cas_name in attributes:
+                attributes[our_name] = attributes.pop(cas_name)
+        email = attributes.get("email") or (login if "@" in login else "")
+        if isinstance(email, list):
+            email = email[0] if email else ""
+        user = find_account(login, email)
+        if user is None or not self.user_can_authenticate(user):
+            if request is not None:
+                request.cas_refused = "unknown"
+                request.cas_login = login
+            return None
+        if request is not None and attributes:
+            request.session["attributes"] = attributes
+        cas_user_authenticated.send(
+            sender=self, user=user, created=False, username=login, attributes=attributes,
+            pgtiou=_pgtiou, ticket=ticket, service=service, request=request,
+        )
+        return user
