@@ -64,7 +64,7 @@ def client_address(request):
 
 # --- The office's view of the locks ------------------------------------------
 
-def _cool_off():
+def cool_off():
     return get_cool_off() or datetime.timedelta(0)
 
 
@@ -73,12 +73,13 @@ def locks(now=None):
     ``{"key", "failures", "last", "until"}``, latest first. Reads only the
     rows still counting (one query each)."""
     now = now or timezone.now()
-    cool_off = _cool_off()
-    live = AccessAttempt.objects.filter(attempt_time__gte=now - cool_off) if cool_off else AccessAttempt.objects.all()
+    span = cool_off()
+    live = AccessAttempt.objects.filter(attempt_time__gte=now - span) if span else AccessAttempt.objects.all()
 
     def grouped(field, limit):
         rows = (
-            live.exclude(**{f"{field}__isnull": True}).exclude(**{field: ""})
+            # Rows without the field (a CAS refusal has no login) lock nothing by it.
+            live.exclude(**{f"{field}__isnull": True})
             .values(field)
             .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
             .filter(failures__gte=limit)
@@ -86,7 +87,7 @@ def locks(now=None):
         )
         return [
             {"key": row[field], "failures": row["failures"], "last": row["last"],
-             "until": row["last"] + cool_off if cool_off else None}
+             "until": row["last"] + span if span else None}
             for row in rows
         ]
 

@@ -34,7 +34,7 @@ def _safe_next(request, default=None):
 def locked_out(request, response=None, credentials=None):
     """django-axes' lockout response (``AXES_LOCKOUT_CALLABLE``): in French,
     in the layout, when it unlocks and whom to ask (429)."""
-    cool_off = throttle._cool_off()
+    cool_off = throttle.cool_off()
     until = timezone.now() + cool_off if cool_off else None
     context = {
         "until": until,
@@ -50,7 +50,11 @@ def lockouts(request):
     if not roles.can_unlock_sign_ins(request.user):
         raise PermissionDenied
     accounts, addresses = throttle.locks()
-    return render(request, "signin/lockouts.html", {"accounts": accounts, "addresses": addresses})
+    return render(request, "signin/lockouts.html", {
+        "accounts": accounts, "addresses": addresses,
+        "account_limit": settings.AXES_FAILURE_LIMIT, "address_limit": throttle.address_limit(),
+        "cool_off_minutes": math.ceil(throttle.cool_off().total_seconds() / 60),
+    })
 
 
 @login_required
