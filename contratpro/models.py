@@ -7,6 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 
 class User(AbstractUser):
+    class Notifications(models.TextChoices):
+        """How a person hears of what awaits them (read by the notifications, NOTIF)."""
+
+        IMMEDIATE = "immediat", _("Un e-mail à chaque événement")
+        DIGEST = "quotidien", _("Un récapitulatif par jour")
+
     """A person with a school account.
 
     What a user may see is decided by ``contratpro.roles`` from their groups,
@@ -15,6 +21,15 @@ class User(AbstractUser):
 
     email = models.EmailField(_("adresse e-mail"), blank=True)
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    notifications = models.CharField(
+        _("notifications"), max_length=10, choices=Notifications.choices, default=Notifications.IMMEDIATE
+    )
+    # AUTH-1: an account is never deleted; the office deactivates it.
+    deactivated_at = models.DateTimeField(_("désactivé le"), null=True, blank=True, editable=False)
+    deactivated_by = models.ForeignKey(
+        "self", verbose_name=_("désactivé par"), on_delete=models.SET_NULL, null=True, blank=True,
+        editable=False, related_name="+",
+    )
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("utilisateur")
@@ -23,3 +38,8 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+
+from .accounts.models import AccountEvent, Invitation  # noqa: E402  (AUTH-1)
+
+__all__ = ["User", "Invitation", "AccountEvent"]

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -9,6 +10,19 @@ urlpatterns = [
     path("bienvenue/", views.no_role, name="no-role"),
     path("connexion/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    # AUTH-1: password reset by e-mail (Django's views and tokens: a link
+    # works once, an unknown or inactive address gets the same answer).
+    path("mot-de-passe/oublie/", auth_views.PasswordResetView.as_view(
+        email_template_name="emails/accounts/password_reset.txt",
+        subject_template_name="emails/accounts/password_reset_subject.txt",
+        extra_email_context={"office_email": settings.CONTRATPRO_CONTACT["email"]},
+    ), name="password_reset"),
+    path("mot-de-passe/oublie/envoye/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("mot-de-passe/nouveau/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(),
+         name="password_reset_confirm"),
+    path("mot-de-passe/nouveau/fait/", auth_views.PasswordResetCompleteView.as_view(),
+         name="password_reset_complete"),
+    path("", include("contratpro.accounts.urls")),
     path("", include("contratpro.signin.urls")),
     path("admin/", admin.site.urls),
     path("", include("conventions.urls")),

@@ -28,7 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from contratpro import roles
 
-from . import imports
+from . import imports, staff_import
 
 SALT = "students.import.confirm"
 TOKEN_MAX_AGE = 60 * 60  # an hour between the preview and the confirmation
@@ -112,35 +112,98 @@ def _purge_stale(storage):
             storage.delete(path)
 
 
-def _confirm(request):
-    refused = _("Cette confirmation n'est pas valide ou a expiré : déposez à nouveau le fichier.")
+def _stored_upload(request):
+    """The checked file the signed token in the POST points to, deleted from
+    the storage as it is read, or None when the token is forged, expired,
+    another user's, or the file was swapped."""
     try:
         payload = signing.loads(request.POST["token"], salt=SALT, max_age=TOKEN_MAX_AGE)
     except signing.BadSignature:  # SignatureExpired included
-        return _render(request, error=refused, status=400)
+        return None
     storage = storages["private"]
     if not isinstance(payload, dict) or payload.get("user") != request.user.pk:
-        return _render(request, error=refused, status=400)
+        return None
     name = str(payload.get("name", ""))
     if not NAME_PATTERN.match(name) or not storage.exists(name):
-        return _render(request, error=refused, status=400)
+        return None
     with storage.open(name, "rb") as f:
         data = f.read()
+    storage.delete(name)
     if hashlib.sha256(data).hexdigest() != payload.get("sha256"):
-        storage.delete(name)
+        return None
+    return data
+
+
+def _confirm(request):
+    refused = _("Cette confirmation n'est pas valide ou a expiré : déposez à nouveau le fichier.")
+    data = _stored_upload(request)
+    if data is None:
         return _render(request, error=refused, status=400)
     # Checked again: students may have changed since the preview.
     preview = imports.preview_file(io.BytesIO(data))
     try:
         result = imports.import_apply(preview, by=request.user)
     except ValidationError as exc:
-        storage.delete(name)
         return _render(request, preview=preview, error=exc.messages[0], status=400)
-    storage.delete(name)
     read = ngettext("%(n)s ligne lue", "%(n)s lignes lues", result.rows) % {"n": result.rows}
     changed = imports.changed_label(result.changed)
     messages.success(request, _("Import terminé : %(read)s, %(changed)s.") % {"read": read, "changed": changed})
     return redirect("students:import")
+
+
+class StaffImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Liste des personnels (.xlsx)"),
+        help_text=gettext_lazy("Au plus %(mb)s Mo et %(rows)s lignes.")
+        % {"mb": imports.MAX_BYTES // (1024 * 1024), "rows": imports.MAX_ROWS},
+        widget=forms.ClearableFileInput(attrs={"accept": f".xlsx,{XLSX}"}),
+    )
+
+
+def _render_staff(request, *, form=None, preview=None, token="", error="", status=200):
+    return render(request, "students/staff_import.html", {
+        "form": form or StaffImportForm(), "columns": staff_import.COLUMNS, "notes": staff_import.notes(),
+        "preview": preview, "token": token, "error": error,
+    }, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_staff(request):
+    """GET: the staff import and its columns; POST a file: its preview;
+    POST a token: apply it, creating and inviting the new people (AUTH-1)."""
+    if roles.Role.OFFICE not in roles.roles_of(request.user):
+        raise PermissionDenied(_("Seul le service Contrats pro importe la liste des personnels."))
+    if request.method == "POST" and "token" in request.POST:
+        data = _stored_upload(request)
+        if data is None:
+            error = _("Cette confirmation n'est pas valide ou a expiré : déposez à nouveau le fichier.")
+            return _render_staff(request, error=error, status=400)
+        preview = staff_import.preview_file(io.BytesIO(data))  # checked again: people may have changed
+        try:
+            result = staff_import.import_apply(preview, by=request.user, request=request)
+        except ValidationError as exc:
+            return _render_staff(request, preview=preview, error=exc.messages[0], status=400)
+        messages.success(request, _("Import terminé : %(read)s, %(created)s, %(changed)s.") % {
+            "read": ngettext("%(n)s ligne lue", "%(n)s lignes lues", result.rows) % {"n": result.rows},
+            "created": ngettext("%(n)s compte créé et invité", "%(n)s comptes créés et invités", result.created)
+            % {"n": result.created},
+            "changed": ngettext("%(n)s personne modifiée", "%(n)s personnes modifiées", result.changed)
+            % {"n": result.changed},
+        })
+        return redirect("students:staff-import")
+    if request.method != "POST":
+        return _render_staff(request)
+    form = StaffImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _render_staff(request, form=form, status=400)
+    upload = form.cleaned_data["file"]
+    preview = staff_import.preview_file(upload)
+    token = ""
+    if preview.is_valid and preview.changed_rows:
+        upload.seek(0)
+        token = _store(request, upload.read())
+    return _render_staff(request, preview=preview, token=token)
 
 
 @login_required

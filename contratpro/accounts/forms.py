@@ -1,0 +1,66 @@
+"""Forms of the accounts' pages (AUTH-1): shape only, the rules live in
+``services``."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from contratpro import roles
+
+from . import services
+
+INVITED, ACTIVE, DEACTIVATED = "invite", "actif", "desactive"
+STATES = [(INVITED, _("Invité")), (ACTIVE, _("Actif")), (DEACTIVATED, _("Désactivé"))]
+# The people page filters on every role; groups are set by the office,
+# the others come from relations (student record, heads, tutors).
+ROLE_FILTERS = [(r.value, r.label) for r in roles.Role]
+
+
+class PersonForm(forms.Form):
+    first_name = forms.CharField(label=_("Prénom"), max_length=150)
+    last_name = forms.CharField(label=_("Nom"), max_length=150)
+    email = forms.EmailField(
+        label=_("Adresse e-mail de l'école"),
+        help_text=_("Sert d'identifiant de connexion ; l'invitation et les réinitialisations de mot de passe y "
+                    "sont envoyées."),
+    )
+    groups = forms.MultipleChoiceField(
+        label=_("Rôles"), choices=roles.Group_.choices, required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Les rôles d'élève, de responsable de département et de tuteur école viennent de la fiche "
+                    "de l'élève, des départements et des dossiers."),
+    )
+
+
+class PersonCreateForm(PersonForm):
+    invite = forms.BooleanField(
+        label=_("Envoyer l'invitation par e-mail maintenant"), required=False, initial=True,
+    )
+
+
+class PeopleFilterForm(forms.Form):
+    q = forms.CharField(label=_("Rechercher"), required=False, max_length=100,
+                        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Nom ou e-mail"),
+                                                     "class": "form-control"}))
+    role = forms.ChoiceField(label=_("Rôle"), required=False, choices=[("", _("Tous les rôles")), *ROLE_FILTERS],
+                             widget=forms.Select(attrs={"class": "form-select"}))
+    state = forms.ChoiceField(label=_("État"), required=False, choices=[("", _("Tous les états")), *STATES],
+                              widget=forms.Select(attrs={"class": "form-select"}))
+
+
+class AccountForm(forms.Form):
+    """« Mon compte »: the e-mail is read-only when it is the sign-in
+    identifier (``services.email_locked``)."""
+
+    email = forms.EmailField(label=_("Adresse e-mail"))
+    phone = forms.CharField(label=_("Téléphone"), max_length=30, required=False,
+                            widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}))
+    notifications = forms.ChoiceField(label=_("Comment être prévenu de ce qui vous attend"),
+                                      choices=get_user_model().Notifications.choices, widget=forms.RadioSelect)
+
+    def __init__(self, *args, user, **kwargs):
+        kwargs.setdefault("initial", {"email": user.email, "phone": user.phone, "notifications": user.notifications})
+        super().__init__(*args, **kwargs)
+        if services.email_locked(user):
+            self.fields["email"].disabled = True
+            self.fields["email"].help_text = _(
+                "C'est votre identifiant de connexion : pour la changer, écrivez au service Contrats pro.")

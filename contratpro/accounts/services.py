@@ -1,0 +1,313 @@
+"""The accounts' services (AUTH-1): create, invite, accept an invitation,
+deactivate, reactivate, and a person's own details. Each runs in a
+transaction and records an ``AccountEvent``; mail goes out on commit.
+
+The invitation link carries a ``django.core.signing`` token (own salt,
+``max_age``); the database keeps only the token's SHA-256 on an
+``Invitation`` row, which makes the link single use and revocable: a new
+invitation revokes the previous one, a deactivation revokes them all.
+"""
+
+import datetime
+import hashlib
+import secrets
+from importlib import import_module
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.contrib.sessions.models import Session
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from contratpro import roles
+from contratpro.frenchdates import long_datetime
+
+from .models import AccountEvent, Invitation
+
+SALT = "contratpro.accounts.invitation"
+VALIDITY = datetime.timedelta(days=7)
+
+CREATE, INVITE, ACCEPT, DEACTIVATE, REACTIVATE, UPDATE, SELF_UPDATE = (
+    "accounts.person.create", "accounts.invitation.send", "accounts.invitation.accept",
+    "accounts.person.deactivate", "accounts.person.reactivate", "accounts.person.update",
+    "accounts.person.self_update",
+)
+
+
+def office_email():
+    return settings.CONTRATPRO_CONTACT["email"]
+
+
+def _office_only(by, message):
+    # AUTH-1: only the office manages accounts (ROLE-2).
+    if roles.Role.OFFICE not in roles.roles_of(by):
+        raise PermissionDenied(message)
+
+
+def account_event_record(user, verb, by=None, at=None, **details):
+    return AccountEvent.objects.create(user=user, actor=by, verb=verb, at=at or timezone.now(), details=details)
+
+
+def token_hash(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def username_for(email):
+    """The sign-in identifier of an account the office creates: its
+    institutional e-mail, lowercased (AUTH-1)."""
+    return email.strip().lower()
+
+
+def _check_email_free(email, exclude=None):
+    users = get_user_model().objects.filter(email__iexact=email) | get_user_model().objects.filter(
+        username__iexact=username_for(email))
+    if exclude is not None:
+        users = users.exclude(pk=exclude.pk)
+    if users.exists():
+        raise ValidationError({"email": _("Un compte porte déjà cette adresse e-mail.")})
+
+
+@transaction.atomic
+def person_create(*, first_name, last_name, email, groups=(), by, invite=True, request=None, now=None):
+    """The office creates a school account (AUTH-1): its e-mail is its sign-in
+    identifier, its password unusable until the person follows their
+    invitation, sent at once unless ``invite`` is false."""
+    _office_only(by, _("Seul le service Contrats pro crée des comptes."))
+    return account_create(first_name=first_name, last_name=last_name, email=email, groups=groups, by=by,
+                          invite=invite, request=request, now=now)
+
+
+def account_create(*, first_name, last_name, email, groups=(), by, invite=True, request=None, now=None,
+                   source=""):
+    """The body of ``person_create``, for the imports that check the
+    office's right themselves (the scolarité's students, the staff list)."""
+    email = email.strip()
+    _check_email_free(email)
+    user = get_user_model()(username=username_for(email), first_name=first_name.strip(),
+                            last_name=last_name.strip(), email=email)
+    user.set_unusable_password()
+    user.full_clean()
+    user.save()
+    groups_set(user, groups)
+    account_event_record(user, CREATE, by, now, groups=sorted(str(g) for g in groups), **({"source": source} if source else {}))
+    if invite:
+        invitation_send(user=user, by=by, request=request, now=now)
+    return user
+
+
+def groups_set(user, groups):
+    names = [roles.Group_(g).value for g in groups]
+    user.groups.set(Group.objects.filter(name__in=names))
+
+
+@transaction.atomic
+def person_update(*, user, first_name, last_name, email, groups, by):
+    """The office corrects a person's name, e-mail and groups (AUTH-1). The
+    sign-in identifier follows the e-mail when it was the e-mail."""
+    _office_only(by, _("Seul le service Contrats pro modifie les comptes."))
+    email = email.strip()
+    if email.lower() != user.email.lower():
+        _check_email_free(email, exclude=user)
+    before = {"nom": user.get_full_name(), "email": user.email,
+              "groupes": sorted(user.groups.values_list("name", flat=True))}
+    if user.username.lower() == user.email.lower():
+        user.username = username_for(email)
+    user.first_name, user.last_name, user.email = first_name.strip(), last_name.strip(), email
+    user.full_clean()
+    user.save()
+    groups_set(user, groups)
+    after = {"nom": user.get_full_name(), "email": user.email,
+             "groupes": sorted(user.groups.values_list("name", flat=True))}
+    if before != after:
+        account_event_record(user, UPDATE, by, before=before, after=after)
+    return user
+
+
+def _signed(user):
+    return signing.dumps({"u": user.pk, "n": secrets.token_urlsafe(16)}, salt=SALT)
+
+
+def invitation_url(token, request=None):
+    """The link as the mail gives it: absolute from the request, else from
+    ``CONTRATPRO_PUBLIC_URL`` (a command or a task has no request)."""
+    path = reverse("accounts:invitation", args=[token])
+    if request is not None:
+        return request.build_absolute_uri(path)
+    return getattr(settings, "CONTRATPRO_PUBLIC_URL", "").rstrip("/") + path
+
+
+@transaction.atomic
+def invitation_send(*, user, by, request=None, now=None):
+    """Invite ``user`` to set their password (AUTH-1): revokes any pending
+    invitation, stores the new token's hash, and e-mails the link on commit.
+    Returns the invitation and the token (the token exists nowhere else)."""
+    _office_only(by, _("Seul le service Contrats pro envoie les invitations."))
+    if not user.is_active:
+        raise ValidationError(_("Ce compte est désactivé : réactivez-le avant de l'inviter."))
+    if not user.email:
+        raise ValidationError(_("Ce compte n'a pas d'adresse e-mail : renseignez-la avant de l'inviter."))
+    now = now or timezone.now()
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()  # one invitation at a time
+    revoked = Invitation.objects.filter(user=user, used_at__isnull=True, revoked_at__isnull=True).update(revoked_at=now)
+    token = _signed(user)
+    invitation = Invitation.objects.create(
+        user=user, token_hash=token_hash(token), created_at=now, created_by=by, expires_at=now + VALIDITY
+    )
+    account_event_record(user, INVITE, by, now, replaces=revoked)
+    url = invitation_url(token, request)
+    transaction.on_commit(lambda: _send_invitation(invitation, url))
+    return invitation, token
+
+
+def _send_invitation(invitation, url):
+    user = invitation.user
+    context = {"user": user, "url": url, "expires_at": invitation.expires_at, "office_email": office_email(),
+               "login": user.username}
+    EmailMessage(
+        subject=_("IMT Mines Alès – votre compte sur le portail des contrats pro"),
+        body=render_to_string("emails/accounts/invitation.txt", context),
+        to=[user.email],
+        reply_to=[office_email()],
+    ).send()
+
+
+class InvitationRefused(Exception):
+    """Why an invitation link does not open; ``message`` says what to do."""
+
+    def __init__(self, reason, message):
+        super().__init__(message)
+        self.reason = reason
+        self.message = message
+
+
+def _ask_office():
+    return _("Demandez une nouvelle invitation au service Contrats pro : %(email)s.") % {"email": office_email()}
+
+
+def invitation_check(token, *, now=None):
+    """The pending invitation ``token`` opens, or ``InvitationRefused``:
+    tampered or unknown, already used, replaced, expired, or for a
+    deactivated account (AUTH-1). Writes nothing."""
+    now = now or timezone.now()
+    invalid = InvitationRefused("invalid", " ".join([
+        _("Ce lien d'invitation n'est pas valide : il est peut-être incomplet ou mal copié. "
+          "Copiez l'adresse entière depuis l'e-mail reçu."), _ask_office()]))
+    try:
+        payload = signing.loads(token, salt=SALT, max_age=VALIDITY)
+    except signing.SignatureExpired:
+        raise InvitationRefused("expired", " ".join([_("Ce lien d'invitation a expiré."), _ask_office()])) from None
+    except signing.BadSignature:
+        raise invalid from None
+    invitation = (Invitation.objects.select_related("user").filter(token_hash=token_hash(token)).first())
+    if invitation is None or not isinstance(payload, dict) or payload.get("u") != invitation.user_id:
+        raise invalid
+    if invitation.used_at is not None:
+        raise InvitationRefused("used", _(
+            "Ce lien d'invitation a déjà servi : votre mot de passe est défini. Connectez-vous, ou choisissez "
+            "« Mot de passe oublié ? » sur la page de connexion si vous ne vous en souvenez plus."))
+    if not invitation.user.is_active:
+        raise InvitationRefused("inactive", _(
+            "Ce compte est désactivé. Si vous pensez que c'est une erreur, écrivez au service Contrats pro : "
+            "%(email)s.") % {"email": office_email()})
+    if invitation.revoked_at is not None:
+        raise InvitationRefused("revoked", " ".join([_(
+            "Ce lien d'invitation a été remplacé par une invitation plus récente : utilisez le dernier "
+            "e-mail reçu."), _ask_office()]))
+    if invitation.expires_at <= now:
+        message = _("Ce lien d'invitation a expiré le %(date)s.") % {"date": long_datetime(invitation.expires_at)}
+        raise InvitationRefused("expired", " ".join([message, _ask_office()]))
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, token, password, now=None):
+    """The invited person sets their password (AUTH-1): the invitation is
+    used once, claimed by a conditional update, so that two posts of the
+    same link cannot both succeed. Returns the user."""
+    now = now or timezone.now()
+    invitation = invitation_check(token, now=now)
+    claimed = Invitation.objects.filter(pk=invitation.pk, used_at__isnull=True, revoked_at__isnull=True).update(
+        used_at=now)
+    if claimed != 1:
+        raise InvitationRefused("used", _("Ce lien d'invitation a déjà servi."))
+    user = invitation.user
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    account_event_record(user, ACCEPT, user, now)
+    return user
+
+
+def sessions_end(user):
+    """Delete every session of ``user`` (AUTH-1, deactivation). Sessions are
+    stored in the database (``cached_db``): the cached copies are removed
+    through the session store, so they end at once."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    ended = 0
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.get_decoded().get("_auth_user_id") == str(user.pk):
+            store(session_key=session.session_key).delete()
+            ended += 1
+    return ended
+
+
+@transaction.atomic
+def person_deactivate(*, user, by, now=None):
+    """The office deactivates an account, never deletes it (AUTH-1): it can
+    no longer sign in, its invitations are revoked, its sessions end; its
+    name stays on its dossiers and its history is kept."""
+    _office_only(by, _("Seul le service Contrats pro désactive les comptes."))
+    if user.pk == by.pk:
+        raise ValidationError(_("Vous ne pouvez pas désactiver votre propre compte."))
+    if not user.is_active:
+        raise ValidationError(_("Ce compte est déjà désactivé."))
+    now = now or timezone.now()
+    user.is_active, user.deactivated_at, user.deactivated_by = False, now, by
+    user.save(update_fields=["is_active", "deactivated_at", "deactivated_by"])
+    revoked = Invitation.objects.filter(user=user, used_at__isnull=True, revoked_at__isnull=True).update(revoked_at=now)
+    ended = sessions_end(user)
+    account_event_record(user, DEACTIVATE, by, now, invitations_revoked=revoked, sessions_ended=ended)
+    return user
+
+
+@transaction.atomic
+def person_reactivate(*, user, by, now=None):
+    """The office reactivates an account (AUTH-1); its password, if it had
+    one, works again; otherwise send it an invitation."""
+    _office_only(by, _("Seul le service Contrats pro réactive les comptes."))
+    if user.is_active:
+        raise ValidationError(_("Ce compte est déjà actif."))
+    user.is_active, user.deactivated_at, user.deactivated_by = True, None, None
+    user.save(update_fields=["is_active", "deactivated_at", "deactivated_by"])
+    account_event_record(user, REACTIVATE, by, now)
+    return user
+
+
+def email_locked(user):
+    """Whether the e-mail is the account's sign-in identifier (every account
+    the office or an import creates): then only the office changes it,
+    since invitations, resets and CAS read it (AUTH-1)."""
+    return bool(user.email) and user.email.lower() == user.username.lower()
+
+
+@transaction.atomic
+def account_update(*, user, phone, notifications, email=None):
+    """A person updates their own phone, notification choice and, when it is
+    not their sign-in identifier, their e-mail (AUTH-1)."""
+    before = {"phone": user.phone, "notifications": user.notifications, "email": user.email}
+    user.phone, user.notifications = phone.strip(), notifications
+    if email is not None and not email_locked(user) and email.strip().lower() != user.email.lower():
+        _check_email_free(email.strip(), exclude=user)
+        user.email = email.strip()
+    user.full_clean()
+    after = {"phone": user.phone, "notifications": user.notifications, "email": user.email}
+    if before != after:
+        user.save(update_fields=["phone", "notifications", "email"])
+        account_event_record(user, SELF_UPDATE, user, before=before, after=after)
+    return user
