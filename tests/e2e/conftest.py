@@ -213,7 +213,10 @@ def axe_check():
 
     def _check(page, label):
         if not page.evaluate("typeof window.axe !== 'undefined'"):
-            page.add_script_tag(path=str(AXE_JS))
+            # Evaluated through the DevTools protocol, which the portal's CSP
+            # does not govern: add_script_tag inserts an inline <script> that
+            # script-src 'self' 'nonce-…' refuses (issue 11, Headers).
+            page.evaluate(AXE_JS.read_text(encoding="utf-8") + "\n;undefined")
         violations = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
         lines = []
         for violation in violations:
@@ -271,3 +274,47 @@ def html_check(tmp_path_factory):
         return lines
 
     return _check
+
+
+# --- Content-Security-Policy violations (issue 11, Headers) ------------------
+
+CSP_LISTENER = """
+document.addEventListener('securitypolicyviolation', (event) => {
+  const report = [
+    event.effectiveDirective || event.violatedDirective, 'blocked ' + (event.blockedURI || '?'),
+    'sample « ' + (event.sample || '').slice(0, 80) + ' »',
+    (event.sourceFile || location.href) + ':' + (event.lineNumber || 0),
+  ].join(', ');
+  if (window.__cspViolation) window.__cspViolation(location.pathname + ': ' + report);
+}, true);
+"""
+CSP_CONSOLE_WORDS = ("Content Security Policy", "Refused to")
+
+
+class CspWatch:
+    """What a browser context's pages report about the CSP: every
+    ``securitypolicyviolation`` event (listened to from an init script,
+    which the policy does not govern) and every console error or warning
+    that mentions it. ``problems`` is the list, one readable line each."""
+
+    def __init__(self, context):
+        self.problems = []
+        context.expose_function("__cspViolation", lambda line: self.problems.append(f"violation: {line}"))
+        context.add_init_script(script=CSP_LISTENER)
+        context.on("console", self._console)  # every page of the context
+
+    def _console(self, message):
+        if message.type in ("error", "warning") and any(word in message.text for word in CSP_CONSOLE_WORDS):
+            self.problems.append(f"console {message.type}: {message.text[:300]}")
+
+    def settle(self, page, milliseconds=150):
+        """Let the events of what just happened on ``page`` arrive."""
+        page.wait_for_load_state()
+        page.wait_for_timeout(milliseconds)
+        return list(self.problems)
+
+
+@pytest.fixture
+def csp_watch():
+    """``csp_watch(context)``: a ``CspWatch`` on that browser context."""
+    return CspWatch
