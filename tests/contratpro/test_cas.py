@@ -1,0 +1,204 @@
+"""AUTH-1: when the school's CAS is configured (CAS_SERVER_URL), school
+people sign in through it with the roles of their portal account.
+
+No CAS server package runs on Django 5.2 here, so the test starts a small
+one on loopback speaking the CAS 3.0 protocol: ``/cas/login`` sends the
+browser back to the service with a ticket, ``/cas/p3/serviceValidate``
+answers the ``cas:serviceResponse`` XML (success with attributes, or
+failure), ``/cas/logout`` records who left. The portal is driven with the
+test client, and validates the tickets over real HTTP."""
+
+import http.client
+import itertools
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, quote, urlencode, urlsplit
+from xml.sax.saxutils import escape
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.test import Client, override_settings
+from django_cas_ng.models import SessionTicket
+
+from tests import factories
+
+
+class FakeCAS(ThreadingHTTPServer):
+    """A CAS 3.0 server: the next person to sign in is ``self.person``
+    (login, attributes); each ticket validates once, for its service."""
+
+    daemon_threads = True
+
+    def __init__(self):
+        super().__init__(("127.0.0.1", 0), CASHandler)
+        self.person = None
+        self.tickets = {}
+        self.logouts = []
+        self.numbers = itertools.count(1)
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.server_address[1]}/cas/"
+
+
+class CASHandler(BaseHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        parts = urlsplit(self.path)
+        query = {key: values[0] for key, values in parse_qs(parts.query).items()}
+        server = self.server
+        if parts.path == "/cas/login":
+            ticket = f"ST-{next(server.numbers)}-test"
+            server.tickets[ticket] = (query["service"], server.person)
+            joiner = "&" if "?" in query["service"] else "?"
+            self._answer(302, headers={"Location": f"{query['service']}{joiner}ticket={ticket}"})
+        elif parts.path == "/cas/p3/serviceValidate":
+            service, person = server.tickets.pop(query.get("ticket", ""), (None, None))
+            if person is None or service != query.get("service"):
+                body = (
+                    '<cas:serviceResponse xmlns:cas="http://www.yale.edu/tp/cas">'
+                    '<cas:authenticationFailure code="INVALID_TICKET">Ticket not recognized</cas:authenticationFailure>'
+                    "</cas:serviceResponse>"
+                )
+            else:
+                login, attributes = person
+                attrs = "".join(f"<cas:{k}>{escape(v)}</cas:{k}>" for k, v in attributes.items())
+                body = (
+                    '<cas:serviceResponse xmlns:cas="http://www.yale.edu/tp/cas"><cas:authenticationSuccess>'
+                    f"<cas:user>{escape(login)}</cas:user><cas:attributes>{attrs}</cas:attributes>"
+                    "</cas:authenticationSuccess></cas:serviceResponse>"
+                )
+            self._answer(200, body, {"Content-Type": "application/xml; charset=utf-8"})
+        elif parts.path == "/cas/logout":
+            server.logouts.append(query.get("service"))
+            self._answer(200, "Vous êtes déconnecté du CAS.")
+        else:
+            self._answer(404, "")
+
+    def _answer(self, status, body="", headers=None):
+        data = body.encode()
+        self.send_response(status)
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+@pytest.fixture
+def cas_server(monkeypatch):
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    server = FakeCAS()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    with override_settings(CAS_SERVER_URL=server.url):
+        yield server
+    server.shutdown()
+    server.server_close()
+
+
+def through_cas(client, server, person):
+    """The browser's trip: the portal sends it to the CAS, the CAS signs
+    ``person`` in and sends it back with a ticket; returns the portal's
+    answer to that ticket."""
+    response = client.get("/connexion/cas/")
+    assert response.status_code == 302 and response.url.startswith(server.url + "login?service=")
+    server.person = person
+    target = urlsplit(response.url)
+    connection = http.client.HTTPConnection(target.hostname, target.port, timeout=5)
+    connection.request("GET", f"{target.path}?{target.query}")
+    back = connection.getresponse()
+    assert back.status == 302
+    location = back.getheader("Location")
+    connection.close()
+    assert location.startswith("http://testserver/connexion/cas/?")
+    return client.get(location)
+
+
+def test_auth_1_cas_login_redirects_to_the_school_s_cas(cas_server):
+    """AUTH-1: the portal's CAS button sends the browser to the school's
+    CAS login with the portal's service URL."""
+    response = Client().get("/connexion/cas/")
+    assert response.url == cas_server.url + "login?" + urlencode(
+        {"service": "http://testserver/connexion/cas/?next=%2F"})
+
+
+def test_auth_1_cas_an_office_person_lands_on_their_queue(cas_server, office):
+    """AUTH-1: a valid ticket for the office's login opens a session with
+    the office's roles: home sends them to « À faire »."""
+    client = Client()
+    response = through_cas(client, cas_server, ("bureau", {"mail": "nadia.bureau@mines-ales.fr"}))
+    assert response.status_code == 302 and response.url == "/"
+    assert client.get("/").url == "/a-faire/"
+    page = client.get("/a-faire/")
+    assert page.status_code == 200 and "Nadia Bureau" in page.content.decode()
+    assert SessionTicket.objects.filter(session_key=client.session.session_key).exists()
+
+
+def test_auth_1_cas_matched_on_the_institutional_email(cas_server, db):
+    """AUTH-1: a school login unknown to the portal is matched on the
+    institutional e-mail the CAS sends (``mail``), with the same roles."""
+    factories.StudentFactory(user__username="anne", user__email="anne.martin@mines-ales.org")
+    client = Client()
+    through_cas(client, cas_server, ("amartin", {"mail": "Anne.Martin@mines-ales.org"}))
+    assert client.get("/").url == "/mon-dossier/"
+    assert client.session["_auth_user_backend"] == "contratpro.signin.cas.PortalCASBackend"
+
+
+def test_auth_1_cas_an_unknown_person_is_refused_in_french(cas_server, office):
+    """AUTH-1: nobody is created: a school person without a portal account
+    gets a French page in the layout (403), not a bare "Login failed"."""
+    from contratpro.models import User
+
+    count = User.objects.count()
+    client = Client()
+    response = through_cas(client, cas_server, ("jdupont", {"mail": "jean.dupont@mines-ales.fr"}))
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Votre compte de l'école (« jdupont ») est reconnu, mais il n'a pas d'accès au portail" in page
+    assert 'href="mailto:contrats-pro@mines-ales.fr"' in page and "<footer" in page
+    assert "Login failed" not in page
+    assert User.objects.count() == count
+    assert "_auth_user_id" not in client.session
+
+
+def test_auth_1_cas_an_invalid_ticket_is_refused_in_french(cas_server, office):
+    """AUTH-1: a ticket the CAS does not confirm (forged, or used twice)
+    signs nobody in."""
+    client = Client()
+    response = client.get("/connexion/cas/?" + urlencode({"next": "/", "ticket": "ST-forged"}))
+    assert response.status_code == 403
+    assert "n'a pas confirmé votre connexion" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_auth_1_cas_logout_goes_to_the_cas_logout(cas_server, office):
+    """AUTH-1: leaving the portal after a CAS sign-in ends the portal's
+    session and sends the browser to the CAS logout, back to the login page."""
+    client = Client()
+    through_cas(client, cas_server, ("bureau", {}))
+    key = client.session.session_key
+    response = client.post("/deconnexion/")
+    assert response.status_code == 302
+    assert response.url == cas_server.url + "logout?service=" + quote("http://testserver/connexion/", safe="")
+    assert not Session.objects.filter(session_key=key).exists()
+    assert not SessionTicket.objects.filter(session_key=key).exists()
+    assert client.get("/a-faire/").url.startswith("/connexion/")
+
+
+def test_auth_1_cas_local_passwords_stay(cas_server, office):
+    """AUTH-1: with CAS configured, the local login page still signs in
+    external accounts and the demo, and their logout stays local."""
+    client = Client()
+    assert client.get("/connexion/").status_code == 200
+    assert client.post("/connexion/", {"username": "bureau", "password": "motdepasse-de-test"}).status_code == 302
+    assert client.post("/deconnexion/").url == "/connexion/"
+
+
+def test_auth_1_cas_its_urls_answer_404_when_not_configured(db):
+    """AUTH-1: without CAS_SERVER_URL the CAS login does not exist."""
+    with override_settings(CAS_SERVER_URL=None):
+        assert Client().get("/connexion/cas/").status_code == 404
+        assert Client().get("/connexion/cas/?ticket=ST-1").status_code == 404
