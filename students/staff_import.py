@@ -105,12 +105,12 @@ class Preview:
     @property
     def summary(self):
         errors = len(self.all_errors)
-        created = sum(1 for row in self.rows if row.is_new)
+        created = sum(1 for row in self.rows if row.is_new and row.changes)
         return ", ".join([
             ngettext("%(n)s ligne", "%(n)s lignes", len(self.rows)) % {"n": len(self.rows)},
-            ngettext("%(n)s compte à créer", "%(n)s comptes à créer", created) % {"n": created},
-            ngettext("%(n)s personne modifiée", "%(n)s personnes modifiées", len(self.changed_rows) - created)
-            % {"n": len(self.changed_rows) - created},
+            ngettext("%(n)s compte à créer", "%(n)s comptes à créer", created) % {"n": created}
+            if created else _("aucun compte à créer"),
+            changed_label(len(self.changed_rows) - created),
             ngettext("%(n)s erreur", "%(n)s erreurs", errors) % {"n": errors} if errors else _("aucune erreur"),
         ])
 
@@ -120,6 +120,18 @@ class Result:
     rows: int
     created: int
     changed: int
+
+
+def created_label(count):
+    if not count:
+        return _("aucun compte créé")
+    return ngettext("%(n)s compte créé et invité", "%(n)s comptes créés et invités", count) % {"n": count}
+
+
+def changed_label(count):
+    if not count:
+        return _("aucune personne modifiée")
+    return ngettext("%(n)s personne modifiée", "%(n)s personnes modifiées", count) % {"n": count}
 
 
 def _text(value):

@@ -186,10 +186,8 @@ def import_staff(request):
             return _render_staff(request, preview=preview, error=exc.messages[0], status=400)
         messages.success(request, _("Import terminé : %(read)s, %(created)s, %(changed)s.") % {
             "read": ngettext("%(n)s ligne lue", "%(n)s lignes lues", result.rows) % {"n": result.rows},
-            "created": ngettext("%(n)s compte créé et invité", "%(n)s comptes créés et invités", result.created)
-            % {"n": result.created},
-            "changed": ngettext("%(n)s personne modifiée", "%(n)s personnes modifiées", result.changed)
-            % {"n": result.changed},
+            "created": staff_import.created_label(result.created),
+            "changed": staff_import.changed_label(result.changed),
         })
         return redirect("students:staff-import")
     if request.method != "POST":
