@@ -14,6 +14,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from django.contrib.auth.hashers import make_password
+
+from contratpro import demo
+from contratpro.accounts import demo as accounts_demo
 from contratpro.accounts import services
 from contratpro.frenchdates import long_datetime
 from contratpro.models import AccountEvent, Invitation, User
@@ -435,3 +439,22 @@ def test_auth_1_my_account_keeps_what_was_typed_on_error(login):
 
 def test_auth_1_my_account_needs_a_sign_in():
     assert Client().get(reverse("accounts:my-account"))["Location"].startswith(reverse("login"))
+
+
+# --- the demo's part ----------------------------------------------------------------------------------
+
+
+def test_auth_1_demo_shows_a_pending_invitation_and_a_deactivated_account(office, login):
+    """The accounts' demo builder: Claire Fabre invited, Rémi Vidal
+    deactivated, both on the office's people page; a second run writes nothing."""
+    context = demo.DemoContext(users={"bureau": office}, password=make_password("contratpro-demo"))
+    accounts_demo.build_people(context)
+    assert context.tally["created"] > 0
+    again = demo.DemoContext(users={"bureau": office}, password=context.password)
+    accounts_demo.build_people(again)
+    assert sum(again.tally.values()) == 0
+    client = login(office)
+    invited = text(client.get(reverse("accounts:people"), {"state": "invite"}))
+    assert "FABRE Claire" in invited and "en cours, valable jusqu'au" in invited
+    deactivated = text(client.get(reverse("accounts:people"), {"state": "desactive"}))
+    assert "VIDAL Rémi" in deactivated and "depuis le 2 octobre 2026" in deactivated
