@@ -304,6 +304,8 @@ CAS_RENAME_ATTRIBUTES = {env.str("CAS_EMAIL_ATTRIBUTE", default="mail"): "email"
 CAS_LOGOUT_COMPLETELY = True
 CAS_REDIRECT_URL = "home"
 CAS_IGNORE_REFERER = True
+# The page asked for before the CAS waits in the session (contratpro.signin.views).
+CAS_STORE_NEXT = True
 CAS_LOGIN_MSG = None
 CAS_LOGGED_MSG = None
 # The portal's public address when the proxy hides it (e.g. https://contrats-pro.mines-ales.fr).

@@ -136,6 +136,15 @@ class CASLoginView(cas_views.LoginView):
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request):
+        # Where to land after the CAS waits in the session (CAS_STORE_NEXT),
+        # checked here: django-cas-ng would otherwise fall back on the
+        # query's ``next`` unchecked (utils.get_redirect_url), another site's
+        # included.
+        wanted = request.GET.get("next") or ""
+        if not url_has_allowed_host_and_scheme(wanted, {request.get_host()}, request.is_secure()):
+            wanted = ""
+        if not request.GET.get("ticket") or not request.session.get("CASNEXT"):
+            request.session["CASNEXT"] = wanted or resolve_url(settings.CAS_REDIRECT_URL)
         try:
             return super().get(request)
         except PermissionDenied:

@@ -113,16 +113,57 @@ def through_cas(client, server, person):
     assert back.status == 302
     location = back.getheader("Location")
     connection.close()
-    assert location.startswith("http://testserver/connexion/cas/?")
+    assert location.startswith("http://testserver/connexion/cas/?ticket=")
     return client.get(location)
 
 
-def test_auth_1_cas_login_redirects_to_the_school_s_cas(cas_server):
+def test_auth_1_cas_login_redirects_to_the_school_s_cas(cas_server, db):
     """AUTH-1: the portal's CAS button sends the browser to the school's
     CAS login with the portal's service URL."""
     response = Client().get("/connexion/cas/")
-    assert response.url == cas_server.url + "login?" + urlencode(
-        {"service": "http://testserver/connexion/cas/?next=%2F"})
+    assert response.url == cas_server.url + "login?" + urlencode({"service": "http://testserver/connexion/cas/"})
+
+
+@pytest.mark.parametrize(("wanted", "landing"), [
+    ("/dossiers/", "/dossiers/"), ("https://ailleurs.example/", "/"), ("//ailleurs.example/", "/"),
+])
+def test_auth_1_cas_back_from_the_cas_on_the_page_asked_for(cas_server, office, wanted, landing):
+    """AUTH-1: the page asked for before the CAS (``next``, e.g. after an
+    idle timeout) is where the person lands; another site never is."""
+    client = Client()
+    first = client.get("/connexion/cas/?" + urlencode({"next": wanted}))
+    server_leg = urlsplit(first.url)
+    connection = http.client.HTTPConnection(server_leg.hostname, server_leg.port, timeout=5)
+    cas_server.person = ("bureau", {})
+    connection.request("GET", f"{server_leg.path}?{server_leg.query}")
+    location = connection.getresponse().getheader("Location")
+    connection.close()
+    assert client.get(location).url == landing
+
+
+def test_auth_1_cas_a_ticket_s_next_is_checked_too(cas_server, office):
+    """AUTH-1: a ticket brought back with another site's ``next`` (a
+    crafted link) lands on the portal's home."""
+    client = Client()
+    server_leg = urlsplit(client.get("/connexion/cas/").url)
+    connection = http.client.HTTPConnection(server_leg.hostname, server_leg.port, timeout=5)
+    cas_server.person = ("bureau", {})
+    connection.request("GET", f"{server_leg.path}?{server_leg.query}")
+    location = connection.getresponse().getheader("Location")
+    connection.close()
+    crafted = Client()
+    assert crafted.get(location + "&next=https%3A%2F%2Failleurs.example%2F").url == "/"
+
+
+def test_auth_1_cas_the_login_page_button(cas_server):
+    """AUTH-1: ``{% cas_login_url %}`` gives the login page's CAS button its
+    address, and nothing without CAS."""
+    from django.template import Context, Template
+
+    template = Template("{% load signin %}[{% cas_login_url %}]")
+    assert template.render(Context()) == "[/connexion/cas/]"
+    with override_settings(CAS_SERVER_URL=None):
+        assert template.render(Context()) == "[]"
 
 
 def test_auth_1_cas_an_office_person_lands_on_their_queue(cas_server, office):
