@@ -144,10 +144,18 @@ def test_issue_11_headers_htmx_swaps_and_personal_links_without_csp_violation(
         page.locator("#etape-5p .badge", has_text="Validé").wait_for()
         assert page.evaluate("window.__marker") == "same page"  # swapped in place by htmx
         assert DossierStep.objects.get(dossier=dossier, code="5p").state == StepState.VALIDATED
-        # A refusal's form, opened under its button (its width is a class now).
-        refuse = page.locator("details summary", has_text="Refuser")
-        if refuse.count():
-            refuse.first.click()
+        # A reopening's (or refusal's) form, opened under its button: 16rem
+        # wide at least (a class now, no style attribute).
+        page.locator("#s-demarche details > summary").first.click()
+        form = page.locator("#s-demarche details[open] form.step-comment-form").first
+        assert form.bounding_box()["width"] >= 255, form.bounding_box()  # 16rem
+        opened_row = form.locator("xpath=ancestor::tr[1]")
+        opened_row.screenshot(path=str(screenshot.folder / "csp-bureau-etape-formulaire-1366.png"))
+        page.set_viewport_size(PHONE)
+        opened_row.screenshot(path=str(screenshot.folder / "csp-bureau-etape-formulaire-390.png"))
+        card, inside = opened_row.bounding_box(), form.bounding_box()
+        assert inside["x"] + inside["width"] <= card["x"] + card["width"], "the form leaves its card on a phone"
+        page.set_viewport_size(DESKTOP)
         screenshot(page, "csp-bureau-etape-validee-1366")
 
         # The grading panel: the office sets a line's points, swapped in place.
