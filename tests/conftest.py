@@ -155,3 +155,13 @@ def tiny_pdf_layout(monkeypatch):
 
     monkeypatch.setattr(pdf, "render_pdf", layout)
     return TINY_PDF
+
+
+def pytest_report_header(config):
+    """ROLE-9: the access matrix's size on top of the run (tests/contratpro/test_access_matrix.py)."""
+    try:
+        from tests.contratpro.test_access_matrix import matrix_size
+    except Exception as error:  # the header never stops the run
+        return f"access matrix (ROLE-9): not loaded ({type(error).__name__}: {error})"
+    patterns, viewers, cells, requests = matrix_size()
+    return f"access matrix (ROLE-9): {patterns} URL patterns × {viewers} viewers = {cells} cells, {requests} requests"

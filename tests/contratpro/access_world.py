@@ -1,0 +1,126 @@
+"""The people and objects of ROLE-9's access matrix (``test_access_matrix``).
+
+One target, student B's dossier, belongs to none of the viewers but the
+ones whose role reaches every dossier, and to the head who tutors B
+(ROLE-4). Each viewer has objects of their own elsewhere (student A's
+dossier, the tutor's tutee C, the head's department X), so a leak shows as
+B's marker on a page that should not carry it, or as a change in a table.
+"""
+
+import datetime
+from types import SimpleNamespace
+
+from django.utils import timezone
+
+from contratpro.roles import Group_
+from conventions.companies.models import ChangeProposal, CompanyContact
+from conventions.documents.models import DocumentKind
+from conventions.dossier import steps
+from conventions.dossier.models import DossierStep, StepState
+from conventions.links import services as links
+from conventions.links.models import ExternalLink
+from tests import factories
+
+# The viewers, in the matrix's column order, with the short head of each column.
+VIEWERS = (
+    ("anonymous", "an"),   # no session
+    ("external", "ex"),    # no session, a personal link for dossier C (ROLE-5)
+    ("student", "A"),      # student A, department X, with their own dossier
+    ("office", "of"),      # Service Contrats Pro (ROLE-2)
+    ("superuser", "su"),   # staff superuser: the office's rights and the admin
+    ("head", "hX"),        # head of department X (ROLE-3)
+    ("tutor", "tu"),       # tuteur école of dossier C (ROLE-4)
+    ("head_tutor", "hT"),  # head of department Z and tuteur école of B (ROLE-3, ROLE-4)
+    ("teacher", "te"),     # a teacher who tutors nobody (ROLE-6)
+    ("direction", "di"),   # ROLE-7
+    ("social", "so"),      # service social (ROLE-8)
+    ("scolarite", "sc"),   # scolarité (ROLE-8)
+)
+VIEWER_NAMES = tuple(name for name, _ in VIEWERS)
+
+# Student B's last name: on a page, it means B's data is there.
+MARKER = "Quaresmini"
+
+
+def _user(username, *groups, **fields):
+    return factories.UserFactory(username=f"matrix-{username}", groups=list(groups), **fields)
+
+
+def build_world():
+    """Every viewer and every target, through the factories and the services."""
+    year = factories.AcademicYearFactory()
+    dept_x, dept_y, dept_z = (factories.department(code) for code in ("2IA", "PRISM", "GCBD"))
+    teachers = Group_.TEACHERS.value
+
+    office = _user("bureau", Group_.OFFICE.value)
+    people = {
+        "office": office,
+        "superuser": _user("admin", is_staff=True, is_superuser=True),
+        "head": _user("resp-x", teachers),
+        "tutor": _user("tuteur", teachers),
+        "head_tutor": _user("resp-z", teachers),
+        "teacher": _user("enseignant", teachers),
+        "direction": _user("direction", Group_.DIRECTION.value),
+        "social": _user("social", Group_.SOCIAL.value),
+        "scolarite": _user("scolarite", Group_.SCOLARITE.value),
+    }
+    dept_x.head = people["head"]
+    dept_x.save()
+    dept_z.head = people["head_tutor"]
+    dept_z.save()
+
+    # Student A (department X): their own dossier; SIO not validated, a risk
+    # awaiting their acknowledgement (ELIG-2), for the "my own" rows.
+    own = factories.DossierFactory(
+        student__year=year, student__department=dept_x, student__sio_validated=False,
+        student__user__username="matrix-eleve-a",
+    )
+    steps.steps_sync(own)
+    people["student"] = own.student.user
+
+    # Dossier C: the tutor's tutee, and the external person's dossier.
+    tutee = factories.DossierFactory(student__year=year, student__department=dept_x, tuteur_ecole=people["tutor"])
+    steps.steps_sync(tutee)
+    c_signatory = factories.CompanyContactFactory(company=tutee.company, role=CompanyContact.Role.SIGNATORY)
+    tutee.signataire = c_signatory
+    tutee.save()
+    factories.convention_produced(tutee)
+    external_link = links.link_create(
+        dossier=tutee, contact=c_signatory, purpose=ExternalLink.Purpose.SIGN_CONVENTION, by=office
+    )
+
+    # The target: student B (department Y), tutored by the head of Z.
+    target = factories.DossierFactory(
+        student__year=year, student__department=dept_y, student__option=dept_y.options.first(),
+        student__user__username="matrix-eleve-b", student__user__first_name="Bérénice",
+        student__user__last_name=MARKER, tuteur_ecole=people["head_tutor"],
+    )
+    company_tutor = factories.CompanyContactFactory(company=target.company, role=CompanyContact.Role.TUTOR)
+    signatory = factories.CompanyContactFactory(company=target.company, role=CompanyContact.Role.SIGNATORY)
+    unconfirmed = factories.CompanyContactFactory(
+        company=target.company, role=CompanyContact.Role.HR, email_confirmed_at=None
+    )
+    target.tuteur_entreprise, target.signataire = company_tutor, signatory
+    target.save()
+    steps.steps_sync(target)
+    report = factories.upload(target, DocumentKind.RAPPORT_PE, by=target.student.user, step="A")
+    DossierStep.objects.filter(dossier=target, code="A").update(state=StepState.SUBMITTED)
+    convention = factories.convention_signed(target, office=office, parties=("eleve", "entreprise"))
+    active_link = links.link_create(
+        dossier=target, contact=signatory, purpose=ExternalLink.Purpose.SIGN_CONVENTION, by=office
+    )
+    revoked_link = links.link_create(
+        dossier=target, contact=company_tutor, purpose=ExternalLink.Purpose.FICHE_CONTACT, by=office
+    )
+    links.link_revoke(link=revoked_link, by=office)
+    proposal = ChangeProposal.objects.create(
+        company=target.company, dossier=target, changes={"city": [target.company.city, "Nîmes"]},
+        proposed_by=target.student.user,
+    )
+    target.refresh_from_db()
+    return SimpleNamespace(
+        year=year, people=people, own=own, tutee=tutee, b=target, b_student=target.student,
+        b_report=report, b_convention=convention, b_active_link=active_link, b_unconfirmed=unconfirmed,
+        b_revoked_token=links.make_token(revoked_link), external_token=links.make_token(external_link),
+        proposal=proposal, today=timezone.localdate(), tomorrow=timezone.localdate() + datetime.timedelta(days=1),
+    )

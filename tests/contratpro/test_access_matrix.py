@@ -1,0 +1,406 @@
+"""ROLE-9's access matrix: every URL pattern of the project, for every
+viewer, against an explicit table of what each may read and change.
+
+The world (``access_world``) is built once per module: student B's dossier
+is the target, with its documents, personal links, contacts, convention
+and a change proposal about B's company. No viewer owns B but those whose
+role reaches every dossier (the office, the superuser, read-only the
+direction, service social and scolarité) and the head of department Z who
+tutors B (ROLE-4: B's dossier yes, B's eligibility file never). Rows about
+"my own" (my-dossier, my-eligibility, acknowledge, open-dossier) act on the
+viewer's own records. The personal-link rows (ROLE-5) take, for the
+external person, their own token (a link for dossier C, never B's); for
+everyone else a revoked link of B: a session opens nothing on those pages.
+
+For each row, a GET and a POST per viewer (the test client: CSRF is not
+enforced), each inside a savepoint rolled back after the request, so that
+no request, allowed or not, changes what the next one sees. Allowed POSTs
+are made too (with plausible data) and rolled back: they show the table
+does not refuse what a role may do. After every request expected to be
+refused, every row of the portal's tables (events, dossiers and their
+steps, documents, signatures, links, contacts, proposals, scores, students
+and their records, accounts; link uses only when accepted) must equal what
+they were before it.
+
+Outcomes: ``o`` ok (2xx, a 400 for a form refused for what it carries, or
+a 3xx that is not to a login page), ``S`` ok
+and B's name on the page, ``h`` ok and B's name absent (when it answers
+200), ``L`` redirect to a login page (the portal's or the admin's), ``D``
+refused (403, 404, or 410 for a link; never 200, never 500), ``M`` 405.
+A 500 (or an exception) never matches.
+
+A URL pattern without its row fails ``test_role_9_every_url_pattern_has_a_row``;
+a row whose pattern is gone fails ``test_role_9_every_row_has_its_url_pattern``.
+The admin is one row, on its index.
+"""
+
+import pytest
+from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests import factories
+from tests.conftest import private_storage
+from tests.contratpro.access_world import MARKER, VIEWER_NAMES, VIEWERS, build_world
+
+COLUMNS = " ".join(short for _, short in VIEWERS)
+
+ADMIN = "admin:index"
+
+
+class Row:
+    """One URL name: its kwargs from the world (and the viewer), the POST
+    data, and the expected outcome of GET and POST for each viewer."""
+
+    def __init__(self, name, get, post, kwargs=None, data=None):
+        self.name = name
+        self.kwargs = kwargs or (lambda w, viewer: {})
+        self.data = data or (lambda w: {})
+        self.expect = {"GET": self._cells(get), "POST": self._cells(post)}
+
+    def _cells(self, line):
+        cells = line.split()
+        assert len(cells) == len(VIEWERS), f"{self.name}: {len(cells)} cells for {len(VIEWERS)} viewers"
+        assert set(cells) <= set("oShLDM"), f"{self.name}: unknown outcome in {line!r}"
+        return dict(zip(VIEWER_NAMES, cells))
+
+
+def b_pk(w, viewer):
+    return {"pk": w.b.pk}
+
+
+def b_student(w, viewer):
+    return {"pk": w.b_student.pk}
+
+
+def token(w, viewer):
+    """ROLE-5: the external person's own token (dossier C); anyone else, a revoked link of B."""
+    return {"token": w.external_token if viewer == "external" else w.b_revoked_token}
+
+
+def upload_data(w):
+    return {"kind": "rapport_pe", "step": "A",
+            "file": SimpleUploadedFile("rapport.pdf", factories.tiny_pdf(), content_type="application/pdf")}
+
+
+ALL_L = "L L o o o o o o o o o o"  # any account, not without one
+SEES_B = "L L D o o D D o D o o o"  # whoever sees B's dossier (office, superuser, B's tutor, the read-only roles)
+OFFICE = "L L D o o D D D D D D D"  # the office only (and the superuser)
+METHOD = "M M M M M M M M M M M M"
+
+# fmt: off
+TABLE = [
+    #   name                                         GET: an ex A  of su hX tu hT te di so sc   POST: an ex A  of su hX tu hT te di so sc
+    Row("home",                                      ALL_L,                                    ALL_L),
+    Row("no-role",                                   ALL_L,                                    ALL_L),
+    Row("login",                                     "o o o o o o o o o o o o",                "o o o o o o o o o o o o"),
+    # Logging out lands on the login page: "L" for everyone, a session or not.
+    Row("logout",                                    METHOD,                                   "L L L L L L L L L L L L"),
+    Row(ADMIN,                                       "L L L L o L L L L L L L",                "L L L L o L L L L L L L"),
+
+    # Dossiers: lists, page, approval, steps (ROLE-1…4, ELIG-9, STEP-3).
+    Row("conventions:dossier-list",                  "L L h S S h h S h S S S",                ALL_L),
+    Row("conventions:dossier-detail",                "L L D S S D D S D S S S",                SEES_B, b_pk),
+    Row("conventions:dossier-approve",               METHOD,                                   "L L D D D D D D D D D D", b_pk),
+    Row("conventions:step-action",                   METHOD,                                   "L L D D D D D o D D D D",
+        lambda w, v: {"pk": w.b.pk, "code": "A"}, lambda w: {"action": "validate"}),
+    Row("conventions:tutee-list",                    "L L h h h h h S h h h h",                ALL_L),
+    Row("conventions:my-dossier",                    "L L h h h h h h h h h h",                ALL_L),
+    Row("conventions:open-dossier",                  METHOD,                                   "L L o D D D D D D D D D"),
+    Row("conventions:todo",                          "L L h o o h h o h o o o",                ALL_L),
+
+    # Shared company records (DOC-12, ROLE-5).
+    Row("conventions:company-review",                "L L D S S D D D D D D D",                OFFICE),
+    Row("conventions:proposal-decide",               METHOD,                                   OFFICE,
+        lambda w, v: {"proposal_pk": w.proposal.pk}, lambda w: {"decision": "reject", "comment": "Non."}),
+    Row("conventions:contact-confirm-email",         METHOD,                                   OFFICE,
+        lambda w, v: {"pk": w.b.pk, "contact_pk": w.b_unconfirmed.pk}),
+
+    # Files (DOC-6).
+    Row("conventions:document-upload",               METHOD,                                   OFFICE, b_pk, upload_data),
+    Row("conventions:document-download",             SEES_B,                                   METHOD,
+        lambda w, v: {"doc_pk": w.b_report.pk}),
+
+    # Personal links (ROLE-5).
+    Row("conventions:link-create",                   METHOD,                                   OFFICE, b_pk,
+        lambda w: {"contact": w.b.tuteur_entreprise_id, "purpose": "fiche_contact", "validity_days": 10}),
+    Row("conventions:link-revoke",                   METHOD,                                   OFFICE,
+        lambda w, v: {"link_pk": w.b_active_link.pk}),
+    Row("conventions:link-open",                     "D h D D D D D D D D D D",                METHOD, token),
+
+    # The convention (DOC-3…5, DOC-8, ROLE-7).
+    Row("conventions:convention-panel",              SEES_B,                                   SEES_B, b_pk),
+    Row("conventions:convention-generate",           METHOD,                                   OFFICE, b_pk),
+    Row("conventions:convention-download",           SEES_B,                                   SEES_B,
+        lambda w, v: {"pk": w.b.pk, "version": w.b_convention.version}),
+    Row("conventions:convention-sign",               METHOD,                                   "L L D o o D D D D o D D", b_pk,
+        lambda w: {"document": w.b_convention.pk, "party": "ecole", "signer_name": "La direction", "read": "1"}),
+    Row("conventions:convention-sign-paper",         METHOD,                                   OFFICE, b_pk,
+        lambda w: {"document": w.b_convention.pk, "party": "ecole", "signer_name": "La direction"}),
+    Row("conventions:convention-originals",          METHOD,                                   OFFICE, b_pk,
+        lambda w: {"document": w.b_convention.pk}),
+    Row("conventions:convention-send",               METHOD,                                   OFFICE,
+        lambda w, v: {"pk": w.b.pk, "target": "entreprise"}),
+    Row("conventions:convention-sign-link",          "D h D D D D D D D D D D",                "D h D D D D D D D D D D", token,
+        lambda w: {"document": w.tutee_convention.pk, "signer_name": "Anne Salles", "read": "1"}),
+    Row("conventions:convention-link-download",      "D o D D D D D D D D D D",                METHOD, token),
+
+    # Fiche contact, fiche PFE, CERFA (DOC-1, DOC-2, DOC-7, STEP-6).
+    Row("conventions:fiche-edit",                    "L L D S S D D o D D D D",                OFFICE, b_pk),
+    Row("conventions:fiche-company-edit",            OFFICE,                                   OFFICE, b_pk),
+    Row("conventions:fiche-pfe",                     OFFICE,                                   OFFICE, b_pk),
+    Row("conventions:fiche-pdf",                     METHOD,                                   OFFICE, b_pk,
+        lambda w: {"kind": "fiche_contact"}),
+    Row("conventions:fiche-jobs",                    SEES_B,                                   SEES_B, b_pk),
+    Row("conventions:fiche-company",                 "D D D D D D D D D D D D",                "D D D D D D D D D D D D", token),
+    Row("conventions:cerfa-edit",                    OFFICE,                                   OFFICE, b_pk),
+    Row("conventions:cerfa-pdf",                     METHOD,                                   OFFICE, b_pk),
+    Row("conventions:cerfa-model",                   OFFICE,                                   OFFICE),
+
+    # Eligibility (ELIG-1…10, ROLE-4: a tutor never reads the file).
+    Row("students:my-eligibility",                   "L L o D D D D D D D D D",                "L L o D D D D D D D D D"),
+    Row("students:acknowledge",                      METHOD,                                   "L L o D D D D D D D D D",
+        lambda w, v: {"rule": "ELIG-2"}),
+    Row("students:student-list",                     "L L D S S h D h D S S S",                "L L D o o o D o D o o o"),
+    Row("students:import",                           OFFICE,                                   OFFICE),
+    Row("students:import-template",                  OFFICE,                                   "L L M M M M M M M M M M"),
+    Row("students:student-detail",                   "L L D S S D D D D S S S",                "L L D o o D D D D o o o", b_student),
+    Row("students:student-facts",                    OFFICE,                                   OFFICE, b_student),
+    Row("students:override",                         METHOD,                                   OFFICE,
+        lambda w, v: {"pk": w.b_student.pk, "rule": "ELIG-1"}, lambda w: {"elig-1-reason": "Réunion rattrapée."}),
+
+    # Barème (SCORE-1…4).
+    Row("grading:score-set",                         METHOD,                                   OFFICE,
+        lambda w, v: {"pk": w.b.pk, "code": "2"}, lambda w: {"points": "1"}),
+    Row("grading:dossier-workbook",                  SEES_B,                                   SEES_B, b_pk),
+    Row("grading:class-workbook",                    "L L D o o o D o D o o o",                "L L D o o o D o D o o o"),
+]
+# fmt: on
+
+ROWS = {row.name: row for row in TABLE}
+
+
+# --- The URL patterns ---------------------------------------------------------
+
+def url_names(resolver=None, namespace=None):
+    """Every URL pattern's name, with its namespaces, recursively; the
+    admin's patterns count as its index; an unnamed pattern by its route."""
+    names = []
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(filter(None, [namespace, pattern.namespace])) or None
+            if inner and inner.split(":")[0] == "admin":
+                names.append(ADMIN)
+                continue
+            names.extend(url_names(pattern, inner))
+        elif isinstance(pattern, URLPattern):
+            name = pattern.name or f"<unnamed {pattern.pattern}>"
+            names.append(f"{namespace}:{name}" if namespace else name)
+    return list(dict.fromkeys(names))
+
+
+def matrix_size():
+    """(patterns, viewers, cells, requests): one GET and one POST per cell."""
+    patterns = len(TABLE)
+    cells = patterns * len(VIEWERS)
+    return patterns, len(VIEWERS), cells, 2 * cells
+
+
+def test_role_9_every_url_pattern_has_a_row():
+    """ROLE-9: a URL pattern without its row in the matrix fails, named."""
+    missing = [name for name in url_names() if name not in ROWS]
+    assert not missing, f"URL patterns without a row in the access matrix (tests/contratpro/test_access_matrix.py): {missing}"
+
+
+def test_role_9_every_row_has_its_url_pattern():
+    """ROLE-9: a row whose URL pattern no longer exists fails, named."""
+    names = set(url_names())
+    stale = [name for name in ROWS if name not in names]
+    assert not stale, f"Rows of the access matrix whose URL pattern is gone: {stale}"
+    assert len(ROWS) == len(TABLE), "a URL name has two rows"
+
+
+def test_role_9_matrix_size_and_both_sides_of_each_viewer():
+    """ROLE-9: the matrix states its size (also on top of ``make test``'s
+    output, tests/conftest.py); each viewer is allowed somewhere and refused
+    somewhere, on both methods (a column of one outcome checks nothing)."""
+    patterns, viewers, cells, requests = matrix_size()
+    size = f"access matrix: {patterns} URL patterns × {viewers} viewers = {cells} cells, {requests} requests"
+    assert cells == sum(len(row.expect["GET"]) for row in TABLE) and requests == 2 * cells, size
+    for viewer in VIEWER_NAMES:
+        seen = {row.expect[method][viewer] for row in TABLE for method in ("GET", "POST")}
+        assert seen & set("oSh") and seen & set("LDM"), f"{size}; {viewer} has only {sorted(seen)}"
+
+
+# --- The world and the requests ----------------------------------------------
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Built once for the module, inside a transaction rolled back at its end
+    (each test's own transaction nests in it); its files in a folder of its own."""
+    with django_db_blocker.unblock(), private_storage(tmp_path_factory.mktemp("matrix-private")):
+        with transaction.atomic():
+            built = build_world()
+            from conventions.convention import services as convention
+
+            built.tutee_convention = convention.convention_latest(built.tutee)
+            yield built
+            transaction.set_rollback(True)
+
+
+@pytest.fixture(autouse=True)
+def private_storage_in_tmp(world):
+    """The world's files stay where it stored them (the suite's own
+    fixture of that name points each test at a fresh folder)."""
+    yield
+
+
+_LOGIN_PATHS = ()
+
+
+def login_paths():
+    return (reverse("login"), reverse("admin:login"))
+
+
+def _tables():
+    """(label, SQL) reading every row of the portal's tables, by primary key."""
+    from conventions.links.models import LinkUse
+
+    quote = connection.ops.quote_name
+    reads = []
+    for model in apps.get_models():
+        if model._meta.app_label not in {"contratpro", "students", "conventions", "grading", "attendance"}:
+            continue
+        where = f" WHERE {quote('accepted')}" if model is LinkUse else ""
+        reads.append((model._meta.label, f"SELECT * FROM {quote(model._meta.db_table)}{where}"))
+    return reads
+
+
+def snapshot():
+    """Every row of the portal's tables (link uses: the accepted ones),
+    read with plain SQL: 30 tables after each refused request."""
+    state = {}
+    with connection.cursor() as cursor:
+        for label, sql in _tables():
+            cursor.execute(sql)
+            state[label] = frozenset(cursor.fetchall())
+    return state
+
+
+def difference(label, before, after):
+    """What differs in ``label``: rows gone, rows new (a changed row is both)."""
+    gone, new = before - after, after - before
+    return f"{label} ({len(gone)} rows gone or changed, {len(new)} new or changed: {sorted(map(str, new))[:2]})"
+
+
+def outcome(response):
+    """The response as one of the matrix's outcomes (``5`` for a server error)."""
+    status = response.status_code
+    if status >= 500:
+        return "5"
+    if status == 405:
+        return "M"
+    if status in (403, 404, 410):
+        return "D"
+    if 300 <= status < 400:
+        return "L" if response["Location"].split("?")[0] in login_paths() else "o"
+    if 200 <= status < 300 or status == 400:
+        return "o"
+    return str(status)
+
+
+def matches(expected, response, got):
+    if expected in "oSh":
+        if got != "o":
+            return False
+        if response.status_code != 200 or getattr(response, "streaming", False):
+            return expected != "S"
+        shown = MARKER.casefold() in response.content.decode(errors="replace").casefold()
+        return {"o": True, "S": shown, "h": not shown}[expected]
+    return got == expected
+
+
+def client_for(world, viewer):
+    client = Client()
+    user = world.people.get(viewer)
+    if user is not None:
+        client.force_login(user)
+    return client, user
+
+
+def walk(world, viewer):
+    """Every row, GET then POST, for ``viewer``; the mismatches, and the
+    number of requests made."""
+    client, user = client_for(world, viewer)
+    before = snapshot()
+    problems, requests = [], 0
+    for row in TABLE:
+        url = reverse(row.name, kwargs=row.kwargs(world, viewer))
+        for method in ("GET", "POST"):
+            expected = row.expect[method][viewer]
+            with transaction.atomic():
+                try:
+                    if method == "GET":
+                        response = client.get(url)
+                    else:
+                        response = client.post(url, row.data(world))
+                    got = outcome(response)
+                    ok = matches(expected, response, got)
+                    changed = []
+                    if expected in "LDM":
+                        after = snapshot()
+                        changed = [difference(label, before[label], after.get(label, []))
+                                   for label in before if before[label] != after.get(label)]
+                    if hasattr(response, "close"):
+                        response.close()
+                except Exception as error:  # a 500: the client re-raises the view's exception
+                    got, ok, changed = f"500 ({type(error).__name__}: {error})", False, []
+                requests += 1
+                transaction.set_rollback(True)
+            if not ok:
+                problems.append(f"{method} {row.name} {url}: expected {expected}, got {got}"
+                                + (f" [{getattr(response, 'status_code', '')}]" if got in "oSh" else ""))
+            if changed:
+                problems.append(f"{method} {row.name} {url}: refused ({got}) yet changed {changed}")
+        if user is not None and row.name == "logout":
+            client.force_login(user)  # the POST ended the session (rolled back in the database, not the cookie)
+            before = snapshot()  # the new login's time
+    return problems, requests
+
+
+def assert_column(world, viewer):
+    problems, requests = walk(world, viewer)
+    assert requests == 2 * len(TABLE)
+    assert not problems, f"{viewer}: {len(problems)} of {requests} cells differ from the access matrix:\n" + "\n".join(problems)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "viewer", [v for v in VIEWER_NAMES if v not in ("external", "head_tutor")]
+)
+def test_role_9_access_matrix(world, viewer):
+    """ROLE-9: ``viewer`` reads and changes, on every URL pattern, exactly
+    what the matrix allows, on objects of other people (B's dossier, files,
+    links, contacts, proposal, eligibility file); a refused request changes
+    nothing."""
+    assert_column(world, viewer)
+
+
+@pytest.mark.django_db
+def test_role_9_role_5_external_link_for_another_dossier(world):
+    """ROLE-9, ROLE-5: a company person holding a link for dossier C, with no
+    session: their link opens C's pages only as far as its purpose allows
+    (never B's data), every portal page asks to log in, a refused use
+    changes nothing."""
+    assert_column(world, "external")
+
+
+@pytest.mark.django_db
+def test_role_9_role_4_head_who_tutors_sees_the_tutees_dossier_not_their_file(world):
+    """ROLE-9, ROLE-4: the head of department Z who tutors B follows B's
+    dossier (page, files, convention, fiche read-only, step A to validate)
+    but never B's eligibility file (student-detail, student-facts, override
+    answer 404) nor lists B among the department's students."""
+    assert_column(world, "head_tutor")
