@@ -3,9 +3,13 @@ the facts ELIG-1…8 read).
 
 The file is an Excel workbook (.xlsx): first sheet, one header row, then one
 row per student. ``COLUMNS`` documents every accepted column; the parser, the
-downloadable template and the import page all read it. The import only
-updates existing students, found by their student number; a column absent
-from the file leaves its fact unchanged.
+downloadable template and the import page all read it. Students are found
+by their student number; a column absent from the file leaves its fact
+unchanged. An unknown number with a first name, a last name, the
+institutional e-mail and a department is a new student of the current year
+(AUTH-1): their account is the one holding that e-mail if it has no student
+record yet, else a new one, whose password stays unusable until they follow
+the invitation mailed by ``contratpro.accounts``.
 
 Two phases: ``preview_file`` reads and checks everything without writing and
 returns a ``Preview`` (per row: the student, the changes, the errors in
@@ -24,8 +28,11 @@ import warnings
 import zipfile
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from openpyxl import Workbook, load_workbook
@@ -35,9 +42,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from contratpro import roles
+from contratpro.accounts import services as accounts
 
-from .models import InfoMeeting, Student
-from .services import FACT_FIELDS, student_facts_update
+from .models import AcademicYear, Department, InfoMeeting, Student
+from .services import FACT_FIELDS, student_create, student_facts_update
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 2000
@@ -49,7 +57,13 @@ MAX_SCANNED_ROWS = 10 * MAX_ROWS  # empty rows included
 IMPORT_VERB = "students.facts.import"
 
 STUDENT_NUMBER, NAME, BOOL, DATE, TEXT, MEETING = "numero", "nom", "booleen", "date", "texte", "reunion"
+FIRST_NAME, EMAIL, DEPARTMENT, OPTION = "prenom", "email", "departement", "option"
+CREATE_VERB = "students.student.import"
 KIND_LABELS = {
+    FIRST_NAME: gettext_lazy("texte"),
+    EMAIL: gettext_lazy("adresse e-mail"),
+    DEPARTMENT: gettext_lazy("code du département (2ER, ECOMAP, 2IA, GCBD, PRISM, ISERM)"),
+    OPTION: gettext_lazy("nom de l'option, vide si aucune"),
     STUDENT_NUMBER: gettext_lazy("texte ou nombre"),
     NAME: gettext_lazy("texte"),
     BOOL: gettext_lazy("oui / non (vide : non)"),
@@ -76,10 +90,12 @@ class Column:
 
 COLUMNS = [
     Column("N° étudiant", "student_number", STUDENT_NUMBER,
-           gettext_lazy("Identifie l'élève, qui doit déjà exister dans le portail : l'import ne crée pas d'élève."),
+           gettext_lazy("Identifie l'élève. Un numéro inconnu du portail crée l'élève, à condition que la ligne "
+                        "porte aussi son nom, son prénom, son e-mail et son département."),
            required=True),
     Column("Nom", "last_name", NAME,
-           gettext_lazy("Facultatif. Contrôlé contre le nom de l'élève : une différence est une erreur.")),
+           gettext_lazy("Contrôlé contre le nom d'un élève existant : une différence est une erreur. "
+                        "Obligatoire pour créer un élève.")),
     Column("SIO validé", "sio_validated", BOOL, gettext_lazy("Séjour à l'international obligatoire validé.")),
     Column("TOEIC validé", "toeic_validated", BOOL, gettext_lazy("TOEIC validé.")),
     Column("Rattrapage S5", "resit_s5", BOOL, gettext_lazy("Rattrapage en attente au S5 : bloquant.")),
@@ -114,7 +130,18 @@ COLUMNS = [
     Column("Réunion d'information (date)", "info_meetings", MEETING,
            gettext_lazy("Date de la réunion d'information suivie, parmi celles de l'année de l'élève ; "
                         "vide : aucune.")),
+    # AUTH-1: what creating a student and their account needs; ignored for
+    # a known student but the e-mail, checked against their account's.
+    Column("Prénom", "first_name", FIRST_NAME, gettext_lazy("Obligatoire pour créer un élève.")),
+    Column("E-mail", "email", EMAIL,
+           gettext_lazy("Adresse e-mail de l'école : identifiant de connexion de l'élève, qui y reçoit son "
+                        "invitation. Obligatoire pour créer un élève ; pour un élève existant, doit être celle de "
+                        "son compte.")),
+    Column("Département", "department", DEPARTMENT,
+           gettext_lazy("Obligatoire pour créer un élève, inscrit dans l'année universitaire en cours.")),
+    Column("Option", "option", OPTION, gettext_lazy("Option de l'élève créé, parmi celles de son département.")),
 ]
+ACCOUNT_FIELDS = ("first_name", "email", "department", "option")
 FACT_COLUMNS = [c for c in COLUMNS if c.field in FACT_FIELDS]
 
 TRUE_WORDS = {"oui", "o", "vrai", "x", "1", "true", "yes"}
@@ -162,6 +189,9 @@ class Row:
     meetings: list | None = None  # the meetings to attend, None: column absent
     changes: list = field(default_factory=list)
     errors: list = field(default_factory=list)
+    account: dict = field(default_factory=dict)  # name, e-mail, department, option as read (AUTH-1)
+    is_new: bool = False  # ``student`` is not saved yet: the import creates it
+    user: object = None  # for a new student, the existing account to link, if any
 
 
 @dataclass
@@ -189,6 +219,10 @@ class Preview:
         return [row for row in self.rows if row.changes]
 
     @property
+    def new_rows(self):
+        return [row for row in self.rows if row.is_new]
+
+    @property
     def notable_rows(self):
         """The rows the preview lists: those that change or fail."""
         return [row for row in self.rows if row.changes or row.errors]
@@ -202,10 +236,15 @@ class Preview:
         """« N lignes, M élèves modifiés, K erreurs »."""
         return ", ".join([
             ngettext("%(n)s ligne", "%(n)s lignes", len(self.rows)) % {"n": len(self.rows)},
-            changed_label(len(self.changed_rows)),
+            *([created_label(len(self.new_rows))] if self.new_rows else []),
+            changed_label(len(self.changed_rows) - len(self.new_rows)),
             ngettext("%(n)s erreur", "%(n)s erreurs", self.error_count) % {"n": self.error_count}
             if self.error_count else _("aucune erreur"),
         ])
+
+
+def created_label(count):
+    return ngettext("%(n)s élève créé", "%(n)s élèves créés", count) % {"n": count}
 
 
 def changed_label(count):
@@ -218,6 +257,7 @@ def changed_label(count):
 class Result:
     rows: int
     changed: int
+    created: int = 0
 
 
 class FileError(Exception):
@@ -253,9 +293,15 @@ def preview_file(f):
     preview = Preview(columns=columns)
     preview.errors += _check_duplicates(lines, positions)
     students = _students(lines, positions)
-    meetings = _meetings(students.values()) if "info_meetings" in positions else {}
+    numbers = {_student_number(cells[positions["student_number"]]) for _n, cells in lines} - {""}
+    # Read only when the file may create students: no cost for an update.
+    creation = _creation_context(lines, positions) if numbers - students.keys() and "email" in positions \
+        else {"year": None, "departments": {}, "users": {}}
+    years = {s.year_id for s in students.values()} | ({creation["year"].pk} if creation["year"] else set())
+    meetings = _meetings(years) if "info_meetings" in positions else {}
     for number, cells in lines:
-        preview.rows.append(_read_row(number, cells, positions, students, meetings))
+        preview.rows.append(_read_row(number, cells, positions, students, meetings, creation))
+    preview.errors += _check_duplicate_emails(preview.rows)
     return preview
 
 
@@ -371,31 +417,124 @@ def _students(lines, positions):
     return {s.student_number: s for s in queryset.prefetch_related("info_meetings")}
 
 
-def _meetings(students):
+def _creation_context(lines, positions):
+    """What creating students needs, read once: the current year, the
+    departments and options, the accounts holding the file's e-mails."""
+    emails = set()
+    if "email" in positions:
+        emails = {str(cells[positions["email"]]).strip().lower() for _n, cells in lines
+                  if not _blank(cells[positions["email"]])}
+    accounts = get_user_model().objects.annotate(email_lower=Lower("email")).filter(email_lower__in=emails)
+    return {
+        "year": AcademicYear.objects.current(),
+        "departments": {d.code.casefold(): d for d in Department.objects.prefetch_related("options")},
+        "users": {u.email_lower: u for u in accounts.select_related("student")},
+    }
+
+
+def _new_student(row, where, creation):
+    """AUTH-1: an unknown number is a new student when the row says who they
+    are; ``row.student`` becomes the unsaved student, ``row.user`` the
+    account to link, if one holds the e-mail."""
+    account = row.account
+    missing = [header for name, header in (("last_name", "Nom"), ("first_name", "Prénom"), ("email", "E-mail"),
+                                           ("department", "Département")) if not account.get(name)]
+    if missing:
+        row.errors.append(_(
+            "%(where)s : N° étudiant %(number)s inconnu. Pour créer cet élève, renseignez aussi %(columns)s."
+        ) % {"where": where, "number": row.student_number,
+             "columns": ", ".join(f"« {header} »" for header in missing)})
+        return
+    errors = []
+    try:
+        validate_email(account["email"])
+    except ValidationError:
+        errors.append(_("%(where)s, colonne « E-mail » : « %(value)s » n'est pas une adresse e-mail valide.")
+                      % {"where": where, "value": account["email"]})
+    user = creation["users"].get(account["email"].lower())
+    if user is not None and hasattr(user, "student"):
+        errors.append(_("%(where)s, colonne « E-mail » : %(email)s est déjà l'adresse de l'élève %(name)s "
+                        "(N° étudiant %(number)s) : vérifiez le numéro ou l'adresse.")
+                      % {"where": where, "email": account["email"], "name": user.get_full_name(),
+                         "number": user.student.student_number or "—"})
+    department = creation["departments"].get(account["department"].casefold())
+    option = None
+    if department is None:
+        errors.append(_("%(where)s, colonne « Département » : aucun département de code « %(value)s ».")
+                      % {"where": where, "value": account["department"]})
+    elif account.get("option"):
+        option = next((o for o in department.options.all() if _key(o.name) == _key(account["option"])), None)
+        if option is None:
+            errors.append(_("%(where)s, colonne « Option » : le département %(code)s n'a pas d'option « %(value)s ».")
+                          % {"where": where, "code": department.code, "value": account["option"]})
+    for name, header in (("last_name", "Nom"), ("first_name", "Prénom")):
+        if len(account[name]) > 150:
+            errors.append(_("%(where)s, colonne « %(header)s » : au plus 150 caractères.")
+                          % {"where": where, "header": header})
+    if creation["year"] is None:
+        errors.append(_("%(where)s : aucune année universitaire n'existe pour y inscrire l'élève ; créez-la "
+                        "d'abord.") % {"where": where})
+    if errors:
+        row.errors += errors
+        return
+    row.is_new, row.user = True, user
+    row.student = Student(year=creation["year"], department=department, option=option,
+                          student_number=row.student_number)
+
+
+def _check_email(row, where):
+    """A known student's e-mail in the file must be their account's; an
+    account without one gets it (AUTH-1)."""
+    email = row.account.get("email", "")
+    current = row.student.user.email
+    if not email or email.lower() == current.lower():
+        return
+    if not current:
+        row.changes.append(Change("E-mail", "—", email))
+        return
+    row.errors.append(_("%(where)s, colonne « E-mail » : « %(email)s » n'est pas l'adresse du compte de l'élève "
+                        "(%(current)s) ; corrigez le fichier, ou demandez au service Contrats pro de modifier "
+                        "le compte.") % {"where": where, "email": email, "current": current})
+
+
+def _check_duplicate_emails(rows):
+    seen = {}
+    for row in rows:
+        if row.is_new:
+            seen.setdefault(row.account["email"].lower(), []).append(str(row.number))
+    return [
+        _("L'adresse %(email)s figure sur plusieurs lignes (%(rows)s) : gardez-en une seule.")
+        % {"email": email, "rows": ", ".join(numbers)}
+        for email, numbers in seen.items() if len(numbers) > 1
+    ]
+
+
+def _meetings(years):
     """The information meetings of the students' years, by (year, date)."""
-    years = {s.year_id for s in students}
     return {(m.year_id, m.date): m for m in InfoMeeting.objects.filter(year__in=years)}
 
 
-def _read_row(number, cells, positions, students, meetings):
+def _read_row(number, cells, positions, students, meetings, creation):
     row = Row(number=number, student_number=_student_number(cells[positions["student_number"]]))
     where = _("Ligne %(row)s") % {"row": number}
+    for name in ("last_name", *ACCOUNT_FIELDS):
+        if name in positions:
+            row.account[name] = "" if _blank(cells[positions[name]]) else str(cells[positions[name]]).strip()
     if not row.student_number:
         row.errors.append(_("%(where)s : le N° étudiant est vide.") % {"where": where})
     else:
         row.student = students.get(row.student_number)
         if row.student is None:
-            row.errors.append(
-                _("%(where)s : N° étudiant %(number)s inconnu (l'import ne crée pas d'élève).")
-                % {"where": where, "number": row.student_number}
-            )
+            _new_student(row, where, creation)
+        else:
+            _check_email(row, where)
     used = set(positions.values())
     for index, value in enumerate(cells):
         if not _blank(value) and index not in used:
             row.errors.append(_("%(where)s : une valeur figure dans la colonne %(letter)s, qui n'a pas d'en-tête.")
                               % {"where": where, "letter": get_column_letter(index + 1)})
     for column in COLUMNS:
-        if column.field not in positions or column.kind == STUDENT_NUMBER:
+        if column.field not in positions or column.kind == STUDENT_NUMBER or column.field in ACCOUNT_FIELDS:
             continue
         value = cells[positions[column.field]]
         try:
@@ -467,7 +606,7 @@ def _parse_date(value):
 
 
 def _check_name(student, name):
-    if student is not None and name and _key(name) != _key(student.user.last_name):
+    if student is not None and student.pk and name and _key(name) != _key(student.user.last_name):
         raise ValidationError(
             _("« %(name)s » ne correspond pas au nom de l'élève (%(expected)s) : vérifiez le N° étudiant.")
             % {"name": name, "expected": student.user.last_name}
@@ -501,10 +640,17 @@ def _compare(row, where):
         if before != value:
             row.changes.append(Change(headers[name], display(before), display(value)))
     if row.meetings is not None:
-        before = [m for m in student.info_meetings.all() if m.year_id == student.year_id]
+        before = [] if row.is_new else [m for m in student.info_meetings.all() if m.year_id == student.year_id]
         if {m.pk for m in before} != {m.pk for m in row.meetings}:
             row.changes.append(Change(headers["info_meetings"], display([m.date for m in before]),
                                       display([m.date for m in row.meetings])))
+    if row.is_new:
+        account = row.account
+        row.changes.insert(0, Change(_("Nouvel élève"), "—", _("%(name)s, %(email)s, %(place)s%(account)s") % {
+            "name": f"{account['first_name']} {account['last_name']}", "email": account["email"],
+            "place": " – ".join(str(p) for p in (student.department.code, student.option) if p),
+            "account": _(" (compte existant)") if row.user else _(" ; invitation envoyée"),
+        }))
     if row.changes:
         candidate = Student(**{f.attname: getattr(student, f.attname) for f in Student._meta.concrete_fields})
         candidate.option = student.option
@@ -517,30 +663,54 @@ def _compare(row, where):
             row.errors += [_("%(where)s : %(message)s") % {"where": where, "message": m} for m in exc.messages]
 
 
-def import_apply(preview, *, by):
+def import_apply(preview, *, by, request=None):
     """Write a checked preview: every row or none (one transaction). Refuses
-    a preview with any error. Returns how many rows were read and how many
-    students changed; a student whose facts already match is left alone and
-    gets no history entry."""
+    a preview with any error. Returns how many rows were read, how many
+    students were created (their accounts invited, AUTH-1) and how many
+    changed; a student whose facts already match is left alone and gets no
+    history entry."""
     if not roles.can_manage_dossiers(by):
         raise PermissionDenied(_("Seul le service Contrats pro importe la situation des élèves."))
     if not preview.is_valid:
         raise ValidationError(
             _("Ce fichier comporte des erreurs : corrigez-les et déposez-le à nouveau. Rien n'a été importé.")
         )
-    changed = 0
+    changed = created = 0
     with transaction.atomic():
         for row in preview.rows:
-            student = row.student
+            if row.is_new:
+                student = _create(row, by=by, request=request)
+                created += 1
+            else:
+                student = row.student
             meetings = None
             if row.meetings is not None:
-                other_years = [m for m in student.info_meetings.all() if m.year_id != student.year_id]
+                other_years = [] if row.is_new else [
+                    m for m in student.info_meetings.all() if m.year_id != student.year_id]
                 meetings = [*other_years, *row.meetings]
             fields = student_facts_update(
                 student=student, values=row.values, by=by, verb=IMPORT_VERB, attended_meetings=meetings
             )
-            changed += bool(fields)
-    return Result(rows=len(preview.rows), changed=changed)
+            email = row.account.get("email", "")
+            if not row.is_new and email and not student.user.email:
+                accounts.account_email_set(user=student.user, email=email, by=by)
+                fields = [*fields, "email"]
+            changed += bool(fields) and not row.is_new
+    return Result(rows=len(preview.rows), changed=changed, created=created)
+
+
+def _create(row, *, by, request):
+    """AUTH-1: the new student's account (linked, or created and invited),
+    then the student."""
+    account, user = row.account, row.user
+    if user is None:
+        user = accounts.account_create(first_name=account["first_name"], last_name=account["last_name"],
+                                       email=account["email"], by=by, request=request, source=CREATE_VERB)
+    elif not user.has_usable_password() and not accounts.invitation_pending(user):
+        accounts.invitation_send(user=user, by=by, request=request)
+    draft = row.student
+    return student_create(user=user, year=draft.year, department=draft.department, option=draft.option,
+                          student_number=draft.student_number, by=by, verb=CREATE_VERB)
 
 
 def template_workbook():
@@ -592,7 +762,9 @@ def notes():
     """The rules of the import, as the page and the template's « Aide » sheet state them."""
     return [
         _("La ligne 1 porte les en-têtes ; une colonne absente laisse la donnée inchangée."),
-        _("L'import met à jour des élèves existants, retrouvés par leur N° étudiant ; il n'en crée aucun."),
+        _("L'import met à jour les élèves retrouvés par leur N° étudiant ; un numéro inconnu crée l'élève dans "
+          "l'année en cours si la ligne porte son nom, son prénom, son e-mail et son département, et son "
+          "compte reçoit une invitation par e-mail."),
         _("Rien n'est enregistré tant qu'une seule ligne comporte une erreur."),
         _("Importer deux fois le même fichier ne change rien."),
         _("Au plus %(rows)s lignes et %(mb)s Mo par fichier.") % {"rows": MAX_ROWS, "mb": MAX_BYTES // (1024 * 1024)},

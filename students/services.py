@@ -98,6 +98,23 @@ def _jsonable(value):
 
 
 @transaction.atomic
+def student_create(*, user, year, department, option, student_number, by, verb="students.student.create"):
+    """Enrol ``user`` as a student of ``year`` (the office, or the
+    scolarité's import on its behalf, AUTH-1) and record it."""
+    if not roles.can_manage_dossiers(by):
+        raise PermissionDenied(_("Seul le service Contrats pro inscrit un élève."))
+    student = Student(user=user, year=year, department=department, option=option, student_number=student_number)
+    student.full_clean()
+    student.save()
+    place = " – ".join(str(p) for p in (department.code, option) if p)
+    event_record(student=student, actor=by, verb=verb,
+                 summary=_("Élève inscrit dans le portail pour l'année %(year)s (%(place)s).")
+                 % {"year": year.label, "place": place})
+    _refresh_one(student)
+    return student
+
+
+@transaction.atomic
 def student_facts_update(*, student, values, by, verb="students.facts.update", attended_meetings=None):
     """Set eligibility facts of ``student`` (office, or an import on its
     behalf) and record what changed. Returns the list of changed fields;

@@ -142,11 +142,13 @@ def _confirm(request):
     # Checked again: students may have changed since the preview.
     preview = imports.preview_file(io.BytesIO(data))
     try:
-        result = imports.import_apply(preview, by=request.user)
+        result = imports.import_apply(preview, by=request.user, request=request)
     except ValidationError as exc:
         return _render(request, preview=preview, error=exc.messages[0], status=400)
     read = ngettext("%(n)s ligne lue", "%(n)s lignes lues", result.rows) % {"n": result.rows}
     changed = imports.changed_label(result.changed)
+    if result.created:  # AUTH-1: their accounts are invited by e-mail
+        changed = f"{imports.created_label(result.created)}, {changed}"
     messages.success(request, _("Import terminé : %(read)s, %(changed)s.") % {"read": read, "changed": changed})
     return redirect("students:import")
 

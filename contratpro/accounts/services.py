@@ -178,6 +178,23 @@ def _send_invitation(invitation, url):
     ).send()
 
 
+def invitation_pending(user):
+    return Invitation.objects.filter(user=user, used_at__isnull=True, revoked_at__isnull=True).exists()
+
+
+@transaction.atomic
+def account_email_set(*, user, email, by):
+    """Give an account without e-mail the one an import read (AUTH-1)."""
+    _office_only(by, _("Seul le service Contrats pro modifie les comptes."))
+    if user.email:
+        raise ValidationError(_("Ce compte a déjà une adresse e-mail."))
+    _check_email_free(email, exclude=user)
+    user.email = email
+    user.save(update_fields=["email"])
+    account_event_record(user, UPDATE, by, before={"email": ""}, after={"email": email})
+    return user
+
+
 class InvitationRefused(Exception):
     """Why an invitation link does not open; ``message`` says what to do."""
 

@@ -4,6 +4,7 @@ whole before anything is written, and idempotent."""
 import datetime
 import io
 import os
+import re
 import zipfile
 
 import pytest
@@ -12,6 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from contratpro.accounts import services as accounts
+from contratpro.models import Invitation, User
 from students import imports
 from students.models import Event, InfoMeeting, Student
 from students.services import FACT_FIELDS
@@ -201,11 +204,12 @@ def test_import_records_the_home_institutions_approval(lea, office):
         True, "Politecnico di Torino", D(2026, 6, 15))
 
 
-def test_import_an_unknown_student_number_is_a_row_error(lea):
-    """The import updates existing students only; an unknown number
-    is an error naming the row."""
+def test_auth_1_an_unknown_student_number_without_who_they_are_is_a_row_error(lea):
+    """An unknown number creates a student only with their name, e-mail and
+    department: without them, an error naming the row and the columns."""
     result = preview(xlsx(RESITS, ["E123", "", "oui", ""]))
-    assert result.all_errors == ["Ligne 2 : N° étudiant E123 inconnu (l'import ne crée pas d'élève)."]
+    assert result.all_errors == ["Ligne 2 : N° étudiant E123 inconnu. Pour créer cet élève, renseignez aussi "
+                                 "« Nom », « Prénom », « E-mail », « Département »."]
     assert Student.objects.count() == 1
 
 
@@ -549,3 +553,110 @@ def test_import_a_sheet_running_past_the_scanned_rows_is_refused(lea, monkeypatc
     assert preview(output.getvalue()).errors == [
         "La feuille s'étend au-delà de la ligne 5 : supprimez les lignes vides sous les données ou découpez le fichier."
     ]
+
+
+# AUTH-1: the accounts of the students the scolarité's file creates.
+
+NEW = ["N° étudiant", "Nom", "Prénom", "E-mail", "Département", "Option", "Rattrapage S8"]
+INVITE_LINK = "/invitation/"
+
+
+def test_auth_1_import_creates_a_student_and_invites_their_account(year, office, django_capture_on_commit_callbacks,
+                                                                   mailoutbox):
+    """An unknown number with who they are: a student of the current year,
+    an account named by the e-mail with no usable password, an invitation."""
+    checked = preview(xlsx(NEW, ["20249999", "Morel", "Inès", "ines.morel@mines-ales.fr", "2ia",
+                                 "Ingénierie logicielle", "oui"]))
+    assert checked.is_valid, checked.all_errors
+    assert checked.rows[0].changes[0].after == "Inès Morel, ines.morel@mines-ales.fr, 2IA – Ingénierie logicielle ; " \
+                                               "invitation envoyée"
+    assert not Student.objects.filter(student_number="20249999").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        result = imports.import_apply(checked, by=office)
+    assert (result.created, result.changed) == (1, 0)
+    student = Student.objects.select_related("user", "option").get(student_number="20249999")
+    assert (student.year, student.department.code, student.option.name, student.resit_s8) == (
+        year, "2IA", "Ingénierie logicielle", True)
+    assert student.user.username == "ines.morel@mines-ales.fr"
+    assert not student.user.has_usable_password()
+    assert Invitation.objects.filter(user=student.user, used_at__isnull=True).count() == 1
+    assert [m.to for m in mailoutbox] == [["ines.morel@mines-ales.fr"]]
+    assert INVITE_LINK in mailoutbox[0].body
+    assert Event.objects.filter(student=student, verb=imports.CREATE_VERB).count() == 1
+
+
+def test_auth_1_import_links_an_existing_account_holding_the_email(year, office, django_capture_on_commit_callbacks,
+                                                                  mailoutbox):
+    """An account the office created by hand (no student record) is linked,
+    not duplicated; its pending invitation is not sent again."""
+    user = accounts.person_create(first_name="Inès", last_name="Morel", email="Ines.Morel@mines-ales.fr", by=office)
+    sent = len(mailoutbox)
+    checked = preview(xlsx(NEW, ["20249999", "Morel", "Inès", "ines.morel@mines-ales.fr", "ECOMAP", "", ""]))
+    assert checked.rows[0].user == user
+    with django_capture_on_commit_callbacks(execute=True):
+        imports.import_apply(checked, by=office)
+    assert Student.objects.get(student_number="20249999").user == user
+    assert len(mailoutbox) == sent
+
+
+def test_auth_1_import_creating_students_twice_changes_nothing(year, office, django_capture_on_commit_callbacks,
+                                                              mailoutbox):
+    data = xlsx(NEW, ["20249999", "Morel", "Inès", "ines.morel@mines-ales.fr", "2IA", "", "oui"])
+    with django_capture_on_commit_callbacks(execute=True):
+        imports.import_apply(preview(data), by=office)
+    again = preview(data)
+    assert again.is_valid and again.changed_rows == []
+    with django_capture_on_commit_callbacks(execute=True):
+        result = imports.import_apply(again, by=office)
+    assert (result.created, result.changed) == (0, 0)
+    assert Student.objects.filter(student_number="20249999").count() == 1
+    assert len(mailoutbox) == 1
+
+
+@pytest.mark.parametrize(("row", "message"), [
+    (["20249999", "Morel", "Inès", "pas-une-adresse", "2IA", "", ""],
+     "Ligne 2, colonne « E-mail » : « pas-une-adresse » n'est pas une adresse e-mail valide."),
+    (["20249999", "Morel", "Inès", "ines.morel@mines-ales.fr", "XYZ", "", ""],
+     "Ligne 2, colonne « Département » : aucun département de code « XYZ »."),
+    (["20249999", "Morel", "Inès", "ines.morel@mines-ales.fr", "2IA", "Cuisine", ""],
+     "Ligne 2, colonne « Option » : le département 2IA n'a pas d'option « Cuisine »."),
+])
+def test_auth_1_import_new_student_row_errors_are_french(year, row, message):
+    checked = preview(xlsx(NEW, row))
+    assert checked.all_errors == [message]
+
+
+def test_auth_1_import_an_email_already_a_students_is_an_error(lea):
+    checked = preview(xlsx(NEW, ["20249999", "Morel", "Inès", lea.user.email, "2IA", "", ""]))
+    assert len(checked.all_errors) == 1
+    assert f"{lea.user.email} est déjà l'adresse de l'élève Léa Fontaine (N° étudiant 20240001)" in \
+        checked.all_errors[0]
+
+
+def test_auth_1_import_a_known_students_other_email_is_an_error(lea):
+    checked = preview(xlsx(NEW, ["20240001", "Fontaine", "", "autre@mines-ales.fr", "", "", ""]))
+    assert len(checked.all_errors) == 1
+    assert "« autre@mines-ales.fr » n'est pas l'adresse du compte de l'élève" in checked.all_errors[0]
+
+
+def test_auth_1_import_a_bad_new_row_writes_no_account(lea, office, mailoutbox):
+    users = User.objects.count()
+    checked = preview(xlsx(NEW, ["20249999", "Morel", "Inès", "ines.morel@mines-ales.fr", "2IA", "", "oui"],
+                           ["20249998", "Roux", "Paul", "paul.roux@mines-ales.fr", "XYZ", "", ""]))
+    with pytest.raises(ValidationError):
+        imports.import_apply(checked, by=office)
+    assert User.objects.count() == users and mailoutbox == []
+
+
+def test_auth_1_import_page_previews_and_creates_a_student(year, office, login, private_storage,
+                                                          django_capture_on_commit_callbacks, mailoutbox):
+    client = login(office)
+    data = xlsx(NEW, ["20249999", "Morel", "Inès", "ines.morel@mines-ales.fr", "2IA", "", "oui"])
+    response = client.post(PAGE, {"file": upload(data)})
+    body = response.content.decode()
+    assert "MOREL Inès" in body and "1 élève créé" in body
+    token = re.search(r'name="token" value="([^"]+)"', body).group(1)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(PAGE, {"token": token}, follow=True)
+    assert "Import terminé : 1 ligne lue, 1 élève créé, aucun élève modifié." in response.content.decode()
+    assert mailoutbox[0].body.count("http://testserver/invitation/") == 1
