@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render, resolve_url
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django_cas_ng import views as cas_views
 
 from contratpro import roles
@@ -36,15 +36,12 @@ def locked_out(request, response=None, credentials=None):
     in the layout, when it unlocks and whom to ask (429)."""
     cool_off = throttle.cool_off()
     until = timezone.now() + cool_off if cool_off else None
-    context = {
-        "until": until,
-        "minutes": math.ceil(cool_off.total_seconds() / 60) if cool_off else None,
-        "username": (credentials or {}).get("username", "") if isinstance(credentials, dict) else "",
-    }
+    context = {"until": until, "minutes": math.ceil(cool_off.total_seconds() / 60) if cool_off else None}
     return render(request, "signin/locked_out.html", context, status=429)
 
 
 @login_required
+@require_safe
 def lockouts(request):
     """The office's list of locked logins and addresses (AUTH-2)."""
     if not roles.can_unlock_sign_ins(request.user):

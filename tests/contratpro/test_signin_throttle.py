@@ -143,8 +143,11 @@ def test_auth_2_only_the_office_sees_and_unlocks_locks(person, head, login):
 
 
 def test_auth_2_unlock_is_post_only(office, login):
-    """AUTH-2: « Débloquer » changes state: a GET is refused (405)."""
-    assert login(office).get("/connexions-bloquees/debloquer/?username=anne").status_code == 405
+    """AUTH-2: « Débloquer » changes state: a GET is refused (405); the list
+    only reads (a POST there is refused)."""
+    client = login(office)
+    assert client.get("/connexions-bloquees/debloquer/?username=anne").status_code == 405
+    assert client.post("/connexions-bloquees/", {"username": "anne"}).status_code == 405
 
 
 @pytest.mark.parametrize(
