@@ -8,7 +8,9 @@ from django.conf import settings
 from django.contrib.sessions.backends.cached_db import KEY_PREFIX
 from django.contrib.sessions.models import Session
 from django.core.cache import caches
+from django.db import connection
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 
 from contratpro.signin.idle import LAST_SEEN_KEY
 from tests import factories
@@ -109,8 +111,10 @@ def test_auth_2_idle_the_last_seen_time_is_written_at_most_once_a_minute(person)
     sign_in(client)
     assert abs(client.session[LAST_SEEN_KEY] - time.time()) < 5
     stored = move_last_seen_back(client, 50)
-    client.get("/mon-dossier/")
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/mon-dossier/")
     assert client.session[LAST_SEEN_KEY] == stored  # not rewritten 50 s later
+    assert not [q["sql"] for q in queries.captured_queries if "django_session" in q["sql"]]
     moved = move_last_seen_back(client, 61)
     client.get("/mon-dossier/")
     assert client.session[LAST_SEEN_KEY] >= moved + 61
