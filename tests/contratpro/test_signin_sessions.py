@@ -126,3 +126,14 @@ def test_auth_2_idle_force_login_starts_the_clock_too(person):
     client = Client()
     client.force_login(person)
     assert abs(client.session[LAST_SEEN_KEY] - time.time()) < 5
+
+
+def test_auth_2_idle_an_htmx_request_sends_the_whole_page_to_the_login(person):
+    """AUTH-2: an in-place action after the idle time does not swap the
+    login page into a fragment: htmx is told to load the login page."""
+    client = Client()
+    sign_in(client)
+    move_last_seen_back(client, 31 * 60)
+    response = client.get("/mon-dossier/", HTTP_HX_REQUEST="true")
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == "/connexion/?next=/mon-dossier/"
