@@ -12,6 +12,7 @@ from types import SimpleNamespace
 
 from django.utils import timezone
 
+from contratpro.accounts import services as accounts
 from contratpro.roles import Group_
 from conventions.companies.models import ChangeProposal, CompanyContact
 from conventions.documents.models import DocumentKind
@@ -40,6 +41,9 @@ VIEWER_NAMES = tuple(name for name, _ in VIEWERS)
 
 # Student B's last name: on a page, it means B's data is there.
 MARKER = "Quaresmini"
+# Student B's nationality, a fact of B's eligibility file (ELIG-6): on a
+# page, it means the file is there.
+FILE_MARKER = "ruritanienne"
 
 
 def _user(username, *groups, **fields):
@@ -93,7 +97,7 @@ def build_world():
     target = factories.DossierFactory(
         student__year=year, student__department=dept_y, student__option=dept_y.options.first(),
         student__user__username="matrix-eleve-b", student__user__first_name="Bérénice",
-        student__user__last_name=MARKER, tuteur_ecole=people["head_tutor"],
+        student__user__last_name=MARKER, student__nationality=FILE_MARKER, tuteur_ecole=people["head_tutor"],
     )
     company_tutor = factories.CompanyContactFactory(company=target.company, role=CompanyContact.Role.TUTOR)
     signatory = factories.CompanyContactFactory(company=target.company, role=CompanyContact.Role.SIGNATORY)
@@ -117,8 +121,12 @@ def build_world():
         company=target.company, dossier=target, changes={"city": [target.company.city, "Nîmes"]},
         proposed_by=target.student.user,
     )
+    # B's account: an invitation replaced by a newer one (AUTH-1), its token refused.
+    _, replaced_invitation = accounts.invitation_send(user=target.student.user, by=office)
+    accounts.invitation_send(user=target.student.user, by=office)
     target.refresh_from_db()
     return SimpleNamespace(
+        b_user=target.student.user, b_replaced_invitation=replaced_invitation,
         year=year, people=people, own=own, tutee=tutee, b=target, b_student=target.student,
         b_report=report, b_convention=convention, b_active_link=active_link, b_unconfirmed=unconfirmed,
         b_revoked_token=links.make_token(revoked_link), external_token=links.make_token(external_link),

@@ -25,7 +25,11 @@ they were before it.
 Outcomes: ``o`` ok (2xx, a 400 for a form refused for what it carries, or
 a 3xx that is not to a login page), ``S`` ok
 and B's name on the page, ``h`` ok and B's name absent (when it answers
-200), ``L`` redirect to a login page (the portal's or the admin's), ``D``
+200), ``E`` ok with B's name and B's eligibility facts (B's nationality),
+``T`` ok with B's name but not B's eligibility facts (ROLE-4, ROLE-7,
+ROLE-8: the tutor's, the direction's, social's and scolarité's view of the
+dossier page), ``l`` a redirect to the login page that is no refusal
+(after logging out), ``L`` redirect to a login page (the portal's or the admin's), ``D``
 refused (403, 404, or 410 for a link; never 200, never 500), ``M`` 405.
 A 500 (or an exception) never matches.
 
@@ -40,12 +44,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from tests import factories
 from tests.conftest import private_storage
-from tests.contratpro.access_world import MARKER, VIEWER_NAMES, VIEWERS, build_world
+from tests.contratpro.access_world import FILE_MARKER, MARKER, VIEWER_NAMES, VIEWERS, build_world
 
 COLUMNS = " ".join(short for _, short in VIEWERS)
+ALLOWED, REFUSED = "oShETl", "LDM"
 
 ADMIN = "admin:index"
 
@@ -54,8 +61,9 @@ class Row:
     """One URL name: its kwargs from the world (and the viewer), the POST
     data, and the expected outcome of GET and POST for each viewer."""
 
-    def __init__(self, name, get, post, kwargs=None, data=None):
+    def __init__(self, name, get, post, kwargs=None, data=None, still=False):
         self.name = name
+        self.still = still  # nothing may change, whatever the outcome (a refused token, a page that only reads)
         self.kwargs = kwargs or (lambda w, viewer: {})
         self.data = data or (lambda w: {})
         self.expect = {"GET": self._cells(get), "POST": self._cells(post)}
@@ -63,7 +71,7 @@ class Row:
     def _cells(self, line):
         cells = line.split()
         assert len(cells) == len(VIEWERS), f"{self.name}: {len(cells)} cells for {len(VIEWERS)} viewers"
-        assert set(cells) <= set("oShLDM"), f"{self.name}: unknown outcome in {line!r}"
+        assert set(cells) <= set(ALLOWED + REFUSED), f"{self.name}: unknown outcome in {line!r}"
         return dict(zip(VIEWER_NAMES, cells))
 
 
@@ -96,13 +104,45 @@ TABLE = [
     Row("home",                                      ALL_L,                                    ALL_L),
     Row("no-role",                                   ALL_L,                                    ALL_L),
     Row("login",                                     "o o o o o o o o o o o o",                "o o o o o o o o o o o o"),
-    # Logging out lands on the login page: "L" for everyone, a session or not.
-    Row("logout",                                    METHOD,                                   "L L L L L L L L L L L L"),
+    # Logging out lands on the login page, for everyone, a session or not.
+    Row("logout",                                    METHOD,                                   "l l l l l l l l l l l l"),
+    # Password reset (AUTH-1): anyone asks; B's link, without B's token, changes nothing.
+    Row("password_reset",                            "o o o o o o o o o o o o",                "o o o o o o o o o o o o",
+        data=lambda w: {"email": w.b_user.email}),
+    Row("password_reset_done",                       "o o o o o o o o o o o o",                METHOD),
+    Row("password_reset_confirm",                    "h h h h h h h h h h h h",                "h h h h h h h h h h h h",
+        lambda w, v: {"uidb64": urlsafe_base64_encode(force_bytes(w.b_user.pk)), "token": "cbv2zz-0123456789abcdef"},
+        lambda w: {"new_password1": "Un-mot-de-passe-2026", "new_password2": "Un-mot-de-passe-2026"}, still=True),
+    Row("password_reset_complete",                   "o o o o o o o o o o o o",                METHOD),
     Row(ADMIN,                                       "L L L L o L L L L L L L",                "L L L L o L L L L L L L"),
+
+    # Accounts (AUTH-1): the office manages people; B's replaced invitation opens nothing.
+    Row("accounts:people",                           "L L D S S D D D D D D D",                OFFICE),
+    Row("accounts:person-create",                    OFFICE,                                   OFFICE),
+    Row("accounts:person-detail",                    "L L D S S D D D D D D D",                OFFICE,
+        lambda w, v: {"pk": w.b_user.pk}),
+    Row("accounts:person-invite",                    "L L M M M M M M M M M M",                OFFICE,
+        lambda w, v: {"pk": w.b_user.pk}),
+    Row("accounts:person-deactivate",                "L L M M M M M M M M M M",                OFFICE,
+        lambda w, v: {"pk": w.b_user.pk}),
+    Row("accounts:person-reactivate",                "L L M M M M M M M M M M",                OFFICE,
+        lambda w, v: {"pk": w.b_user.pk}),
+    Row("accounts:invitation",                       "D D D D D D D D D D D D",                "D D D D D D D D D D D D",
+        lambda w, v: {"token": w.b_replaced_invitation},
+        lambda w: {"new_password1": "Un-mot-de-passe-2026", "new_password2": "Un-mot-de-passe-2026"}),
+    Row("accounts:my-account",                       "L L h h h h h h h h h h",                ALL_L),
+
+    # Signing in (AUTH-2): the second factor, the CAS (404 while no CAS is configured), the locks.
+    Row("signin:otp-verify",                         ALL_L,                                    ALL_L),
+    Row("signin:otp-enrol",                          ALL_L,                                    ALL_L),
+    Row("signin:cas-login",                          "D D D D D D D D D D D D",                "D D D D D D D D D D D D"),
+    Row("signin:lockouts",                           OFFICE,                                   "L L M M M M M M M M M M"),
+    Row("signin:unlock",                             "L L M M M M M M M M M M",                OFFICE,
+        data=lambda w: {"username": w.b_user.username}),
 
     # Dossiers: lists, page, approval, steps (ROLE-1…4, ELIG-9, STEP-3).
     Row("conventions:dossier-list",                  "L L h S S h h S h S S S",                ALL_L),
-    Row("conventions:dossier-detail",                "L L D S S D D S D S S S",                SEES_B, b_pk),
+    Row("conventions:dossier-detail",                "L L D E E D D T D T T T",                SEES_B, b_pk),
     Row("conventions:dossier-approve",               METHOD,                                   "L L D D D D D D D D D D", b_pk),
     Row("conventions:step-action",                   METHOD,                                   "L L D D D D D o D D D D",
         lambda w, v: {"pk": w.b.pk, "code": "A"}, lambda w: {"action": "validate"}),
@@ -165,6 +205,7 @@ TABLE = [
         lambda w, v: {"rule": "ELIG-2"}),
     Row("students:student-list",                     "L L D S S h D h D S S S",                "L L D o o o D o D o o o"),
     Row("students:import",                           OFFICE,                                   OFFICE),
+    Row("students:staff-import",                     OFFICE,                                   OFFICE),
     Row("students:import-template",                  OFFICE,                                   "L L M M M M M M M M M M"),
     Row("students:student-detail",                   "L L D S S D D D D S S S",                "L L D o o D D D D o o o", b_student),
     Row("students:student-facts",                    OFFICE,                                   OFFICE, b_student),
@@ -231,7 +272,7 @@ def test_role_9_matrix_size_and_both_sides_of_each_viewer():
     assert cells == sum(len(row.expect["GET"]) for row in TABLE) and requests == 2 * cells, size
     for viewer in VIEWER_NAMES:
         seen = {row.expect[method][viewer] for row in TABLE for method in ("GET", "POST")}
-        assert seen & set("oSh") and seen & set("LDM"), f"{size}; {viewer} has only {sorted(seen)}"
+        assert seen & set(ALLOWED) and seen & set(REFUSED), f"{size}; {viewer} has only {sorted(seen)}"
 
 
 # --- The world and the requests ----------------------------------------------
@@ -264,14 +305,19 @@ def login_paths():
     return (reverse("login"), reverse("admin:login"))
 
 
+# The portal's rooms, the accounts' groups, the sign-in locks, the second
+# factor's devices; not the sessions (an idle time may touch them).
+WATCHED_APPS = {"contratpro", "students", "conventions", "grading", "attendance", "auth", "axes", "otp_totp"}
+
+
 def _tables():
     """(label, SQL) reading every row of the portal's tables, by primary key."""
     from conventions.links.models import LinkUse
 
     quote = connection.ops.quote_name
     reads = []
-    for model in apps.get_models():
-        if model._meta.app_label not in {"contratpro", "students", "conventions", "grading", "attendance"}:
+    for model in apps.get_models(include_auto_created=True):
+        if model._meta.app_label not in WATCHED_APPS:
             continue
         where = f" WHERE {quote('accepted')}" if model is LinkUse else ""
         reads.append((model._meta.label, f"SELECT * FROM {quote(model._meta.db_table)}{where}"))
@@ -279,8 +325,8 @@ def _tables():
 
 
 def snapshot():
-    """Every row of the portal's tables (link uses: the accepted ones),
-    read with plain SQL: 30 tables after each refused request."""
+    """Every row of the watched tables (link uses: the accepted ones), read
+    with plain SQL: some 40 tables after each refused request."""
     state = {}
     with connection.cursor() as cursor:
         for label, sql in _tables():
@@ -311,15 +357,25 @@ def outcome(response):
     return str(status)
 
 
-def matches(expected, response, got):
-    if expected in "oSh":
-        if got != "o":
-            return False
-        if response.status_code != 200 or getattr(response, "streaming", False):
-            return expected != "S"
-        shown = MARKER.casefold() in response.content.decode(errors="replace").casefold()
-        return {"o": True, "S": shown, "h": not shown}[expected]
-    return got == expected
+def mismatch(expected, response, got):
+    """Why the response is not the expected outcome, or "" when it is."""
+    if expected == "l":
+        return "" if got == "L" else f"got {got}"
+    if expected in REFUSED or got != "o":
+        return "" if got == expected else f"got {got}"
+    if response.status_code != 200 or getattr(response, "streaming", False):
+        return f"got {response.status_code}, not a page" if expected in "SET" else ""
+    content = response.content.decode(errors="replace").casefold()
+    shown, facts = MARKER.casefold() in content, FILE_MARKER.casefold() in content
+    if expected in "SET" and not shown:
+        return "B's name absent"
+    if expected == "h" and shown:
+        return "B's name on the page"
+    if expected == "E" and not facts:
+        return "B's eligibility facts absent"
+    if expected == "T" and facts:
+        return "B's eligibility facts on the page"
+    return ""
 
 
 def client_for(world, viewer):
@@ -347,21 +403,21 @@ def walk(world, viewer):
                     else:
                         response = client.post(url, row.data(world))
                     got = outcome(response)
-                    ok = matches(expected, response, got)
+                    wrong = mismatch(expected, response, got)
                     changed = []
-                    if expected in "LDM":
+                    if expected in REFUSED or row.still:
                         after = snapshot()
                         changed = [difference(label, before[label], after.get(label, []))
                                    for label in before if before[label] != after.get(label)]
                     if hasattr(response, "close"):
                         response.close()
                 except Exception as error:  # a 500: the client re-raises the view's exception
-                    got, ok, changed = f"500 ({type(error).__name__}: {error})", False, []
+                    got, changed = "5", []
+                    wrong = f"got 500 ({type(error).__name__}: {error})"
                 requests += 1
                 transaction.set_rollback(True)
-            if not ok:
-                problems.append(f"{method} {row.name} {url}: expected {expected}, got {got}"
-                                + (f" [{getattr(response, 'status_code', '')}]" if got in "oSh" else ""))
+            if wrong:
+                problems.append(f"{method} {row.name} {url}: expected {expected}, {wrong}")
             if changed:
                 problems.append(f"{method} {row.name} {url}: refused ({got}) yet changed {changed}")
         if user is not None and row.name == "logout":
