@@ -230,3 +230,36 @@ def test_issue_11_headers_the_csp_watch_sees_a_violation(browser, shared_demo, c
     assert any(line.startswith("violation:") and "style-src" in line for line in problems), problems
     assert any(line.startswith("violation:") and "script-src" in line for line in problems), problems
     assert any(line.startswith("console error:") for line in problems), problems
+
+
+def test_issue_11_headers_the_admin_works_under_the_csp(browser, shared_demo, csp_watch, screenshot):
+    """Issue 11, Headers: the Django admin, which the office may use, works
+    under the same policy: its index, a list with the sidebar's filter and
+    a list filter, an add form whose calendar opens and fills a date, and
+    a person's change form with its two-box group selector; no violation."""
+    context = browser.new_context(locale="fr-FR", viewport=DESKTOP)
+    watch = csp_watch(context)
+    try:
+        page = context.new_page()
+        shared_demo.sign_in(page, "admin")
+        page.goto(shared_demo.url + "/admin/")
+        assert page.locator("#content-main .app-students").count(), "not the admin's index"
+        page.goto(shared_demo.url + "/admin/students/module/")
+        page.locator("#nav-filter").fill("dos")  # nav_sidebar.js hides the other models
+        page.locator("#changelist-filter a").nth(1).click()
+        page.goto(shared_demo.url + "/admin/students/academicyear/add/")
+        date_field = page.locator("input.vDateField").first
+        date_field.locator("xpath=following-sibling::span[1]").locator("a").last.click()  # the calendar
+        page.locator(".calendarbox:visible td a", has_text="15").first.click()
+        assert date_field.input_value(), "the calendar filled no date"
+        screenshot(page, "csp-admin-annee-ajout-1366")
+        page.goto(shared_demo.url + f"/admin/contratpro/user/{User.objects.get(username='eleve').pk}/change/")
+        chosen = page.locator("#id_groups_to option").count()
+        page.locator("#id_groups_from").select_option(index=0)  # SelectFilter2.js's two boxes
+        page.locator("#id_groups_add").click()
+        assert page.locator("#id_groups_to option").count() == chosen + 1
+        screenshot(page, "csp-admin-personne-1366")
+        watch.settle(page)
+    finally:
+        context.close()
+    assert not watch.problems, "CSP violations:\n" + "\n".join(watch.problems)
