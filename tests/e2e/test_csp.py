@@ -56,15 +56,17 @@ LOGINS = list(dict.fromkeys(login for login, _name, _path in PAGES))
 
 
 def switch_parts(page):
-    """On a dossier's page, open each of its parts by its link (the script
-    of static/js/dossier-sections.js); the last opened is visible."""
+    """On a dossier's page, open each of its parts by its link: the script
+    (static/js/dossier-sections.js) ran, the last part opened is shown and
+    the first one hidden."""
     nav_links = page.locator(".dossier-nav a.nav-link")
     count = nav_links.count()
     for index in range(count):
         nav_links.nth(index).click()
-    if count:
-        last = nav_links.nth(count - 1).get_attribute("href")
+    if count >= 2:
+        first, last = (nav_links.nth(i).get_attribute("href") for i in (0, count - 1))
         assert page.locator(last).is_visible(), f"the part {last} did not open"
+        assert not page.locator(first).is_visible(), f"the part {first} stays open: dossier-sections.js did not run"
         nav_links.nth(0).click()
     return count
 
@@ -96,7 +98,7 @@ def visit(page, watch, site_url, login, screenshot):
         response = page.goto(site_url + path)
         assert response.ok, f"{label}: {response.status}"
         assert "content-security-policy" in page.context.request.get(site_url + path).headers, f"{label}: no CSP"
-        if page.locator(".dossier-nav").count():
+        if name in ("dossier", "mon-dossier"):
             assert switch_parts(page) >= 2, f"{label}: the dossier's parts switcher is missing"
         screenshot(page, f"csp-{login or 'anonyme'}-{name}-1366")
         page.set_viewport_size(PHONE)
