@@ -51,6 +51,14 @@ def _office_only(by, message):
         raise PermissionDenied(message)
 
 
+def _not_above(user, by):
+    """The office manages accounts up to its own level: a superuser's
+    account is changed by a superuser only (else the office could move its
+    e-mail and reset its password)."""
+    if user.is_superuser and not by.is_superuser:
+        raise PermissionDenied(_("Seul un superutilisateur modifie le compte d'un superutilisateur."))
+
+
 def account_event_record(user, verb, by=None, at=None, **details):
     return AccountEvent.objects.create(user=user, actor=by, verb=verb, at=at or timezone.now(), details=details)
 
@@ -112,6 +120,7 @@ def person_update(*, user, first_name, last_name, email, groups, by):
     """The office corrects a person's name, e-mail and groups (AUTH-1). The
     sign-in identifier follows the e-mail when it was the e-mail."""
     _office_only(by, _("Seul le service Contrats pro modifie les comptes."))
+    _not_above(user, by)
     email = email.strip()
     if email.lower() != user.email.lower():
         _check_email_free(email, exclude=user)
@@ -149,6 +158,7 @@ def invitation_send(*, user, by, request=None, now=None):
     invitation, stores the new token's hash, and e-mails the link on commit.
     Returns the invitation and the token (the token exists nowhere else)."""
     _office_only(by, _("Seul le service Contrats pro envoie les invitations."))
+    _not_above(user, by)
     if not user.is_active:
         raise ValidationError(_("Ce compte est désactivé : réactivez-le avant de l'inviter."))
     if not user.email:
@@ -280,6 +290,7 @@ def person_deactivate(*, user, by, now=None):
     no longer sign in, its invitations are revoked, its sessions end; its
     name stays on its dossiers and its history is kept."""
     _office_only(by, _("Seul le service Contrats pro désactive les comptes."))
+    _not_above(user, by)
     if user.pk == by.pk:
         raise ValidationError(_("Vous ne pouvez pas désactiver votre propre compte."))
     if not user.is_active:

@@ -458,3 +458,21 @@ def test_auth_1_demo_shows_a_pending_invitation_and_a_deactivated_account(office
     assert "FABRE Claire" in invited and "en cours, valable jusqu'au" in invited
     deactivated = text(client.get(reverse("accounts:people"), {"state": "desactive"}))
     assert "VIDAL Rémi" in deactivated and "depuis le 2 octobre 2026" in deactivated
+
+
+def test_auth_1_the_office_cannot_take_over_a_superusers_account(office):
+    """Moving a superuser's e-mail (then resetting its password), inviting or
+    deactivating it is a superuser's act only."""
+    admin = factories.UserFactory(username="admin", email="admin@mines-ales.fr", is_superuser=True)
+    with pytest.raises(PermissionDenied):
+        services.person_update(user=admin, first_name="A", last_name="B", email="moi@exemple.fr", groups=[], by=office)
+    with pytest.raises(PermissionDenied):
+        services.invitation_send(user=admin, by=office)
+    with pytest.raises(PermissionDenied):
+        services.person_deactivate(user=admin, by=office)
+    admin.refresh_from_db()
+    assert admin.email == "admin@mines-ales.fr" and admin.is_active
+    other = factories.UserFactory(username="root2", is_superuser=True)
+    services.person_deactivate(user=admin, by=other)
+    admin.refresh_from_db()
+    assert not admin.is_active
