@@ -41,9 +41,12 @@ VIEWER_NAMES = tuple(name for name, _ in VIEWERS)
 
 # Student B's last name: on a page, it means B's data is there.
 MARKER = "Quaresmini"
-# Student B's nationality, a fact of B's eligibility file (ELIG-6): on a
-# page, it means the file is there.
-FILE_MARKER = "ruritanienne"
+# Facts of B's eligibility file (ELIG-6): B's nationality (the dossier
+# page's facts) and the end of B's residence permit, before the contract's
+# (a warning on the dossier page and on the file): on a page, either means
+# the file is there.
+PERMIT_EXPIRY = datetime.date(2027, 2, 13)
+FILE_MARKERS = ("ruritanienne", "13 février 2027")
 
 
 def _user(username, *groups, **fields):
@@ -97,7 +100,8 @@ def build_world():
     target = factories.DossierFactory(
         student__year=year, student__department=dept_y, student__option=dept_y.options.first(),
         student__user__username="matrix-eleve-b", student__user__first_name="Bérénice",
-        student__user__last_name=MARKER, student__nationality=FILE_MARKER, tuteur_ecole=people["head_tutor"],
+        student__user__last_name=MARKER, student__nationality=FILE_MARKERS[0], student__foreign_national=True,
+        student__permit_work_authorised=True, student__permit_expiry=PERMIT_EXPIRY, tuteur_ecole=people["head_tutor"],
     )
     company_tutor = factories.CompanyContactFactory(company=target.company, role=CompanyContact.Role.TUTOR)
     signatory = factories.CompanyContactFactory(company=target.company, role=CompanyContact.Role.SIGNATORY)

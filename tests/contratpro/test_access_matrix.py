@@ -25,13 +25,17 @@ they were before it.
 Outcomes: ``o`` ok (2xx, a 400 for a form refused for what it carries, or
 a 3xx that is not to a login page), ``S`` ok
 and B's name on the page, ``h`` ok and B's name absent (when it answers
-200), ``E`` ok with B's name and B's eligibility facts (B's nationality),
+200), ``E`` ok with B's name and B's eligibility facts (B's nationality, the
+end of B's residence permit),
 ``T`` ok with B's name but not B's eligibility facts (ROLE-4, ROLE-7,
 ROLE-8: the tutor's, the direction's, social's and scolarité's view of the
 dossier page), ``l`` a redirect to the login page that is no refusal
 (after logging out), ``L`` redirect to a login page (the portal's or the admin's), ``D``
 refused (403, 404, or 410 for a link; never 200, never 500), ``M`` 405.
 A 500 (or an exception) never matches.
+
+The CAS row is as the tests run, with no CAS configured (404 for all);
+the second factor's rows as in the demo (not required).
 
 A URL pattern without its row fails ``test_role_9_every_url_pattern_has_a_row``;
 a row whose pattern is gone fails ``test_role_9_every_row_has_its_url_pattern``.
@@ -49,7 +53,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from tests import factories
 from tests.conftest import private_storage
-from tests.contratpro.access_world import FILE_MARKER, MARKER, VIEWER_NAMES, VIEWERS, build_world
+from tests.contratpro.access_world import FILE_MARKERS, MARKER, VIEWER_NAMES, VIEWERS, build_world
 
 COLUMNS = " ".join(short for _, short in VIEWERS)
 ALLOWED, REFUSED = "oShETl", "LDM"
@@ -203,11 +207,16 @@ TABLE = [
     Row("students:my-eligibility",                   "L L o D D D D D D D D D",                "L L o D D D D D D D D D"),
     Row("students:acknowledge",                      METHOD,                                   "L L o D D D D D D D D D",
         lambda w, v: {"rule": "ELIG-2"}),
-    Row("students:student-list",                     "L L D S S h D h D S S S",                "L L D o o o D o D o o o"),
+    # The direction, service social and scolarité do not read eligibility
+    # files: the dossier page hides them these facts (its viewpoints, ROLE-7,
+    # ROLE-8); the students' list and file must not serve them either. These
+    # six cells fail today (a hole, reported to the lead; see the report of
+    # issue 11): roles.eligibility_files_for gives them every student.
+    Row("students:student-list",                     "L L D S S h D h D D D D",                "L L D o o o D o D D D D"),
     Row("students:import",                           OFFICE,                                   OFFICE),
     Row("students:staff-import",                     OFFICE,                                   OFFICE),
     Row("students:import-template",                  OFFICE,                                   "L L M M M M M M M M M M"),
-    Row("students:student-detail",                   "L L D S S D D D D S S S",                "L L D o o D D D D o o o", b_student),
+    Row("students:student-detail",                   "L L D E E D D D D D D D",                "L L D o o D D D D D D D", b_student),
     Row("students:student-facts",                    OFFICE,                                   OFFICE, b_student),
     Row("students:override",                         METHOD,                                   OFFICE,
         lambda w, v: {"pk": w.b_student.pk, "rule": "ELIG-1"}, lambda w: {"elig-1-reason": "Réunion rattrapée."}),
@@ -366,7 +375,8 @@ def mismatch(expected, response, got):
     if response.status_code != 200 or getattr(response, "streaming", False):
         return f"got {response.status_code}, not a page" if expected in "SET" else ""
     content = response.content.decode(errors="replace").casefold()
-    shown, facts = MARKER.casefold() in content, FILE_MARKER.casefold() in content
+    shown = MARKER.casefold() in content
+    facts = any(marker.casefold() in content for marker in FILE_MARKERS)
     if expected in "SET" and not shown:
         return "B's name absent"
     if expected == "h" and shown:
@@ -418,8 +428,8 @@ def walk(world, viewer):
                 transaction.set_rollback(True)
             if wrong:
                 problems.append(f"{method} {row.name} {url}: expected {expected}, {wrong}")
-            if changed:
-                problems.append(f"{method} {row.name} {url}: refused ({got}) yet changed {changed}")
+            if changed and not wrong:  # refused as expected, and yet something changed
+                problems.append(f"{method} {row.name} {url}: {expected} as expected, yet changed {changed}")
         if user is not None and row.name == "logout":
             client.force_login(user)  # the POST ended the session (rolled back in the database, not the cookie)
             before = snapshot()  # the new login's time
