@@ -85,3 +85,8 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = BaseUserAdmin.fieldsets + ((None, {"fields": ("phone",)}),)
     list_display = ("username", "last_name", "first_name", "email", "is_staff")
     search_fields = ("username", "last_name", "first_name", "email")
+
+    def has_delete_permission(self, request, obj=None):
+        # An account is deactivated, never deleted: its history, signatures
+        # and grades keep naming it (AUTH-1; « Personnes » → Désactiver).
+        return False

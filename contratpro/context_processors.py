@@ -66,6 +66,8 @@ def portal(request):
         "user_roles": user_roles,
         "Role": roles.Role,
         "nav_sees_list": bool(user_roles & roles.SEE_ALL) or roles.Role.DEPARTMENT_HEAD in user_roles,
+        # The students' eligibility files: the office's and the heads'.
+        "nav_sees_students": bool(user_roles & {roles.Role.OFFICE, roles.Role.DEPARTMENT_HEAD}),
         "nav_todo_url": todo_url,
         "nav_todo_count": LazyCount(_TODO["count"], user) if counted else 0,
     }

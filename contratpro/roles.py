@@ -161,15 +161,17 @@ def students_for(user):
 
 def eligibility_files_for(user):
     """The students whose eligibility file (facts, permit, scholarship,
-    overrides) ``user`` reads: every student for who sees every dossier,
-    their department's or option's for a head (ROLE-2, ROLE-3). A tuteur
+    overrides) ``user`` reads: every student for the office, their
+    department's or option's for a head (ROLE-2, ROLE-3). The direction,
+    service social and scolarité follow dossiers without these facts (the
+    dossier page's viewpoints hide them, ROLE-7, ROLE-8). A tuteur
     école sees their tutee's dossier, never this file, whatever their other
     roles (ROLE-4, ROLE-9)."""
     from students.models import Student
 
     if not roles_of(user):
         return Student.objects.none()
-    if sees_all(user):
+    if Role.OFFICE in roles_of(user):
         return Student.objects.all()
     if Role.DEPARTMENT_HEAD not in roles_of(user):
         return Student.objects.none()
@@ -179,7 +181,7 @@ def eligibility_files_for(user):
 def reads_eligibility_file(user, dossier):
     """Whether the dossier page links ``user`` to the student's eligibility
     file: the same scope as ``eligibility_files_for``, without a query."""
-    return sees_all(user) or is_head_of(user, dossier)
+    return Role.OFFICE in roles_of(user) or is_head_of(user, dossier)
 
 
 def departments_headed_by(user):
@@ -219,6 +221,12 @@ class Actor(TextChoices):
     TUTOR = "tuteur", _("Tuteur école")
     COMPANY_TUTOR = "tuteur_entreprise", _("Tuteur entreprise")
     DIRECTION = "direction", _("Direction")
+
+
+def can_manage_accounts(user):
+    """The office creates, invites, deactivates people and imports the staff
+    list (AUTH-1); superusers hold the office's role."""
+    return Role.OFFICE in roles_of(user)
 
 
 def actors_of(user, dossier):

@@ -350,6 +350,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
 }
 
+# The portal's own address, for links mailed without a request (a command,
+# a task): invitations (AUTH-1). Pages use the request's address.
+CONTRATPRO_PUBLIC_URL = env.str("CONTRATPRO_PUBLIC_URL", default="http://127.0.0.1:8000")
+
 # The office's contact details (CONTACT-1) are data shown in the footer.
 CONTRATPRO_CONTACT = {
     "email": "contrats-pro@mines-ales.fr",

@@ -302,7 +302,7 @@ def _conflicts(rows):
 def import_apply(preview, *, by, request=None):
     """Write a checked preview: every row or none. Refuses a preview with an
     error. New people get an account and an invitation (AUTH-1)."""
-    if roles.Role.OFFICE not in roles.roles_of(by):
+    if not roles.can_manage_accounts(by):
         raise PermissionDenied(_("Seul le service Contrats pro importe la liste des personnels."))
     if not preview.is_valid:
         raise ValidationError(_("Ce fichier comporte des erreurs : corrigez-les et déposez-le à nouveau. "

@@ -110,8 +110,9 @@ def _staff_students(user):
 
 
 def sees_students(user):
-    """The students list and pages are for who sees every dossier and for department heads."""
-    return roles.sees_all(user) or roles.Role.DEPARTMENT_HEAD in roles.roles_of(user)
+    """The students list and eligibility files are the office's and the
+    department heads' (``roles.eligibility_files_for``)."""
+    return roles.Role.OFFICE in roles.roles_of(user) or roles.Role.DEPARTMENT_HEAD in roles.roles_of(user)
 
 
 # The student's own page (ROLE-1).

@@ -174,7 +174,7 @@ def _render_staff(request, *, form=None, preview=None, token="", error="", statu
 def import_staff(request):
     """GET: the staff import and its columns; POST a file: its preview;
     POST a token: apply it, creating and inviting the new people (AUTH-1)."""
-    if roles.Role.OFFICE not in roles.roles_of(request.user):
+    if not roles.can_manage_accounts(request.user):
         raise PermissionDenied(_("Seul le service Contrats pro importe la liste des personnels."))
     if request.method == "POST" and "token" in request.POST:
         data = _stored_upload(request)

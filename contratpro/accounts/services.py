@@ -47,7 +47,7 @@ def office_email():
 
 def _office_only(by, message):
     # AUTH-1: only the office manages accounts (ROLE-2).
-    if roles.Role.OFFICE not in roles.roles_of(by):
+    if not roles.can_manage_accounts(by):
         raise PermissionDenied(message)
 
 
@@ -149,7 +149,7 @@ def invitation_url(token, request=None):
     path = reverse("accounts:invitation", args=[token])
     if request is not None:
         return request.build_absolute_uri(path)
-    return getattr(settings, "CONTRATPRO_PUBLIC_URL", "").rstrip("/") + path
+    return settings.CONTRATPRO_PUBLIC_URL.rstrip("/") + path
 
 
 @transaction.atomic

@@ -35,7 +35,7 @@ VERBS = {
 
 def _office_only(request):
     # AUTH-1: the office manages the accounts (ROLE-2).
-    if roles.Role.OFFICE not in roles.roles_of(request.user):
+    if not roles.can_manage_accounts(request.user):
         raise PermissionDenied(_("Seul le service Contrats pro gère les comptes."))
 
 

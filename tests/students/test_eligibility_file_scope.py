@@ -49,3 +49,23 @@ def test_role_3_head_still_reads_their_departments_files(login, prism_head_tutor
     assert client.get(reverse("students:student-detail", args=[own.student.pk])).status_code == 200
     page = client.get(reverse("conventions:dossier-detail", args=[own.pk])).content.decode()
     assert reverse("students:student-detail", args=[own.student.pk]) in page
+
+
+@pytest.mark.parametrize("group", ["Direction", "Service social", "Scolarité"])
+def test_role_7_8_the_direction_social_and_scolarite_read_no_eligibility_file(login, year, group):
+    """ROLE-7, ROLE-8, ROLE-9: the direction, service social and scolarité
+    follow every dossier without the student's eligibility facts (the
+    dossier page's viewpoints hide them): the students' list and file are
+    refused, the navigation has no « Élèves », the dossier page no link to
+    the file."""
+    reader = factories.UserFactory(groups=[group])
+    dossier = factories.DossierFactory()
+    steps.steps_sync(dossier)
+    client = login(reader)
+    assert client.get(reverse("students:student-list")).status_code == 403
+    file_url = reverse("students:student-detail", args=[dossier.student.pk])
+    assert client.get(file_url).status_code in (403, 404)
+    page = client.get(reverse("conventions:dossier-detail", args=[dossier.pk]))
+    assert page.status_code == 200
+    assert file_url not in page.content.decode()
+    assert reverse("students:student-list") not in page.content.decode()

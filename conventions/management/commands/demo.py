@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from contratpro import demo
+from contratpro.accounts import demo as accounts_demo
 from contratpro.models import User
 from conventions.demo.data import HEADS, LOGINS, PASSWORD, STAFF, STUDENTS, TODAY
 from conventions.models import Company, CompanyContact, Dossier, DossierStep, StepState
@@ -46,7 +47,7 @@ class Command(BaseCommand):
         parser.add_argument("--force", action="store_true", help=help_text)
 
     def handle(self, *args, force=False, **options):
-        demo_usernames = [row[0] for row in STAFF] + [s.username for s in STUDENTS]
+        demo_usernames = [row[0] for row in STAFF] + [s.username for s in STUDENTS] + list(accounts_demo.USERNAMES)
         if not (settings.DEBUG or force) and User.objects.exclude(username__in=demo_usernames).exists():
             raise CommandError(_(
                 "DEBUG est désactivé et cette base contient d'autres comptes que ceux de la démonstration : "
