@@ -78,10 +78,19 @@ def todo(login):
         return None
 
 
+def a_person(login):
+    """The office's page of the demo's invited teacher (AUTH-1)."""
+    from contratpro.accounts import demo as accounts_demo
+
+    return reverse("accounts:person-detail", args=[_user(accounts_demo.INVITED[0]).pk])
+
+
 PAGES = [
     (None, "connexion", "/connexion/"),
     (None, "lien-personnel", personal_link),
     (None, "lien-refuse", "/lien/lien-modifie/"),
+    (None, "mot-de-passe-oublie", "/mot-de-passe/oublie/"),
+    (None, "invitation-refusee", "/invitation/lien-modifie/"),
     ("bureau", "accueil", home),
     ("bureau", "a-faire", todo),
     ("bureau", "dossiers", "/dossiers/"),
@@ -94,6 +103,11 @@ PAGES = [
     ("bureau", "cerfa", cerfa),
     ("bureau", "cerfa-modele", "/cerfa/modele/"),
     ("bureau", "introuvable", missing_page),
+    ("bureau", "personnes", "/personnes/"),
+    ("bureau", "personne", a_person),
+    ("bureau", "personne-nouvelle", "/personnes/nouvelle/"),
+    ("bureau", "import-personnel", "/personnes/import/"),
+    ("bureau", "connexions-bloquees", "/connexions-bloquees/"),
     ("resp2ia", "accueil", home),
     ("resp2ia", "a-faire", todo),
     ("resp2ia", "dossier", a_dossier),
@@ -105,6 +119,7 @@ PAGES = [
     ("tuteur", "dossier", a_dossier),
     ("eleve", "accueil", home),
     ("eleve", "mon-eligibilite", "/mon-eligibilite/"),
+    ("eleve", "mon-compte", "/mon-compte/"),
     ("direction", "accueil", home),
     ("direction", "a-faire", todo),
     ("direction", "dossier", a_dossier),
