@@ -260,19 +260,25 @@ CONTRATPRO_SESSION_IDLE_MINUTES = env.int("CONTRATPRO_SESSION_IDLE_MINUTES", def
 
 # AUTH-2, ASVS 2.2.1: at most 100 failed sign-ins an hour on one account.
 # django-axes refuses a login once it has AXES_FAILURE_LIMIT failures whose
-# row's last failure is younger than AXES_COOLOFF_TIME (every refused try
-# counts too and pushes the end back). So no stretch of 15 minutes holds
-# more than 10 passwords actually tried on one login, and an hour at most
-# 10 × (60 / 15 + 1) = 50: half the ASVS bound, while a person who mistypes
-# a few times is never stopped. The office unlocks sooner (« Connexions
-# bloquées »).
+# row's last failure is younger than AXES_COOLOFF_TIME; a try refused while
+# locked is not recorded and does not push the end back (else one try every
+# 14 minutes would keep someone else's account locked for ever). A failure
+# is recorded only while fewer than 10 younger than 15 minutes count, so no
+# stretch of 15 minutes holds more than 10 passwords actually tried on one
+# login, and an hour at most 10 × (60 / 15 + 1) = 50: half the ASVS bound,
+# while a person who mistypes a few times is never stopped. The office
+# unlocks sooner (« Connexions bloquées »).
 AXES_FAILURE_LIMIT = 10
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # Per login and per address, separately (contratpro.signin.throttle). The
 # address's limit is much higher: the school's people may share one NAT
 # address, and 10 typos among them must not lock everyone out; 100
-# failures from one address in 15 minutes is password spraying.
+# failures from one address in 15 minutes is password spraying. A failure
+# without a login (a bogus CAS ticket) counts for its address only; a CAS
+# login the portal refuses counts under that login (contratpro.signin.throttle).
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "contratpro.signin.throttle.client_username"
 CONTRATPRO_ADDRESS_FAILURE_LIMIT = env.int("CONTRATPRO_ADDRESS_FAILURE_LIMIT", default=100)
 AXES_HANDLER = "contratpro.signin.throttle.PortalAxesHandler"
 AXES_LOCKOUT_CALLABLE = "contratpro.signin.views.locked_out"
@@ -283,7 +289,8 @@ AXES_RESET_ON_SUCCESS = False
 # Behind the production reverse proxies, the client's address is the one the
 # outermost proxy saw (X-Forwarded-For, counted from the right);
 # CONTRATPRO_PROXY_COUNT=0 (the default) reads REMOTE_ADDR only, since a
-# client may write any X-Forwarded-For it likes.
+# client may write any X-Forwarded-For it likes. An IPv6 client counts as
+# its /64 network.
 CONTRATPRO_PROXY_COUNT = env.int("CONTRATPRO_PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "contratpro.signin.throttle.client_address"
 

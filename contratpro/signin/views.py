@@ -34,10 +34,10 @@ def _safe_next(request, default=None):
 def locked_out(request, response=None, credentials=None):
     """django-axes' lockout response (``AXES_LOCKOUT_CALLABLE``): in French,
     in the layout, when it unlocks and whom to ask (429)."""
-    cool_off = throttle.cool_off()
-    until = timezone.now() + cool_off if cool_off else None
-    context = {"until": until, "minutes": math.ceil(cool_off.total_seconds() / 60) if cool_off else None}
-    return render(request, "signin/locked_out.html", context, status=429)
+    now = timezone.now()
+    until = throttle.PortalAxesHandler().lock_ends(request, credentials)
+    minutes = max(1, math.ceil((until - now).total_seconds() / 60)) if until else None
+    return render(request, "signin/locked_out.html", {"until": until, "minutes": minutes}, status=429)
 
 
 @login_required

@@ -90,7 +90,7 @@ def test_auth_2_the_lock_ends_15_minutes_after_the_last_failure(person):
     last try, not before."""
     lock()
     AccessAttempt.objects.update(attempt_time=timezone.now() - datetime.timedelta(minutes=14))
-    assert attempt("anne", PASSWORD).status_code == 429  # and this try pushes the end back
+    assert attempt("anne", PASSWORD).status_code == 429
     AccessAttempt.objects.update(attempt_time=timezone.now() - datetime.timedelta(minutes=15, seconds=5))
     assert attempt("anne", PASSWORD).status_code == 302
 
@@ -175,3 +175,71 @@ def test_auth_2_failures_behind_the_proxy_count_against_the_client(person):
     Client().post(LOGIN, {"username": "anne", "password": "faux"}, REMOTE_ADDR="10.0.0.2",
                   HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.5")
     assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == ["203.0.113.5"]
+
+
+def test_auth_2_a_try_while_locked_does_not_push_the_unlock_back(person):
+    """AUTH-2: a try refused during the lock is not recorded: the lock
+    still ends 15 minutes after the last failure that counted (else one try
+    every 14 minutes would keep someone else's account locked for ever)."""
+    lock()
+    AccessAttempt.objects.update(attempt_time=timezone.now() - datetime.timedelta(minutes=14))
+    before = list(AccessAttempt.objects.values_list("attempt_time", "failures_since_start"))
+    assert attempt("anne", "faux-pendant", address="10.2.2.2").status_code == 429
+    assert attempt("anne", PASSWORD).status_code == 429
+    assert list(AccessAttempt.objects.values_list("attempt_time", "failures_since_start")) == before
+    AccessAttempt.objects.update(attempt_time=timezone.now() - datetime.timedelta(minutes=15, seconds=5))
+    assert attempt("anne", PASSWORD).status_code == 302
+
+
+def test_auth_2_the_lockout_page_tells_the_real_unlock_time(person):
+    """AUTH-2: the lockout page counts from the last failure that counted,
+    not from the refused try: 4 minutes left after 11 minutes locked."""
+    lock()
+    AccessAttempt.objects.update(attempt_time=timezone.now() - datetime.timedelta(minutes=11))
+    page = attempt("anne", PASSWORD).content.decode()
+    assert "Vous pourrez réessayer dans 4 minutes, le " in page
+    assert "sans repousser ce déblocage" in page
+
+
+@pytest.mark.parametrize(
+    ("proxies", "remote", "forwarded", "expected"),
+    [
+        (1, "10.0.0.2", "not-an-ip", "10.0.0.2"),
+        (1, "10.0.0.2", "6.6.6.6, 203.0.113.5:443", "10.0.0.2"),
+        (1, "10.0.0.2", "<script>", "10.0.0.2"),
+        (1, "10.0.0.2", "2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:db8:1:2::"),
+        (0, "2001:db8:1:2::1", "", "2001:db8:1:2::"),
+        (0, "::ffff:192.0.2.1", "", "192.0.2.1"),
+    ],
+)
+def test_auth_2_the_client_address_is_an_address(proxies, remote, forwarded, expected):
+    """AUTH-2: what X-Forwarded-For holds is validated (anything else
+    falls back on the socket's address: PostgreSQL's inet column would
+    refuse it with an error page), and an IPv6 client counts as its /64."""
+    request = RequestFactory().post(LOGIN, REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
+    with override_settings(CONTRATPRO_PROXY_COUNT=proxies):
+        assert throttle.client_address(request) == expected
+
+
+@override_settings(CONTRATPRO_PROXY_COUNT=1)
+def test_auth_2_a_forged_forwarded_address_is_not_stored(person):
+    """AUTH-2: a failure behind the proxy with X-Forwarded-For ``not-an-ip``
+    is recorded for the proxy's address, not for that text."""
+    response = Client().post(LOGIN, {"username": "anne", "password": "faux"}, REMOTE_ADDR="10.0.0.2",
+                             HTTP_X_FORWARDED_FOR="not-an-ip")
+    assert response.status_code == 200
+    assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == ["10.0.0.2"]
+
+
+def test_auth_2_an_ipv6_client_rotating_inside_its_64_is_one_address(db):
+    """AUTH-2: 100 failures from 100 addresses of one IPv6 /64 lock that
+    /64 (another /64 is untouched); the office sees and unlocks it as its
+    first address."""
+    factories.UserFactory(username="paul")
+    for n in range(100):
+        attempt(f"inconnu{n}", "faux", address=f"2001:db8:1:2::{n + 1:x}")
+    assert attempt("paul", PASSWORD, address="2001:db8:1:2:ffff::9").status_code == 429
+    assert attempt("paul", PASSWORD, address="2001:db8:1:3::9").status_code == 302
+    assert [row["key"] for row in throttle.locks()[1]] == ["2001:db8:1:2::"]
+    throttle.unlock(address="2001:db8:1:2::")
+    assert attempt("paul", PASSWORD, address="2001:db8:1:2::77").status_code == 302
