@@ -1,8 +1,14 @@
 """The school's CAS (AUTH-1): school people sign in with their school login
 and keep the roles of their portal account. No account is created: the
 person is found by login, else by institutional e-mail; whoever has no
-account is refused (``request.cas_refused`` says why, for the page)."""
+account is refused (``request.cas_refused`` says why, for the page).
+A superuser never signs in through the CAS (password and second factor).
+A CAS that does not answer, or answers something unreadable, raises
+``CASUnavailable``: no failure is counted against the person."""
 
+from xml.etree.ElementTree import ParseError
+
+import requests
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django_cas_ng.signals import cas_user_authenticated
@@ -17,17 +23,34 @@ def cas_enabled():
     return bool(getattr(settings, "CAS_SERVER_URL", None))
 
 
+# How long the portal waits for the CAS's ticket validation.
+VALIDATION_TIMEOUT_SECONDS = 10
+
+
+class CASUnavailable(Exception):
+    """The school's CAS did not answer the ticket's validation, or its
+    answer was not the protocol's XML."""
+
+
 def find_account(login, email):
-    """The one account for ``login`` (exact, then case-insensitive), else the
-    one account for ``email``; None when there is none or more than one."""
-    users = get_user_model()._default_manager
-    for query in ({"username": login}, {"username__iexact": login}, {"email__iexact": email} if email else None):
+    """The one account whose login is exactly ``login``, else the one
+    account for ``email`` (case-insensitive); None when there is none or
+    more than one. Superusers are never found: ``Admin`` at the CAS is not
+    the portal's ``admin``."""
+    users = get_user_model()._default_manager.filter(is_superuser=False)
+    for query in ({"username": login}, {"email__iexact": email} if email else None):
         if not query:
             continue
         found = list(users.filter(**query)[:2])
         if len(found) == 1:
             return found[0]
     return None
+
+
+class _TimedSession(requests.Session):
+    def request(self, *args, **kwargs):
+        kwargs.setdefault("timeout", VALIDATION_TIMEOUT_SECONDS)
+        return super().request(*args, **kwargs)
 
 
 class PortalCASBackend(PortalBackend):
@@ -38,7 +61,11 @@ class PortalCASBackend(PortalBackend):
         if not ticket or not service or not cas_enabled():
             return None
         client = get_cas_client(service_url=service, request=request)
-        login, attributes, _pgtiou = client.verify_ticket(ticket)
+        client.session = _TimedSession()
+        try:
+            login, attributes, _pgtiou = client.verify_ticket(ticket)
+        except (requests.RequestException, ParseError) as error:
+            raise CASUnavailable(str(error)) from error
         if not login:
             if request is not None:
                 request.cas_refused = "ticket"

@@ -1,6 +1,7 @@
 """The door's pages (AUTH-1, AUTH-2): the lockout page, the office's list
 of locks, the second factor's enrolment and verification, the CAS login."""
 
+import logging
 import math
 from urllib.parse import urlencode
 
@@ -20,6 +21,8 @@ from contratpro import roles
 
 from . import cas, otp, throttle
 from .forms import CodeForm, UnlockForm
+
+logger = logging.getLogger(__name__)
 
 
 def _safe_next(request, default=None):
@@ -144,6 +147,9 @@ class CASLoginView(cas_views.LoginView):
             request.session["CASNEXT"] = wanted or resolve_url(settings.CAS_REDIRECT_URL)
         try:
             return super().get(request)
+        except cas.CASUnavailable:
+            logger.warning("The school's CAS did not validate a ticket.", exc_info=True)
+            return render(request, "signin/cas_refused.html", {"reason": "unavailable"}, status=503)
         except PermissionDenied:
             context = {"reason": getattr(request, "cas_refused", "ticket"), "cas_login": getattr(request, "cas_login", "")}
             return render(request, "signin/cas_refused.html", context, status=403)

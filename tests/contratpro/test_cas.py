@@ -10,12 +10,14 @@ test client, and validates the tickets over real HTTP."""
 
 import http.client
 import itertools
+import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, quote, urlencode, urlsplit
 from xml.sax.saxutils import escape
 
 import pytest
+from axes.models import AccessAttempt
 from django.contrib.sessions.models import Session
 from django.test import Client, override_settings
 from django_cas_ng.models import SessionTicket
@@ -32,6 +34,7 @@ class FakeCAS(ThreadingHTTPServer):
     def __init__(self):
         super().__init__(("127.0.0.1", 0), CASHandler)
         self.person = None
+        self.broken = False  # answers the validation with something that is not XML
         self.tickets = {}
         self.logouts = []
         self.numbers = itertools.count(1)
@@ -54,6 +57,8 @@ class CASHandler(BaseHTTPRequestHandler):
             server.tickets[ticket] = (query["service"], server.person)
             joiner = "&" if "?" in query["service"] else "?"
             self._answer(302, headers={"Location": f"{query['service']}{joiner}ticket={ticket}"})
+        elif parts.path == "/cas/p3/serviceValidate" and server.broken:
+            self._answer(200, "<html><body>Maintenance en cours", {"Content-Type": "text/html"})
         elif parts.path == "/cas/p3/serviceValidate":
             service, person = server.tickets.pop(query.get("ticket", ""), (None, None))
             if person is None or service != query.get("service"):
@@ -243,3 +248,78 @@ def test_auth_1_cas_its_urls_answer_404_when_not_configured(db):
     with override_settings(CAS_SERVER_URL=None):
         assert Client().get("/connexion/cas/").status_code == 404
         assert Client().get("/connexion/cas/?ticket=ST-1").status_code == 404
+
+
+def test_auth_2_cas_bogus_tickets_lock_no_one_s_account(cas_server, office):
+    """AUTH-2: a ticket the CAS does not confirm has no login: it counts for
+    its address only. Ten bogus tickets from ten addresses (one account's
+    limit, were they counted as one) leave the CAS open to everyone: a
+    valid CAS sign-in from another address enters the portal."""
+    for n in range(10):
+        response = Client().get(f"/connexion/cas/?ticket=ST-bogus-{n}", REMOTE_ADDR=f"192.0.2.{n + 1}")
+        assert response.status_code == 403
+    assert AccessAttempt.objects.filter(username__isnull=True).count() == 10
+    client = Client()
+    response = through_cas(client, cas_server, ("bureau", {}))
+    assert response.status_code == 302 and response.url == "/"
+    assert client.session["_auth_user_backend"] == "contratpro.signin.cas.PortalCASBackend"
+
+
+def test_auth_2_cas_a_refused_school_login_counts_under_that_login(cas_server, db):
+    """AUTH-2: a login the CAS confirmed but the portal refuses counts under
+    that login: the tenth refusal locks it (429), « Connexions bloquées »
+    lists it, and another school login is untouched."""
+    from contratpro.signin import throttle
+
+    factories.UserFactory(username="paul")
+    statuses = [through_cas(Client(), cas_server, ("jdupont", {})).status_code for _ in range(10)]
+    assert statuses == [403] * 9 + [429]
+    assert [row["key"] for row in throttle.locks()[0]] == ["jdupont"]
+    assert through_cas(Client(), cas_server, ("paul", {})).status_code == 302
+
+
+def test_auth_1_cas_the_login_matches_exactly_and_never_a_superuser(cas_server, db):
+    """AUTH-1: the CAS login must be the portal's login exactly (``Admin``
+    or ``PAUL`` at the CAS is not ``admin`` or ``paul``), and a superuser
+    never signs in through the CAS, even with its own login or e-mail (they
+    use their password and second factor)."""
+    from contratpro.models import User
+
+    factories.UserFactory(username="admin", email="admin@mines-ales.fr", is_superuser=True, is_staff=True)
+    factories.UserFactory(username="paul", email="paul.durand@mines-ales.fr")
+    for person in [("Admin", {}), ("admin", {}), ("root", {"mail": "ADMIN@mines-ales.fr"}), ("PAUL", {})]:
+        client = Client()
+        response = through_cas(client, cas_server, person)
+        assert response.status_code == 403, person
+        assert "_auth_user_id" not in client.session
+    client = Client()
+    assert through_cas(client, cas_server, ("pdurand", {"mail": "Paul.Durand@mines-ales.fr"})).status_code == 302
+    assert client.session["_auth_user_id"] == str(User.objects.get(username="paul").pk)
+
+
+def test_auth_1_cas_an_unreachable_cas_gets_a_french_page(db, monkeypatch):
+    """AUTH-1: when the school's CAS does not answer the ticket's validation
+    (nothing listens on its port), the person gets a French page saying so
+    and pointing to the password (503), not an error page; no failure is
+    counted against them."""
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with override_settings(CAS_SERVER_URL=f"http://127.0.0.1:{port}/cas/"):
+        response = Client().get("/connexion/cas/?ticket=ST-1")
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert "Le service d'authentification de l'école ne répond pas : réessayez dans quelques minutes" in page
+    assert "<footer" in page and "Traceback" not in page
+    assert not AccessAttempt.objects.exists()
+
+
+def test_auth_1_cas_an_unreadable_answer_gets_the_same_page(cas_server, db):
+    """AUTH-1: a CAS answering its validation with something that is not
+    the protocol's XML (a maintenance page) gets the same French page."""
+    cas_server.broken = True
+    response = Client().get("/connexion/cas/?ticket=ST-1")
+    assert response.status_code == 503
+    assert "ne répond pas" in response.content.decode()
+    assert not AccessAttempt.objects.exists()
