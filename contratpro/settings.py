@@ -359,6 +359,7 @@ LOGGING = {
 
 # The portal's own address, for links mailed without a request (a command,
 # a task): invitations (AUTH-1). Pages use the request's address.
+# check --deploy warns while it is this default or not https (contratpro.signin.checks).
 CONTRATPRO_PUBLIC_URL = env.str("CONTRATPRO_PUBLIC_URL", default="http://127.0.0.1:8000")
 
 # The office's contact details (CONTACT-1) are data shown in the footer.
