@@ -7,9 +7,14 @@ downloadable template and the import page all read it. Students are found
 by their student number; a column absent from the file leaves its fact
 unchanged. An unknown number with a first name, a last name, the
 institutional e-mail and a department is a new student of the current year
-(AUTH-1): their account is the one holding that e-mail if it has no student
-record yet, else a new one, whose password stays unusable until they follow
-the invitation mailed by ``contratpro.accounts``.
+(AUTH-1): their account is a new one, whose password stays unusable until
+they follow the invitation mailed by ``contratpro.accounts``; or the
+existing account holding that e-mail, only when it has no student record
+and its sign-in identifier is that e-mail (``accounts.email_is_identity``:
+an account the office, an import or the admin made, whose e-mail its owner
+cannot change). Any other account holding the e-mail is never linked: the
+row is an error, as it is for an account the importer may not manage (a
+superuser, an admin: ``accounts.account_outranks``).
 
 Two phases: ``preview_file`` reads and checks everything without writing and
 returns a ``Preview`` (per row: the student, the changes, the errors in
@@ -29,9 +34,11 @@ import zipfile
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -275,9 +282,10 @@ def not_a_workbook():
     ))
 
 
-def preview_file(f):
-    """Read an uploaded workbook and say what importing it would change,
-    writing nothing. ``f`` is any binary file object."""
+def preview_file(f, *, by=None):
+    """Read an uploaded workbook and say what importing it would change for
+    the office member ``by``, writing nothing. ``f`` is any binary file
+    object."""
     data = f.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
         message = _("Ce fichier dépasse %(mb)s Mo : découpez-le en plusieurs fichiers.")
@@ -297,6 +305,7 @@ def preview_file(f):
     # Read only when the file may create students: no cost for an update.
     creation = _creation_context(lines, positions) if numbers - students.keys() and "email" in positions \
         else {"year": None, "departments": {}, "users": {}}
+    creation["by"] = by or AnonymousUser()
     years = {s.year_id for s in students.values()} | ({creation["year"].pk} if creation["year"] else set())
     meetings = _meetings(years) if "info_meetings" in positions else {}
     for number, cells in lines:
@@ -424,11 +433,16 @@ def _creation_context(lines, positions):
     if "email" in positions:
         emails = {str(cells[positions["email"]]).strip().lower() for _n, cells in lines
                   if not _blank(cells[positions["email"]])}
-    accounts = get_user_model().objects.annotate(email_lower=Lower("email")).filter(email_lower__in=emails)
+    holders = get_user_model().objects.annotate(email_lower=Lower("email"), username_lower=Lower("username")).filter(
+        Q(email_lower__in=emails) | Q(username_lower__in=emails))
+    users = {}
+    for user in accounts.with_permission_flag(holders).select_related("student"):
+        for key in {user.email_lower, user.username_lower} & emails:
+            users.setdefault(key, []).append(user)
     return {
         "year": AcademicYear.objects.current(),
         "departments": {d.code.casefold(): d for d in Department.objects.prefetch_related("options")},
-        "users": {u.email_lower: u for u in accounts.select_related("student")},
+        "users": users,
     }
 
 
@@ -446,17 +460,16 @@ def _new_student(row, where, creation):
              "columns": ", ".join(f"« {header} »" for header in missing)})
         return
     errors = []
+    user = None
     try:
         validate_email(account["email"])
     except ValidationError:
         errors.append(_("%(where)s, colonne « E-mail » : « %(value)s » n'est pas une adresse e-mail valide.")
                       % {"where": where, "value": account["email"]})
-    user = creation["users"].get(account["email"].lower())
-    if user is not None and hasattr(user, "student"):
-        errors.append(_("%(where)s, colonne « E-mail » : %(email)s est déjà l'adresse de l'élève %(name)s "
-                        "(N° étudiant %(number)s) : vérifiez le numéro ou l'adresse.")
-                      % {"where": where, "email": account["email"], "name": user.get_full_name(),
-                         "number": user.student.student_number or "—"})
+    else:
+        user = _holder(account["email"], creation["users"].get(account["email"].lower(), []), creation["by"],
+                       lambda message: errors.append(_("%(where)s, colonne « E-mail » : %(message)s")
+                                                     % {"where": where, "message": message}))
     department = creation["departments"].get(account["department"].casefold())
     option = None
     if department is None:
@@ -471,6 +484,9 @@ def _new_student(row, where, creation):
         if len(account[name]) > 150:
             errors.append(_("%(where)s, colonne « %(header)s » : au plus 150 caractères.")
                           % {"where": where, "header": header})
+        elif message := accounts.name_error(account[name]):
+            errors.append(_("%(where)s, colonne « %(header)s » : %(message)s")
+                          % {"where": where, "header": header, "message": message})
     if creation["year"] is None:
         errors.append(_("%(where)s : aucune année universitaire n'existe pour y inscrire l'élève ; créez-la "
                         "d'abord.") % {"where": where})
@@ -480,6 +496,32 @@ def _new_student(row, where, creation):
     row.is_new, row.user = True, user
     row.student = Student(year=creation["year"], department=department, option=option,
                           student_number=row.student_number)
+
+
+def _holder(email, holders, by, error):
+    """AUTH-1: the existing account a new student's row links (see the
+    module's docstring), ``None`` for a new account, and ``error(message)``
+    for an account the row must not take."""
+    if not holders:
+        if message := accounts.email_identity_error(email):
+            error(message)
+        return None
+    user = holders[0]
+    if hasattr(user, "student"):
+        error(_("%(email)s est déjà l'adresse de l'élève %(name)s (N° étudiant %(number)s) : vérifiez le numéro "
+                "ou l'adresse.") % {"email": email, "name": user.get_full_name(),
+                                    "number": user.student.student_number or "—"})
+    elif len(holders) > 1 or not accounts.email_is_identity(user):
+        error(_("l'adresse %(email)s est déjà portée par le compte « %(login)s », dont l'identifiant de connexion "
+                "n'est pas cette adresse : l'import ne le relie pas à cet élève. Le service Contrats pro vérifie ce "
+                "compte sur la page Personnes (et corrige son adresse si elle n'est pas la sienne).")
+              % {"email": email, "login": user.username})
+    elif accounts.account_outranks(user, by):
+        error(_("le compte de %(email)s est celui d'un superutilisateur ou d'un administrateur : l'import ne le "
+                "relie pas à un élève.") % {"email": email})
+    else:
+        return user
+    return None
 
 
 def _check_email(row, where):

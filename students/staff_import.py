@@ -9,6 +9,15 @@ invitation (``contratpro.accounts.services``); a known one gets the file's
 name and groups (groups are added, never removed). A department or an
 option named in « Responsable de … » gets this person as its head.
 
+AUTH-1, who is "known": only an account whose sign-in identifier is that
+e-mail (``accounts.email_is_identity``: made by the office, an import or
+the admin; nobody sets their own). Any other account holding the e-mail
+(a login such as ``admin`` or ``demo``, whose e-mail anyone could once
+type) is never linked nor given roles: the row is an error until the
+office checks that account on « Personnes ». A known account above the
+importer (a superuser, an admin: ``accounts.account_outranks``) is a row
+error too, rather than a refusal of the whole import at apply.
+
 ``preview_file`` checks everything and writes nothing; ``import_apply``
 writes a preview without error, all rows in one transaction. Importing the
 same file twice changes nothing and sends no second invitation.
@@ -17,9 +26,11 @@ same file twice changes nothing and sends no second invitation.
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -146,8 +157,9 @@ def _parts(value):
     return [part.strip() for part in _text(value).split(";") if part.strip()]
 
 
-def preview_file(f):
-    """What importing the staff workbook ``f`` would do; writes nothing."""
+def preview_file(f, *, by=None):
+    """What importing the staff workbook ``f`` would do, for the office
+    member ``by`` (who may not manage every account); writes nothing."""
     data = f.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
         return Preview(errors=[_("Ce fichier dépasse %(mb)s Mo : découpez-le en plusieurs fichiers.")
@@ -161,14 +173,19 @@ def preview_file(f):
         return Preview(errors=[_("Aucune personne sous la ligne d'en-têtes : le fichier ne contient rien à importer.")])
     preview = Preview()
     emails = {_text(cells[positions["email"]]).lower() for _n, cells in lines} - {""}
-    known = get_user_model().objects.annotate(email_lower=Lower("email")).filter(email_lower__in=emails)
-    users = {u.email.lower(): u for u in known.prefetch_related("groups")}
+    known = get_user_model().objects.annotate(email_lower=Lower("email"), username_lower=Lower("username")).filter(
+        Q(email_lower__in=emails) | Q(username_lower__in=emails))
+    users = {}
+    for user in accounts.with_permission_flag(known).prefetch_related("groups"):
+        for key in {user.email_lower, user.username_lower} & emails:
+            users.setdefault(key, []).append(user)
     departments = {d.code.casefold(): d for d in Department.objects.select_related("head")}
     options = {}
     for option in Option.objects.select_related("head", "department"):
         options.setdefault(_key(option.name), []).append(option)
     for number, cells in lines:
-        preview.rows.append(_read_row(number, cells, positions, users, departments, options))
+        preview.rows.append(_read_row(number, cells, positions, users, departments, options,
+                                      by or AnonymousUser()))
     preview.errors += _conflicts(preview.rows)
     return preview
 
@@ -202,7 +219,7 @@ def _cell(cells, positions, name):
     return cells[index] if index is not None and index < len(cells) else None
 
 
-def _read_row(number, cells, positions, users, departments, options):
+def _read_row(number, cells, positions, users, departments, options, by):
     row = Row(number=number)
     where = _("Ligne %(row)s") % {"row": number}
 
@@ -218,6 +235,8 @@ def _read_row(number, cells, positions, users, departments, options):
             error(headers[name], _("vide ; il est obligatoire."))
         elif len(row.values[name]) > 150:
             error(headers[name], _("au plus 150 caractères."))
+        elif message := accounts.name_error(row.values[name]):
+            error(headers[name], message)
     email = row.values["email"]
     if not email:
         error(headers["email"], _("vide ; l'adresse e-mail identifie la personne."))
@@ -226,7 +245,9 @@ def _read_row(number, cells, positions, users, departments, options):
             validate_email(email)
         except ValidationError:
             error(headers["email"], _("« %(value)s » n'est pas une adresse e-mail valide.") % {"value": email})
-    row.user = users.get(email.lower())
+        else:
+            row.user = _holder(email, users.get(email.lower(), []), by, lambda message: error(headers["email"],
+                                                                                            message))
     for part in _parts(_cell(cells, positions, "groups")):
         group = FUNCTIONS.get(_key(part))
         if group is None:
@@ -251,6 +272,29 @@ def _read_row(number, cells, positions, users, departments, options):
     if not row.errors:
         _compare(row)
     return row
+
+
+def _holder(email, holders, by, error):
+    """AUTH-1: the account this row's e-mail names, or ``None`` for a new
+    one; an error for an account the import must not take for this person
+    (see the module's docstring) or that ``by`` may not manage."""
+    if not holders:
+        if message := accounts.email_identity_error(email):
+            error(message)
+        return None
+    user = holders[0]
+    if len(holders) > 1 or not accounts.email_is_identity(user):
+        error(_("l'adresse %(email)s est déjà portée par le compte « %(login)s », dont l'identifiant de connexion "
+                "n'est pas cette adresse : l'import ne lui donne ni nom ni rôle. Vérifiez ce compte sur la page "
+                "Personnes (corrigez son adresse si elle n'est pas la sienne), ou retirez la ligne.")
+              % {"email": email, "login": user.username})
+        return None
+    if accounts.account_outranks(user, by):
+        error(_("le compte de %(email)s est celui d'un superutilisateur ou d'un administrateur : seul un "
+                "superutilisateur le modifie. Retirez la ligne, ou demandez-lui de faire l'import.")
+              % {"email": email})
+        return None
+    return user
 
 
 def _compare(row):

@@ -81,7 +81,7 @@ def import_facts(request):
     if not form.is_valid():
         return _render(request, form=form, status=400)
     upload = form.cleaned_data["file"]
-    preview = imports.preview_file(upload)
+    preview = imports.preview_file(upload, by=request.user)
     token = ""
     if preview.is_valid and preview.changed_rows:
         upload.seek(0)
@@ -140,7 +140,7 @@ def _confirm(request):
     if data is None:
         return _render(request, error=refused, status=400)
     # Checked again: students may have changed since the preview.
-    preview = imports.preview_file(io.BytesIO(data))
+    preview = imports.preview_file(io.BytesIO(data), by=request.user)
     try:
         result = imports.import_apply(preview, by=request.user, request=request)
     except ValidationError as exc:
@@ -181,7 +181,8 @@ def import_staff(request):
         if data is None:
             error = _("Cette confirmation n'est pas valide ou a expiré : déposez à nouveau le fichier.")
             return _render_staff(request, error=error, status=400)
-        preview = staff_import.preview_file(io.BytesIO(data))  # checked again: people may have changed
+        # Checked again: people may have changed.
+        preview = staff_import.preview_file(io.BytesIO(data), by=request.user)
         try:
             result = staff_import.import_apply(preview, by=request.user, request=request)
         except ValidationError as exc:
@@ -198,7 +199,7 @@ def import_staff(request):
     if not form.is_valid():
         return _render_staff(request, form=form, status=400)
     upload = form.cleaned_data["file"]
-    preview = staff_import.preview_file(upload)
+    preview = staff_import.preview_file(upload, by=request.user)
     token = ""
     if preview.is_valid and preview.changed_rows:
         upload.seek(0)

@@ -31,6 +31,27 @@ class PersonForm(forms.Form):
     )
 
 
+    def clean_email(self):
+        # AUTH-1: the e-mail becomes the sign-in identifier; refused here in
+        # French rather than by the model at save.
+        email = self.cleaned_data["email"]
+        if message := services.email_identity_error(email):
+            raise forms.ValidationError(message)
+        return email
+
+    def clean_first_name(self):
+        return _name(self.cleaned_data["first_name"])
+
+    def clean_last_name(self):
+        return _name(self.cleaned_data["last_name"])
+
+
+def _name(value):
+    if message := services.name_error(value):
+        raise forms.ValidationError(message)
+    return value
+
+
 class PersonCreateForm(PersonForm):
     invite = forms.BooleanField(
         label=_("Envoyer l'invitation par e-mail maintenant"), required=False, initial=True,
@@ -48,19 +69,15 @@ class PeopleFilterForm(forms.Form):
 
 
 class AccountForm(forms.Form):
-    """« Mon compte »: the e-mail is read-only when it is the sign-in
-    identifier (``services.email_locked``)."""
+    """« Mon compte »: phone and notifications. The e-mail is shown, never
+    edited here (AUTH-1): the imports and CAS read it, so only the office
+    changes it."""
 
-    email = forms.EmailField(label=_("Adresse e-mail"))
     phone = forms.CharField(label=_("Téléphone"), max_length=30, required=False,
                             widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}))
     notifications = forms.ChoiceField(label=_("Comment être prévenu de ce qui vous attend"),
                                       choices=get_user_model().Notifications.choices, widget=forms.RadioSelect)
 
     def __init__(self, *args, user, **kwargs):
-        kwargs.setdefault("initial", {"email": user.email, "phone": user.phone, "notifications": user.notifications})
+        kwargs.setdefault("initial", {"phone": user.phone, "notifications": user.notifications})
         super().__init__(*args, **kwargs)
-        if services.email_locked(user):
-            self.fields["email"].disabled = True
-            self.fields["email"].help_text = _(
-                "C'est votre identifiant de connexion : pour la changer, écrivez au service Contrats pro.")

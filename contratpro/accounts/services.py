@@ -15,12 +15,14 @@ from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.contrib.sessions.models import Session
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -51,12 +53,37 @@ def _office_only(by, message):
         raise PermissionDenied(message)
 
 
+def account_outranks(user, by):
+    """Whether ``user``'s account is above what ``by`` manages (AUTH-1): a
+    superuser, an account reaching the Django admin (``is_staff``) or holding
+    any admin permission, its own or through a group, is changed by a
+    superuser only (else the office could move its e-mail, invite it again
+    and take over its password)."""
+    if by.is_superuser:
+        return False
+    if user.is_superuser or user.is_staff:
+        return True
+    if user.pk is None:
+        return False
+    held = getattr(user, "holds_permission", None)  # annotated by ``with_permission_flag``
+    if held is not None:
+        return held
+    return user.user_permissions.exists() or Permission.objects.filter(group__user=user).exists()
+
+
+def with_permission_flag(users):
+    """``users`` annotated with ``holds_permission`` for ``account_outranks``,
+    so that a list of accounts is checked in the one query."""
+    model = get_user_model()
+    own = model.user_permissions.through.objects.filter(user=OuterRef("pk"))
+    grouped = Permission.objects.filter(group__user=OuterRef("pk"))
+    return users.annotate(holds_permission=Exists(own) | Exists(grouped))
+
+
 def _not_above(user, by):
-    """The office manages accounts up to its own level: a superuser's
-    account is changed by a superuser only (else the office could move its
-    e-mail and reset its password)."""
-    if user.is_superuser and not by.is_superuser:
-        raise PermissionDenied(_("Seul un superutilisateur modifie le compte d'un superutilisateur."))
+    if account_outranks(user, by):
+        raise PermissionDenied(_("Seul un superutilisateur modifie le compte d'un superutilisateur ou d'un "
+                                 "administrateur."))
 
 
 def account_event_record(user, verb, by=None, at=None, **details):
@@ -71,6 +98,44 @@ def username_for(email):
     """The sign-in identifier of an account the office creates: its
     institutional e-mail, lowercased (AUTH-1)."""
     return email.strip().lower()
+
+
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def email_identity_error(email):
+    """Why ``email`` cannot be an account's sign-in identifier (AUTH-1), in
+    French, or ``None``: the identifier is the lowercased e-mail, so it must
+    pass Django's username validator (letters, digits and . @ + - _ only, no
+    apostrophe) and fit its 150 characters."""
+    username = username_for(email)
+    if len(username) > get_user_model()._meta.get_field("username").max_length:
+        return _("au plus 150 caractères : cette adresse est trop longue pour servir d'identifiant de connexion.")
+    try:
+        UnicodeUsernameValidator()(username)
+    except ValidationError:
+        return _("« %(value)s » ne peut pas servir d'identifiant de connexion : seuls les lettres, les chiffres et "
+                 "les signes . @ + - _ y sont admis (pas d'apostrophe ni d'espace).") % {"value": email.strip()}
+    return None
+
+
+def name_error(name):
+    """Why ``name`` is refused (AUTH-1), in French, or ``None``: a name
+    starting like a spreadsheet formula (= + - @) would run as one in the
+    portal's Excel exports."""
+    if name.strip().startswith(FORMULA_STARTS):
+        return _("un nom ne commence pas par « = », « + », « - » ni « @ ».")
+    return None
+
+
+def email_is_identity(user):
+    """Whether ``user``'s e-mail identifies the person (AUTH-1): it is the
+    account's sign-in identifier, which only the office, an import or the
+    admin set (every account the office or an import creates), and which
+    nobody changes for themselves. Only such an account is found by its
+    e-mail (the imports, CAS); any other account's e-mail may have been
+    typed by anyone."""
+    return bool(user.email) and user.email.strip().lower() == user.username.lower()
 
 
 def _check_email_free(email, exclude=None):
@@ -97,6 +162,7 @@ def account_create(*, first_name, last_name, email, groups=(), by, invite=True, 
     """The body of ``person_create``, for the imports that check the
     office's right themselves (the scolarité's students, the staff list)."""
     email = email.strip()
+    _check_identity(email, first_name, last_name)
     _check_email_free(email)
     user = get_user_model()(username=username_for(email), first_name=first_name.strip(),
                             last_name=last_name.strip(), email=email)
@@ -108,6 +174,17 @@ def account_create(*, first_name, last_name, email, groups=(), by, invite=True, 
     if invite:
         invitation_send(user=user, by=by, request=request, now=now)
     return user
+
+
+def _check_identity(email, first_name, last_name, *, username_follows=True):
+    errors = {}
+    if username_follows and (message := email_identity_error(email)):
+        errors["email"] = message
+    for name, value in (("first_name", first_name), ("last_name", last_name)):
+        if message := name_error(value):
+            errors[name] = message
+    if errors:
+        raise ValidationError(errors)
 
 
 def groups_set(user, groups):
@@ -122,11 +199,14 @@ def person_update(*, user, first_name, last_name, email, groups, by):
     _office_only(by, _("Seul le service Contrats pro modifie les comptes."))
     _not_above(user, by)
     email = email.strip()
+    old_email = user.email
+    follows = user.username.lower() == user.email.lower()
+    _check_identity(email, first_name, last_name, username_follows=follows and email.lower() != old_email.lower())
     if email.lower() != user.email.lower():
         _check_email_free(email, exclude=user)
     before = {"nom": user.get_full_name(), "email": user.email,
               "groupes": sorted(user.groups.values_list("name", flat=True))}
-    if user.username.lower() == user.email.lower():
+    if follows:
         user.username = username_for(email)
     user.first_name, user.last_name, user.email = first_name.strip(), last_name.strip(), email
     user.full_clean()
@@ -136,7 +216,21 @@ def person_update(*, user, first_name, last_name, email, groups, by):
              "groupes": sorted(user.groups.values_list("name", flat=True))}
     if before != after:
         account_event_record(user, UPDATE, by, before=before, after=after)
+    if old_email and old_email.lower() != email.lower():
+        transaction.on_commit(lambda: _send_email_changed(user, old_email))
     return user
+
+
+def _send_email_changed(user, old_email):
+    """AUTH-1: the old address learns that the office moved the account's
+    e-mail, so that a person whose account is taken over hears of it."""
+    context = {"user": user, "old_email": old_email, "new_email": user.email, "office_email": office_email()}
+    EmailMessage(
+        subject=_("IMT Mines Alès – l'adresse e-mail de votre compte a changé"),
+        body=render_to_string("accounts/email_changed.txt", context),
+        to=[old_email],
+        reply_to=[office_email()],
+    ).send()
 
 
 def _signed(user):
@@ -163,6 +257,11 @@ def invitation_send(*, user, by, request=None, now=None):
         raise ValidationError(_("Ce compte est désactivé : réactivez-le avant de l'inviter."))
     if not user.email:
         raise ValidationError(_("Ce compte n'a pas d'adresse e-mail : renseignez-la avant de l'inviter."))
+    if user.has_usable_password():
+        # AUTH-1: an invitation sets a password; one already chosen is
+        # changed by its owner only, through the reset mailed to them.
+        raise ValidationError(_("Cette personne a déjà choisi son mot de passe : pas d'invitation. Si elle l'a "
+                                "oublié, elle choisit « Mot de passe oublié ? » sur la page de connexion."))
     now = now or timezone.now()
     get_user_model().objects.select_for_update().filter(pk=user.pk).first()  # one invitation at a time
     revoked = Invitation.objects.filter(user=user, used_at__isnull=True, revoked_at__isnull=True).update(revoked_at=now)
@@ -196,6 +295,7 @@ def invitation_pending(user):
 def account_email_set(*, user, email, by):
     """Give an account without e-mail the one an import read (AUTH-1)."""
     _office_only(by, _("Seul le service Contrats pro modifie les comptes."))
+    _not_above(user, by)
     if user.email:
         raise ValidationError(_("Ce compte a déjà une adresse e-mail."))
     _check_email_free(email, exclude=user)
@@ -309,6 +409,7 @@ def person_reactivate(*, user, by, now=None):
     """The office reactivates an account (AUTH-1); its password, if it had
     one, works again; otherwise send it an invitation."""
     _office_only(by, _("Seul le service Contrats pro réactive les comptes."))
+    _not_above(user, by)
     if user.is_active:
         raise ValidationError(_("Ce compte est déjà actif."))
     user.is_active, user.deactivated_at, user.deactivated_by = True, None, None
@@ -317,25 +418,15 @@ def person_reactivate(*, user, by, now=None):
     return user
 
 
-def email_locked(user):
-    """Whether the e-mail is the account's sign-in identifier (every account
-    the office or an import creates): then only the office changes it,
-    since invitations, resets and CAS read it (AUTH-1)."""
-    return bool(user.email) and user.email.lower() == user.username.lower()
-
-
 @transaction.atomic
-def account_update(*, user, phone, notifications, email=None):
-    """A person updates their own phone, notification choice and, when it is
-    not their sign-in identifier, their e-mail (AUTH-1)."""
-    before = {"phone": user.phone, "notifications": user.notifications, "email": user.email}
+def account_update(*, user, phone, notifications):
+    """A person updates their own phone and notification choice (AUTH-1).
+    Their e-mail is not theirs to change: only the office changes it."""
+    before = {"phone": user.phone, "notifications": user.notifications}
     user.phone, user.notifications = phone.strip(), notifications
-    if email is not None and not email_locked(user) and email.strip().lower() != user.email.lower():
-        _check_email_free(email.strip(), exclude=user)
-        user.email = email.strip()
     user.full_clean()
-    after = {"phone": user.phone, "notifications": user.notifications, "email": user.email}
+    after = {"phone": user.phone, "notifications": user.notifications}
     if before != after:
-        user.save(update_fields=["phone", "notifications", "email"])
+        user.save(update_fields=["phone", "notifications"])
         account_event_record(user, SELF_UPDATE, user, before=before, after=after)
     return user

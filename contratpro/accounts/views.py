@@ -233,15 +233,14 @@ def _refused(request, refused):
 @login_required
 @require_http_methods(["GET", "POST"])
 def my_account(request):
-    """« Mon compte » (AUTH-1): phone, e-mail unless it is the sign-in
-    identifier, notification choice."""
+    """« Mon compte » (AUTH-1): phone and notification choice; the e-mail is
+    shown, changed by the office only."""
     user = request.user
     form = AccountForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.account_update(user=user, phone=data["phone"], notifications=data["notifications"],
-                                    email=data.get("email"))
+            services.account_update(user=user, phone=data["phone"], notifications=data["notifications"])
         except ValidationError as exc:
             _errors_to_form(form, exc)
         else:
@@ -249,5 +248,5 @@ def my_account(request):
             return redirect("accounts:my-account")
     return render(request, "accounts/my_account.html", {
         "form": form, "role_labels": sorted(str(r.label) for r in roles.roles_of(user)),
-        "email_locked": services.email_locked(user), "office_email": services.office_email(),
+        "office_email": services.office_email(),
     }, status=400 if form.errors else 200)

@@ -46,6 +46,13 @@ def text(response):
     return html.unescape(response.content.decode())
 
 
+def unusable(user):
+    """``user`` as an account whose person has chosen no password yet."""
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    return user
+
+
 def set_password(client, path, password=GOOD):
     return client.post(path, {"new_password1": password, "new_password2": password})
 
@@ -391,7 +398,7 @@ def test_auth_1_people_page_query_count_does_not_grow_with_rows(office, login, r
                                                                  django_assert_num_queries):
     """The page reads in the same number of queries for 2 and 20 people."""
     for n in range(rows):
-        user = factories.UserFactory(groups=["Enseignants"])
+        user = unusable(factories.UserFactory(groups=["Enseignants"]))
         if n % 2:
             factories.StudentFactory(year=year, user=factories.UserFactory())
         services.invitation_send(user=user, by=office)
@@ -419,22 +426,36 @@ def test_auth_1_a_person_edits_their_phone_and_notifications(login):
     assert user.email == "anne.sabatier@mines-ales.fr"  # the sign-in e-mail stays: only the office changes it
 
 
-def test_auth_1_an_email_that_is_not_the_sign_in_identifier_is_editable(login):
-    user = factories.UserFactory(username="paul", email="paul@mines-ales.org")
+@pytest.mark.parametrize("account", [
+    {"username": "demo", "email": "demo@mines-ales.org"},  # a login that is not the e-mail (demo, admin-made)
+    {"username": "paul", "email": ""},  # no e-mail at all
+    {"username": "anne.sabatier@mines-ales.fr", "email": "anne.sabatier@mines-ales.fr"},
+])
+def test_auth_1_nobody_sets_their_own_email_on_my_account(login, account, django_capture_on_commit_callbacks):
+    """V2: « Mon compte » never changes the e-mail, whatever the account (the
+    imports and CAS read it as who the person is): a posted e-mail is
+    ignored, the page shows the e-mail and says the office changes it."""
+    user = factories.UserFactory(**account)
     client = login(user)
-    client.post(reverse("accounts:my-account"), {"email": "paul.roux@mines-ales.fr", "phone": "",
-                                                  "notifications": "immediat"})
+    response = client.post(reverse("accounts:my-account"), {
+        "email": "nouveau.chef@mines-ales.fr", "phone": "04 66 00 00 00", "notifications": "immediat"})
+    assert response.status_code == 302
     user.refresh_from_db()
-    assert user.email == "paul.roux@mines-ales.fr"
+    assert user.email == account["email"]
+    assert user.phone == "04 66 00 00 00"
+    page = text(client.get(reverse("accounts:my-account")))
+    assert 'name="email"' not in page
+    assert "Seul le service Contrats pro la modifie : écrivez-lui à" in page and "mailto:contrats-pro@mines-ales.fr" \
+        in page
+    assert not User.objects.filter(email="nouveau.chef@mines-ales.fr").exists()
 
 
 def test_auth_1_my_account_keeps_what_was_typed_on_error(login):
     user = factories.UserFactory(username="paul", email="paul@mines-ales.org")
-    response = login(user).post(reverse("accounts:my-account"), {"email": "pas-une-adresse", "phone": "0466",
-                                                                  "notifications": "quotidien"})
+    response = login(user).post(reverse("accounts:my-account"), {"phone": "0466" * 10, "notifications": "quotidien"})
     assert response.status_code == 400
     body = text(response)
-    assert 'value="pas-une-adresse"' in body and 'value="0466"' in body
+    assert 'value="' + "0466" * 10 + '"' in body
 
 
 def test_auth_1_my_account_needs_a_sign_in():
@@ -476,3 +497,105 @@ def test_auth_1_the_office_cannot_take_over_a_superusers_account(office):
     services.person_deactivate(user=admin, by=other)
     admin.refresh_from_db()
     assert not admin.is_active
+
+
+def test_auth_1_the_office_cannot_reactivate_a_superuser(office):
+    """V3: reactivating is changing the account too: a superuser's is a
+    superuser's act only."""
+    root = factories.UserFactory(username="root2", is_superuser=True)
+    admin = factories.UserFactory(username="admin", email="admin@mines-ales.fr", is_superuser=True)
+    services.person_deactivate(user=admin, by=root)
+    with pytest.raises(PermissionDenied):
+        services.person_reactivate(user=admin, by=office)
+    admin.refresh_from_db()
+    assert not admin.is_active
+    services.person_reactivate(user=admin, by=root)
+    admin.refresh_from_db()
+    assert admin.is_active
+
+
+def test_auth_1_no_invitation_for_an_account_with_a_password(office, login):
+    """V4: an invitation sets a password; someone who chose one resets it
+    through the mail sent to them, so moving their e-mail then inviting
+    them takes nothing over. The page offers no invitation button."""
+    teacher = factories.UserFactory(username="t.r@mines-ales.fr", email="t.r@mines-ales.fr", groups=["Enseignants"])
+    with pytest.raises(ValidationError, match=re.escape("Cette personne a déjà choisi son mot de passe : pas "
+                                                        "d'invitation. Si elle l'a oublié, elle choisit « Mot de "
+                                                        "passe oublié ? »")):
+        services.invitation_send(user=teacher, by=office)
+    assert not Invitation.objects.filter(user=teacher).exists()
+    client = login(office)
+    page = text(client.get(reverse("accounts:person-detail", args=[teacher.pk])))
+    assert reverse("accounts:person-invite", args=[teacher.pk]) not in page
+    assert "Cette personne a choisi son mot de passe." in page
+    response = client.post(reverse("accounts:person-invite", args=[teacher.pk]), follow=True)
+    assert "Cette personne a déjà choisi son mot de passe" in text(response)
+    assert not Invitation.objects.filter(user=teacher).exists()
+
+
+@pytest.mark.parametrize("above", ["staff", "own permission", "group permission"])
+def test_auth_1_the_office_does_not_manage_an_admins_account(office, above):
+    """V4: an account reaching the admin (is_staff) or holding an admin
+    permission, its own or a group's, is changed by a superuser only."""
+    from django.contrib.auth.models import Group, Permission
+    admin = unusable(factories.UserFactory(username="p@mines-ales.fr", email="p@mines-ales.fr",
+                                           is_staff=above == "staff"))
+    permission = Permission.objects.get(codename="change_user")
+    if above == "own permission":
+        admin.user_permissions.add(permission)
+    elif above == "group permission":
+        group = Group.objects.create(name="Admins")
+        group.permissions.add(permission)
+        admin.groups.add(group)
+    assert services.account_outranks(admin, office)
+    for act in (services.invitation_send, services.person_deactivate):
+        with pytest.raises(PermissionDenied):
+            act(user=admin, by=office)
+    with pytest.raises(PermissionDenied):
+        services.person_update(user=admin, first_name="A", last_name="B", email="x@exemple.fr", groups=[], by=office)
+    root = factories.UserFactory(username="root", is_superuser=True)
+    assert not services.account_outranks(admin, root)
+    services.invitation_send(user=admin, by=root)
+
+
+def test_auth_1_the_old_address_is_told_when_the_office_moves_an_email(office, django_capture_on_commit_callbacks,
+                                                                      mailoutbox):
+    """V4: the office moving an account's e-mail mails the old address a
+    French notice, once the change is committed."""
+    user = factories.UserFactory(username="anne@mines-ales.fr", email="anne@mines-ales.fr", first_name="Anne",
+                                 last_name="Sabatier")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.person_update(user=user, first_name="Anne", last_name="Sabatier", email="anne.s@mines-ales.fr",
+                               groups=[], by=office)
+    assert mailoutbox == [] and len(callbacks) == 1
+    callbacks[0]()
+    assert [m.to for m in mailoutbox] == [["anne@mines-ales.fr"]]
+    mail = mailoutbox[0]
+    assert mail.subject == "IMT Mines Alès – l'adresse e-mail de votre compte a changé"
+    assert "les messages du portail partent désormais à anne.s@mines-ales.fr" in mail.body
+    assert "écrivez sans attendre au service Contrats pro : contrats-pro@mines-ales.fr" in mail.body
+    with django_capture_on_commit_callbacks(execute=True):
+        services.person_update(user=user, first_name="Anne", last_name="Sabatier-Roux", email="anne.s@mines-ales.fr",
+                               groups=[], by=office)
+    assert len(mailoutbox) == 1  # no notice when the e-mail stays
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("email", "jeanne.d'arc@mines-ales.fr", "« jeanne.d'arc@mines-ales.fr » ne peut pas servir d'identifiant de "
+                                           "connexion : seuls les lettres, les chiffres et les signes . @ + - _ y "
+                                           "sont admis (pas d'apostrophe ni d'espace)."),
+    ("email", "j" * 140 + "@mines-ales.fr", "au plus 150 caractères : cette adresse est trop longue pour servir "
+                                            "d'identifiant de connexion."),
+    ("last_name", "=HYPERLINK(\"http://x\")", "un nom ne commence pas par « = », « + », « - » ni « @ »."),
+    ("first_name", "@Jeanne", "un nom ne commence pas par « = », « + », « - » ni « @ »."),
+])
+def test_auth_1_the_person_form_refuses_what_the_account_cannot_hold(office, login, field, value, message):
+    """B3 and the exports' formulas: a French error on the field, no account."""
+    data = {"first_name": "Jeanne", "last_name": "Darc", "email": "jeanne.darc@mines-ales.fr", "invite": ""}
+    data[field] = value
+    response = login(office).post(reverse("accounts:person-create"), data)
+    assert response.status_code == 400
+    assert response.context["form"].errors == {field: [message]}
+    assert not User.objects.filter(first_name="Jeanne").exists()
+    with pytest.raises(ValidationError):
+        services.person_create(**{k: v for k, v in data.items() if k != "invite"}, by=office)

@@ -1,6 +1,7 @@
 """Import of the scolarité's spreadsheet: the facts ELIG-1…8 read, checked
 whole before anything is written, and idempotent."""
 
+import html
 import datetime
 import io
 import os
@@ -660,3 +661,47 @@ def test_auth_1_import_page_previews_and_creates_a_student(year, office, login, 
         response = client.post(PAGE, {"token": token}, follow=True)
     assert "Import terminé : 1 ligne lue, 1 élève créé, aucun élève modifié." in response.content.decode()
     assert mailoutbox[0].body.count("http://testserver/invitation/") == 1
+
+
+def test_auth_1_import_never_makes_a_student_of_an_account_that_set_the_email_itself(year, office, mailoutbox):
+    """The attack (AUTH-1): an account whose login is not its e-mail put a
+    new student's address on itself; the scolarité's row must not turn it
+    into that student: a French row error, no student, no mail."""
+    intruder = factories.UserFactory(username="demo", email="ines.morel@mines-ales.fr")
+    checked = preview(xlsx(NEW, ["20249999", "Morel", "Inès", "ines.morel@mines-ales.fr", "2IA", "", ""]))
+    assert checked.all_errors == [
+        "Ligne 2, colonne « E-mail » : l'adresse ines.morel@mines-ales.fr est déjà portée par le compte « demo », "
+        "dont l'identifiant de connexion n'est pas cette adresse : l'import ne le relie pas à cet élève. Le service "
+        "Contrats pro vérifie ce compte sur la page Personnes (et corrige son adresse si elle n'est pas la sienne)."]
+    with pytest.raises(ValidationError):
+        imports.import_apply(checked, by=office)
+    assert not Student.objects.filter(user=intruder).exists() and mailoutbox == []
+
+
+def test_auth_1_import_a_superusers_address_is_a_row_error_not_a_403(year, office, login, private_storage):
+    """B2: linking a superuser's account would invite it at apply, which the
+    office may not do: a row error at preview instead."""
+    factories.UserFactory(username="marc.granier@mines-ales.fr", email="marc.granier@mines-ales.fr",
+                          is_superuser=True, password="!")
+    data = xlsx(NEW, ["20249999", "Granier", "Marc", "marc.granier@mines-ales.fr", "2IA", "", ""])
+    response = login(office).post(PAGE, {"file": upload(data)})
+    body = html.unescape(response.content.decode())
+    assert response.status_code == 200
+    assert ("Ligne 2, colonne « E-mail » : le compte de marc.granier@mines-ales.fr est celui d'un superutilisateur "
+            "ou d'un administrateur : l'import ne le relie pas à un élève.") in body
+    assert 'name="token"' not in body
+
+
+@pytest.mark.parametrize(("row", "message"), [
+    (["20249999", "d'Arc", "Jeanne", "jeanne.d'arc@mines-ales.fr", "2IA", "", ""],
+     "Ligne 2, colonne « E-mail » : « jeanne.d'arc@mines-ales.fr » ne peut pas servir d'identifiant de connexion : "
+     "seuls les lettres, les chiffres et les signes . @ + - _ y sont admis (pas d'apostrophe ni d'espace)."),
+    (["20249999", "Morel", "Inès", "i" * 140 + "@mines-ales.fr", "2IA", "", ""],
+     "Ligne 2, colonne « E-mail » : au plus 150 caractères : cette adresse est trop longue pour servir "
+     "d'identifiant de connexion."),
+    (["20249999", "-Morel", "Inès", "ines.morel@mines-ales.fr", "2IA", "", ""],
+     "Ligne 2, colonne « Nom » : un nom ne commence pas par « = », « + », « - » ni « @ »."),
+])
+def test_auth_1_import_an_address_or_name_that_would_fail_at_apply_is_a_row_error(year, row, message):
+    """B3 and the exports' formulas: refused at preview, in French."""
+    assert preview(xlsx(NEW, row)).all_errors == [message]

@@ -80,10 +80,11 @@ def test_auth_1_staff_import_twice_changes_nothing_and_sends_no_second_invitatio
 
 
 def test_auth_1_staff_import_finds_a_known_person_by_email_and_adds_groups(office):
-    """A known person (e-mail matched whatever its case) keeps their account
-    and password; the file's function is added, no role removed."""
-    known = factories.UserFactory(email="Thomas.Rouviere@mines-ales.fr", first_name="Thomas", last_name="Rouvière",
-                                  groups=["Scolarité"])
+    """A known person (e-mail matched whatever its case, their sign-in
+    identifier) keeps their account and password; the file's function is
+    added, no role removed."""
+    known = factories.UserFactory(username="thomas.rouviere@mines-ales.fr", email="Thomas.Rouviere@mines-ales.fr",
+                                  first_name="Thomas", last_name="Rouvière", groups=["Scolarité"])
     password = known.password
     checked = preview(GOOD_ROWS[0])
     assert checked.rows[0].changes == ["rôles ajoutés : Enseignants", "responsable de 2IA"]
@@ -115,6 +116,19 @@ def test_auth_1_staff_import_replaces_a_departments_head_and_says_so(office):
      "Ligne 2, colonne « Responsable de département » : aucun département de code « XYZ »."),
     (["Rouvière", "Thomas", "t.r@mines-ales.fr", "enseignant", "", "Cuisine"],
      "Ligne 2, colonne « Responsable d'option » : aucune option nommée « Cuisine »."),
+    # AUTH-1: the e-mail becomes the sign-in identifier, which Django's
+    # username validator checks at apply: refused at preview instead.
+    (["d'Arc", "Jeanne", "jeanne.d'arc@mines-ales.fr", "enseignant", "", ""],
+     "Ligne 2, colonne « E-mail » : « jeanne.d'arc@mines-ales.fr » ne peut pas servir d'identifiant de connexion : "
+     "seuls les lettres, les chiffres et les signes . @ + - _ y sont admis (pas d'apostrophe ni d'espace)."),
+    (["Long", "Thomas", "t" * 140 + "@mines-ales.fr", "enseignant", "", ""],
+     "Ligne 2, colonne « E-mail » : au plus 150 caractères : cette adresse est trop longue pour servir "
+     "d'identifiant de connexion."),
+    # A name read as a formula by the Excel exports.
+    (["+cmd|' /C calc'!A0", "Thomas", "t.r@mines-ales.fr", "enseignant", "", ""],
+     "Ligne 2, colonne « Nom » : un nom ne commence pas par « = », « + », « - » ni « @ »."),
+    (["Rouvière", "@Thomas", "t.r@mines-ales.fr", "enseignant", "", ""],
+     "Ligne 2, colonne « Prénom » : un nom ne commence pas par « = », « + », « - » ni « @ »."),
 ])
 def test_auth_1_staff_import_row_errors_are_french_and_located(row, message):
     checked = preview(row)
@@ -144,7 +158,7 @@ def test_auth_1_staff_import_file_errors(office):
 
 
 def test_auth_1_staff_import_refuses_a_deactivated_person(office):
-    gone = factories.UserFactory(email="thomas.rouviere@mines-ales.fr")
+    gone = factories.UserFactory(username="thomas.rouviere@mines-ales.fr", email="thomas.rouviere@mines-ales.fr")
     accounts.person_deactivate(user=gone, by=office)
     checked = preview(GOOD_ROWS[0])
     assert not checked.is_valid
@@ -173,3 +187,64 @@ def test_auth_1_staff_import_through_the_page_previews_then_confirms(office, log
     assert "Import terminé : 3 lignes lues, 3 comptes créés et invités, aucune personne modifiée." in body
     assert len(mailoutbox) == 3
     assert mailoutbox[0].body.count("http://testserver/invitation/") == 1
+
+
+def test_auth_1_staff_import_gives_no_role_to_an_account_that_set_the_email_itself(office):
+    """The attack (AUTH-1): an account whose login is not its e-mail (the
+    demo's, an admin-made one) put a head's address on itself; the staff
+    list naming that address as Direction and head of 2IA must not make it
+    either: a French row error, nothing written, nobody renamed."""
+    intruder = factories.UserFactory(username="demo", email="nouveau.chef@mines-ales.fr", first_name="Eve",
+                                     last_name="Intruse")
+    row = ["Chef", "Nouveau", "nouveau.chef@mines-ales.fr", "direction", "2IA", ""]
+    checked = preview(row)
+    assert not checked.is_valid
+    assert checked.rows[0].user is None and checked.rows[0].changes == []
+    assert checked.all_errors == [
+        "Ligne 2, colonne « E-mail » : l'adresse nouveau.chef@mines-ales.fr est déjà portée par le compte « demo », "
+        "dont l'identifiant de connexion n'est pas cette adresse : l'import ne lui donne ni nom ni rôle. Vérifiez ce "
+        "compte sur la page Personnes (corrigez son adresse si elle n'est pas la sienne), ou retirez la ligne."]
+    before = state()
+    with pytest.raises(ValidationError):
+        staff_import.import_apply(checked, by=office)
+    assert state() == before
+    intruder.refresh_from_db()
+    assert list(intruder.groups.all()) == [] and intruder.get_full_name() == "Eve Intruse"
+    assert Department.objects.get(code="2IA").head != intruder
+
+
+def test_auth_1_staff_import_an_account_whose_login_is_the_address_is_an_error_too(office):
+    """A login equal to the file's address on an account holding another
+    e-mail is not that person either (and would clash at apply)."""
+    factories.UserFactory(username="nouveau.chef@mines-ales.fr", email="autre@exemple.fr")
+    checked = preview(["Chef", "Nouveau", "nouveau.chef@mines-ales.fr", "direction", "", ""])
+    assert len(checked.all_errors) == 1 and "est déjà portée par le compte" in checked.all_errors[0]
+
+
+@pytest.mark.parametrize("above", [{"is_superuser": True}, {"is_staff": True}])
+def test_auth_1_staff_import_a_superuser_row_is_a_row_error_for_the_office(office, login, private_storage,  # noqa: F811
+                                                                           above):
+    """B2: a superuser (or admin) on the list is a French row error at the
+    preview when the importer is not a superuser, not a bare 403 at apply;
+    a superuser importing the same file gets no error."""
+    factories.UserFactory(username="marc.granier@mines-ales.fr", email="marc.granier@mines-ales.fr", **above)
+    row = ["Granier", "Marc", "marc.granier@mines-ales.fr", "direction", "", ""]
+    response = login(office).post(PAGE, {"file": SimpleUploadedFile("personnels.xlsx", xlsx(HEADERS, row))})
+    body = html.unescape(response.content.decode())
+    assert response.status_code == 200
+    assert ("Ligne 2, colonne « E-mail » : le compte de marc.granier@mines-ales.fr est celui d'un superutilisateur "
+            "ou d'un administrateur : seul un superutilisateur le modifie.") in body
+    assert 'name="token"' not in body
+    root = factories.UserFactory(username="root", is_superuser=True)
+    assert staff_import.preview_file(io.BytesIO(xlsx(HEADERS, row)), by=root).is_valid
+
+
+def test_auth_1_staff_import_an_account_with_an_admin_permission_outranks_the_office(office):
+    from django.contrib.auth.models import Group, Permission
+    admin_group = Group.objects.create(name="Administrateurs du portail")
+    admin_group.permissions.add(Permission.objects.get(codename="change_user"))
+    holder = factories.UserFactory(username="p.admin@mines-ales.fr", email="p.admin@mines-ales.fr")
+    holder.groups.add(admin_group)
+    checked = staff_import.preview_file(io.BytesIO(xlsx(HEADERS, ["Admin", "P.", "p.admin@mines-ales.fr",
+                                                                  "direction", "", ""])), by=office)
+    assert len(checked.all_errors) == 1 and "seul un superutilisateur le modifie" in checked.all_errors[0]
