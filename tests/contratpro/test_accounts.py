@@ -264,6 +264,18 @@ def test_auth_1_reset_sends_nothing_to_a_deactivated_account(office, mailoutbox)
     assert mailoutbox == []
 
 
+def test_auth_1_reset_page_tells_whoever_never_chose_a_password_to_ask_for_an_invitation(office, mailoutbox):
+    """An expired invitation leaves an unusable password, to which Django
+    mails no reset: the "sent" page says, for every address alike, that
+    such a person asks the office for a new invitation."""
+    user = unusable(factories.UserFactory(username="anne@mines-ales.fr", email="anne@mines-ales.fr"))
+    response = Client().post(reverse("password_reset"), {"email": user.email}, follow=True)
+    assert mailoutbox == []
+    assert ("Vous n'avez encore jamais choisi de mot de passe, par exemple parce que votre invitation a expiré ? "
+            "Aucun lien ne part dans ce cas : demandez une nouvelle invitation au service Contrats pro.") \
+        in text(response)
+
+
 def test_auth_1_login_page_offers_the_password_reset():
     body = Client().get(reverse("login")).content.decode()
     assert "Mot de passe oublié ?" in body
