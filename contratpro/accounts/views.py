@@ -154,6 +154,8 @@ def person_detail(request, pk):
                                    email=data["email"], groups=data["groups"], by=request.user)
         except ValidationError as exc:
             _errors_to_form(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
         else:
             messages.success(request, _("Modifications enregistrées."))
             return redirect("accounts:person-detail", pk=person.pk)
@@ -164,6 +166,7 @@ def person_detail(request, pk):
         "person": person, "form": form, "events": events, "states": dict(STATES),
         "role_labels": sorted(str(r.label) for r in roles.remember_roles(person)),
         "invitations": person.invitations.all()[:5], "is_self": person.pk == request.user.pk,
+        "outranked": services.account_outranks(person, request.user),
     }, status=400 if form.errors else 200)
 
 
@@ -171,8 +174,10 @@ def _act(request, pk, action, done):
     person = _person(request, pk)
     try:
         action(user=person, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, exc.messages[0])
+    except (ValidationError, PermissionDenied) as exc:
+        # PermissionDenied: an account above the office member's (AUTH-1),
+        # told on the page rather than as a bare 403.
+        messages.error(request, exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
     else:
         messages.success(request, done % {"name": person.get_full_name() or person.username})
     return redirect("accounts:person-detail", pk=person.pk)

@@ -611,3 +611,23 @@ def test_auth_1_the_person_form_refuses_what_the_account_cannot_hold(office, log
     assert not User.objects.filter(first_name="Jeanne").exists()
     with pytest.raises(ValidationError):
         services.person_create(**{k: v for k, v in data.items() if k != "invite"}, by=office)
+
+
+def test_auth_1_a_superusers_page_says_the_office_cannot_act_on_it(office, login):
+    """The office sees a superuser's page without its buttons, and a posted
+    reactivation or edit is told in French (no bare 403), changing nothing."""
+    root = factories.UserFactory(username="root2", is_superuser=True)
+    admin = factories.UserFactory(username="admin", email="admin@mines-ales.fr", is_superuser=True)
+    services.person_deactivate(user=admin, by=root)
+    client = login(office)
+    url = reverse("accounts:person-detail", args=[admin.pk])
+    page = text(client.get(url))
+    assert "seul un superutilisateur le modifie, l'invite, le désactive ou le réactive." in page
+    assert reverse("accounts:person-reactivate", args=[admin.pk]) not in page
+    response = client.post(reverse("accounts:person-reactivate", args=[admin.pk]), follow=True)
+    assert response.status_code == 200
+    assert "Seul un superutilisateur modifie le compte d'un superutilisateur ou d'un administrateur." in text(response)
+    response = client.post(url, {"first_name": "A", "last_name": "B", "email": "moi@exemple.fr"})
+    assert response.status_code == 400
+    admin.refresh_from_db()
+    assert not admin.is_active and admin.email == "admin@mines-ales.fr"
