@@ -306,6 +306,7 @@ def preview_file(f, *, by=None):
     creation = _creation_context(lines, positions) if numbers - students.keys() and "email" in positions \
         else {"year": None, "departments": {}, "users": {}}
     creation["by"] = by or AnonymousUser()
+    creation.update(_email_fill_context(lines, positions, students, creation["by"]))
     years = {s.year_id for s in students.values()} | ({creation["year"].pk} if creation["year"] else set())
     meetings = _meetings(years) if "info_meetings" in positions else {}
     for number, cells in lines:
@@ -446,6 +447,29 @@ def _creation_context(lines, positions):
     }
 
 
+def _email_fill_context(lines, positions, students, by):
+    """AUTH-1: for known students whose account has no e-mail yet (the file
+    gives it), the accounts already holding those e-mails and the accounts
+    ``by`` may not manage; two queries, and none when no account lacks one."""
+    wanted = {}
+    if "email" in positions:
+        for _n, cells in lines:
+            student = students.get(_student_number(cells[positions["student_number"]]))
+            if student is not None and not student.user.email and not _blank(cells[positions["email"]]):
+                wanted[str(cells[positions["email"]]).strip().lower()] = student.user_id
+    if not wanted:
+        return {"taken": {}, "outranked": set()}
+    holders = get_user_model().objects.annotate(email_lower=Lower("email"), username_lower=Lower("username")).filter(
+        Q(email_lower__in=wanted) | Q(username_lower__in=wanted))
+    taken = {}
+    for user in holders:
+        for key in {user.email_lower, user.username_lower} & wanted.keys():
+            if wanted[key] != user.pk:
+                taken[key] = user
+    users = accounts.with_permission_flag(get_user_model().objects.filter(pk__in=wanted.values()))
+    return {"taken": taken, "outranked": {u.pk for u in users if accounts.account_outranks(u, by)}}
+
+
 def _new_student(row, where, creation):
     """AUTH-1: an unknown number is a new student when the row says who they
     are; ``row.student`` becomes the unsaved student, ``row.user`` the
@@ -524,15 +548,32 @@ def _holder(email, holders, by, error):
     return None
 
 
-def _check_email(row, where):
+def _check_email(row, where, creation):
     """A known student's e-mail in the file must be their account's; an
-    account without one gets it (AUTH-1)."""
+    account without one gets it (AUTH-1), unless another account holds it
+    or the importer may not manage this one."""
     email = row.account.get("email", "")
     current = row.student.user.email
     if not email or email.lower() == current.lower():
         return
     if not current:
-        row.changes.append(Change("E-mail", "—", email))
+        holder = creation.get("taken", {}).get(email.lower())
+        if holder is not None:
+            row.errors.append(_("%(where)s, colonne « E-mail » : %(email)s est déjà l'adresse du compte « %(login)s » ; "
+                                "corrigez le fichier, ou demandez au service Contrats pro de vérifier ces comptes.")
+                              % {"where": where, "email": email, "login": holder.username})
+        elif row.student.user_id in creation.get("outranked", ()):
+            row.errors.append(_("%(where)s, colonne « E-mail » : le compte de cet élève est celui d'un "
+                                "superutilisateur ou d'un administrateur : seul un superutilisateur lui donne une "
+                                "adresse.") % {"where": where})
+        else:
+            try:
+                validate_email(email)
+            except ValidationError:
+                row.errors.append(_("%(where)s, colonne « E-mail » : « %(value)s » n'est pas une adresse e-mail "
+                                    "valide.") % {"where": where, "value": email})
+            else:
+                row.changes.append(Change("E-mail", "—", email))
         return
     row.errors.append(_("%(where)s, colonne « E-mail » : « %(email)s » n'est pas l'adresse du compte de l'élève "
                         "(%(current)s) ; corrigez le fichier, ou demandez au service Contrats pro de modifier "
@@ -569,7 +610,7 @@ def _read_row(number, cells, positions, students, meetings, creation):
         if row.student is None:
             _new_student(row, where, creation)
         else:
-            _check_email(row, where)
+            _check_email(row, where, creation)
     used = set(positions.values())
     for index, value in enumerate(cells):
         if not _blank(value) and index not in used:

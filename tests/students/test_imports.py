@@ -705,3 +705,27 @@ def test_auth_1_import_a_superusers_address_is_a_row_error_not_a_403(year, offic
 def test_auth_1_import_an_address_or_name_that_would_fail_at_apply_is_a_row_error(year, row, message):
     """B3 and the exports' formulas: refused at preview, in French."""
     assert preview(xlsx(NEW, row)).all_errors == [message]
+
+
+def test_auth_1_import_an_email_for_a_known_student_is_checked_at_preview(lea, office):
+    """A known student's account without an e-mail gets the file's, unless
+    another account holds it or the account is an admin's: French row
+    errors at preview rather than a refusal at apply."""
+    User.objects.filter(pk=lea.user_id).update(email="")
+    factories.UserFactory(username="autre", email="lea.fontaine@mines-ales.fr")
+    row = ["20240001", "Fontaine", "", "lea.fontaine@mines-ales.fr", "", "", ""]
+    assert preview(xlsx(NEW, row)).all_errors == [
+        "Ligne 2, colonne « E-mail » : lea.fontaine@mines-ales.fr est déjà l'adresse du compte « autre » ; corrigez "
+        "le fichier, ou demandez au service Contrats pro de vérifier ces comptes."]
+    User.objects.filter(pk=lea.user_id).update(is_staff=True)
+    row[3] = "lea.f@mines-ales.fr"
+    checked = imports.preview_file(io.BytesIO(xlsx(NEW, row)), by=office)
+    assert checked.all_errors == [
+        "Ligne 2, colonne « E-mail » : le compte de cet élève est celui d'un superutilisateur ou d'un "
+        "administrateur : seul un superutilisateur lui donne une adresse."]
+    User.objects.filter(pk=lea.user_id).update(is_staff=False)
+    checked = imports.preview_file(io.BytesIO(xlsx(NEW, row)), by=office)
+    assert checked.is_valid and [c.after for c in checked.rows[0].changes] == ["lea.f@mines-ales.fr"]
+    imports.import_apply(checked, by=office)
+    lea.user.refresh_from_db()
+    assert lea.user.email == "lea.f@mines-ales.fr"
