@@ -848,6 +848,8 @@ def notes():
         _("L'import met à jour les élèves retrouvés par leur N° étudiant ; un numéro inconnu crée l'élève dans "
           "l'année en cours si la ligne porte son nom, son prénom, son e-mail et son département, et son "
           "compte reçoit une invitation par e-mail."),
+        _("Un compte existant n'est relié à un nouvel élève que si son identifiant de connexion est cette adresse "
+          "e-mail ; sinon la ligne est signalée, à vérifier sur la page Personnes."),
         _("Rien n'est enregistré tant qu'une seule ligne comporte une erreur."),
         _("Importer deux fois le même fichier ne change rien."),
         _("Au plus %(rows)s lignes et %(mb)s Mo par fichier.") % {"rows": MAX_ROWS, "mb": MAX_BYTES // (1024 * 1024)},

@@ -378,7 +378,9 @@ def import_apply(preview, *, by, request=None):
 
 def notes():
     return [
-        _("La ligne 1 porte les en-têtes ; une personne est retrouvée par son adresse e-mail."),
+        _("La ligne 1 porte les en-têtes ; une personne est retrouvée par son adresse e-mail, quand cette adresse "
+          "est son identifiant de connexion. Un autre compte portant l'adresse n'est jamais modifié : la ligne est "
+          "signalée, à vérifier sur la page Personnes."),
         _("Une personne inconnue reçoit un compte et une invitation par e-mail pour choisir son mot de passe."),
         _("Les fonctions du fichier s'ajoutent aux rôles de la personne ; aucun rôle n'est retiré."),
         _("Rien n'est enregistré tant qu'une seule ligne comporte une erreur."),

@@ -248,3 +248,10 @@ def test_auth_1_staff_import_an_account_with_an_admin_permission_outranks_the_of
     checked = staff_import.preview_file(io.BytesIO(xlsx(HEADERS, ["Admin", "P.", "p.admin@mines-ales.fr",
                                                                   "direction", "", ""])), by=office)
     assert len(checked.all_errors) == 1 and "seul un superutilisateur le modifie" in checked.all_errors[0]
+
+
+def test_auth_1_staff_import_page_states_who_is_known(office, login):
+    """The page says which account the import takes for a person (AUTH-1)."""
+    body = html.unescape(login(office).get(PAGE).content.decode())
+    assert "une personne est retrouvée par son adresse e-mail, quand cette adresse est son identifiant de " \
+           "connexion. Un autre compte portant l'adresse n'est jamais modifié" in body
