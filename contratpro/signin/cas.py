@@ -34,11 +34,14 @@ class CASUnavailable(Exception):
 
 def find_account(login, email):
     """The one account whose login is exactly ``login``, else the one
-    account for ``email`` (case-insensitive); None when there is none or
-    more than one. Superusers are never found: ``Admin`` at the CAS is not
-    the portal's ``admin``."""
+    account whose login *is* ``email`` (case-insensitive: the accounts the
+    office and the imports create sign in with their institutional e-mail);
+    None when there is none or more than one. An e-mail alone is never
+    trusted: only the office sets a login (``accounts.services.email_is_identity``).
+    Superusers are never found: ``Admin`` at the CAS is not the portal's
+    ``admin``."""
     users = get_user_model()._default_manager.filter(is_superuser=False)
-    for query in ({"username": login}, {"email__iexact": email} if email else None):
+    for query in ({"username": login}, {"username__iexact": email, "email__iexact": email} if email else None):
         if not query:
             continue
         found = list(users.filter(**query)[:2])

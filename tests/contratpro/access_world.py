@@ -126,6 +126,9 @@ def build_world():
         proposed_by=target.student.user,
     )
     # B's account: an invitation replaced by a newer one (AUTH-1), its token refused.
+    # An invitation is for who has not chosen a password yet (AUTH-1).
+    target.student.user.set_unusable_password()
+    target.student.user.save(update_fields=["password"])
     _, replaced_invitation = accounts.invitation_send(user=target.student.user, by=office)
     accounts.invitation_send(user=target.student.user, by=office)
     target.refresh_from_db()

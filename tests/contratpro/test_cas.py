@@ -185,12 +185,22 @@ def test_auth_1_cas_an_office_person_lands_on_their_queue(cas_server, office):
 
 def test_auth_1_cas_matched_on_the_institutional_email(cas_server, db):
     """AUTH-1: a school login unknown to the portal is matched on the
-    institutional e-mail the CAS sends (``mail``), with the same roles."""
-    factories.StudentFactory(user__username="anne", user__email="anne.martin@mines-ales.org")
+    institutional e-mail the CAS sends (``mail``), with the same roles: the
+    account the office or an import made, whose login is that e-mail."""
+    factories.StudentFactory(user__username="anne.martin@mines-ales.org", user__email="anne.martin@mines-ales.org")
     client = Client()
     through_cas(client, cas_server, ("amartin", {"mail": "Anne.Martin@mines-ales.org"}))
     assert client.get("/").url == "/mon-dossier/"
     assert client.session["_auth_user_backend"] == "contratpro.signin.cas.PortalCASBackend"
+
+
+def test_auth_1_cas_never_trusts_an_email_that_is_not_the_login(cas_server, db):
+    """AUTH-1: an account whose e-mail is not its login (an e-mail that may
+    have been typed by anyone) is never found through the CAS's ``mail``."""
+    factories.StudentFactory(user__username="anne", user__email="anne.martin@mines-ales.org")
+    client = Client()
+    through_cas(client, cas_server, ("amartin", {"mail": "anne.martin@mines-ales.org"}))
+    assert "_auth_user_id" not in client.session
 
 
 def test_auth_1_cas_an_unknown_person_is_refused_in_french(cas_server, office):
@@ -280,21 +290,27 @@ def test_auth_2_cas_a_refused_school_login_counts_under_that_login(cas_server, d
 
 def test_auth_1_cas_the_login_matches_exactly_and_never_a_superuser(cas_server, db):
     """AUTH-1: the CAS login must be the portal's login exactly (``Admin``
-    or ``PAUL`` at the CAS is not ``admin`` or ``paul``), and a superuser
-    never signs in through the CAS, even with its own login or e-mail (they
-    use their password and second factor)."""
+    or ``PAUL`` at the CAS is not ``admin`` or ``paul``); the e-mail the CAS
+    sends finds only an account whose login is that e-mail (any case), never
+    one that merely holds it; and a superuser never signs in through the CAS,
+    even with its own login or e-mail (they use their password and second
+    factor)."""
     from contratpro.models import User
 
     factories.UserFactory(username="admin", email="admin@mines-ales.fr", is_superuser=True, is_staff=True)
     factories.UserFactory(username="paul", email="paul.durand@mines-ales.fr")
-    for person in [("Admin", {}), ("admin", {}), ("root", {"mail": "ADMIN@mines-ales.fr"}), ("PAUL", {})]:
+    factories.UserFactory(username="claire.roux@mines-ales.fr", email="claire.roux@mines-ales.fr")
+    refused = [("Admin", {}), ("admin", {}), ("root", {"mail": "ADMIN@mines-ales.fr"}), ("PAUL", {}),
+               ("pdurand", {"mail": "paul.durand@mines-ales.fr"})]
+    for person in refused:
         client = Client()
         response = through_cas(client, cas_server, person)
         assert response.status_code == 403, person
         assert "_auth_user_id" not in client.session
-    client = Client()
-    assert through_cas(client, cas_server, ("pdurand", {"mail": "Paul.Durand@mines-ales.fr"})).status_code == 302
-    assert client.session["_auth_user_id"] == str(User.objects.get(username="paul").pk)
+    for person, username in [(("paul", {}), "paul"), (("croux", {"mail": "Claire.Roux@mines-ales.fr"}), "claire.roux@mines-ales.fr")]:
+        client = Client()
+        assert through_cas(client, cas_server, person).status_code == 302
+        assert client.session["_auth_user_id"] == str(User.objects.get(username=username).pk)
 
 
 def test_auth_1_cas_an_unreachable_cas_gets_a_french_page(db, monkeypatch):
