@@ -47,7 +47,8 @@ import logging
 import pytest
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection, transaction
+from django.core import signals
+from django.db import close_old_connections, connection, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
@@ -412,6 +413,18 @@ def walk(world, viewer):
         quiet.setLevel(level)
 
 
+def _close_quietly(response):
+    """Close a response (a file download's handle) without the end of request
+    closing the database connection: inside the walk's transaction,
+    ``close_old_connections`` would close PostgreSQL's (the test client
+    disconnects it for the same reason)."""
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        signals.request_finished.connect(close_old_connections)
+
+
 def _walk(world, viewer, client, user):
     before = snapshot()
     problems, requests = [], 0
@@ -433,7 +446,7 @@ def _walk(world, viewer, client, user):
                         changed = [difference(label, before[label], after.get(label, []))
                                    for label in before if before[label] != after.get(label)]
                     if hasattr(response, "close"):
-                        response.close()
+                        _close_quietly(response)
                 except Exception as error:  # a 500: the client re-raises the view's exception
                     got, changed = "5", []
                     wrong = f"got 500 ({type(error).__name__}: {error})"
