@@ -9,7 +9,7 @@ from django.utils.translation import ngettext
 from contratpro.admin import ConfigurationAdmin, ConfigurationInline, RecordAdmin
 
 from . import calendar
-from .models import AcademicYear, CalendarPeriod, Department, InfoMeeting, Module, Option, Student
+from .models import AcademicYear, CalendarPeriod, Department, InfoMeeting, Module, Option, SmicRate, Student
 
 
 class OptionInline(ConfigurationInline):
@@ -24,6 +24,13 @@ class DepartmentAdmin(ConfigurationAdmin):
     list_select_related = ("head",)
     inlines = [OptionInline]
     autocomplete_fields = ("head",)
+
+
+@admin.register(SmicRate)
+class SmicRateAdmin(ConfigurationAdmin):
+    """DOC-10: the office adds the SMIC's revaluations (one value per date)."""
+
+    list_display = ("valid_from", "monthly_35h", "reference")
 
 
 @admin.register(Module)

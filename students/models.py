@@ -155,7 +155,8 @@ class AcademicYear(models.Model):
     training_cost = models.DecimalField(
         _("coût de la formation par salarié (€ net)"), max_digits=8, decimal_places=2
     )
-    # DOC-10: the legal minimum pay is a percentage of the SMIC of the period.
+    # Superseded by the dated ``SmicRate`` (DOC-10): no longer read by the
+    # pay check; kept so the year's admin form and older data stay valid.
     smic_monthly = models.DecimalField(
         _("SMIC mensuel brut (35 h) de l'année (€)"), max_digits=8, decimal_places=2, default=Decimal("1801.80")
     )
@@ -231,6 +232,39 @@ class AcademicYear(models.Model):
         """Periods of ``department``'s alternation calendar, plus those shared
         by every track (CAL-4)."""
         return self.periods.filter(Q(department=department) | Q(department__isnull=True))
+
+
+class SmicRateQuerySet(models.QuerySet):
+    def on(self, day):
+        """The SMIC in force on ``day`` (the latest value dated on or before it);
+        the earliest known value for a day before every value."""
+        return self.filter(valid_from__lte=day).order_by("-valid_from").first() or self.order_by("valid_from").first()
+
+
+class SmicRate(models.Model):
+    """DOC-10, DOMAIN §4: the gross monthly SMIC for 35 h, dated (a year can
+    hold several revaluations, e.g. 1 November 2024 and 1 January 2026).
+    The office adds a value when a décret revalues it."""
+
+    valid_from = models.DateField(_("en vigueur à partir du"), unique=True)
+    monthly_35h = models.DecimalField(_("SMIC mensuel brut pour 35 h (€)"), max_digits=8, decimal_places=2)
+    reference = models.CharField(_("texte (décret)"), max_length=100, blank=True)
+
+    objects = SmicRateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("valid_from",)
+        verbose_name = _("valeur du SMIC")
+        verbose_name_plural = _("valeurs du SMIC")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(monthly_35h__gt=0), name="smic_rate_positive",
+                violation_error_message=_("Le SMIC mensuel doit être positif."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.valid_from:%d/%m/%Y} : {self.monthly_35h} €"
 
 
 class CalendarPeriod(models.Model):

@@ -99,7 +99,7 @@ class CerfaDataForm(forms.ModelForm):
         fields = (
             "job_title", "classification", "employer_headcount", "retirement_fund", "conclusion_date",
             "trial_period_days", "weekly_hours", "gross_monthly_pay", "branch_allows_over_25",
-            "branch_agreement_reference",
+            "branch_agreement_reference", "branch_minimum_monthly", "job_seeker",
         )
         labels = {
             "job_title": _("Emploi occupé"),
@@ -112,9 +112,22 @@ class CerfaDataForm(forms.ModelForm):
             "gross_monthly_pay": _("Salaire brut mensuel à l'embauche (€)"),
             "branch_allows_over_25": _("L'accord de branche autorise plus de 25 % de formation"),
             "branch_agreement_reference": _("Référence de l'accord de branche"),
+            "branch_minimum_monthly": _("Salaire minimum conventionnel de l'emploi (€ brut par mois)"),
+            "job_seeker": _("L'élève est inscrit comme demandeur d'emploi (France Travail)"),
         }
         help_texts = {
-            "gross_monthly_pay": _("Au moins le minimum légal selon l'âge de l'élève au début du contrat."),
+            "gross_monthly_pay": _(
+                "Au moins le minimum légal selon l'âge de l'élève pendant tout le contrat : il augmente le 1er du "
+                "mois qui suit ses 21 ans et ses 26 ans, et à chaque revalorisation du SMIC."
+            ),
+            "branch_minimum_monthly": _(
+                "Pour un élève de 26 ans ou plus : le minimum de la grille de la convention collective pour cet "
+                "emploi et cette durée. Le salaire doit atteindre le SMIC et 85 % de ce minimum."
+            ),
+            "job_seeker": _(
+                "À 26 ans ou plus, le contrat de professionnalisation est réservé aux demandeurs d'emploi "
+                "inscrits à France Travail (Code du travail, L6325-1)."
+            ),
             "branch_allows_over_25": _("480 h de formation sur 12 mois dépassent 25 % de la durée du contrat."),
         }
         widgets = {"conclusion_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
@@ -129,6 +142,14 @@ class CerfaDataForm(forms.ModelForm):
         hours.widget.attrs.update({"step": "0.5", "min": str(WEEKLY_HOURS_MIN), "max": str(WEEKLY_HOURS_MAX)})
         self.fields["conclusion_date"].validators.append(plausible_date)
         self.fields["gross_monthly_pay"].widget.attrs.update({"step": "0.01", "min": "0"})
+        self.fields["branch_minimum_monthly"].widget.attrs.update({"step": "0.01", "min": "0"})
+        self.fields["job_seeker"] = forms.TypedChoiceField(
+            label=self.fields["job_seeker"].label, help_text=self.fields["job_seeker"].help_text, required=False,
+            choices=(("", _("— non renseigné —")), ("oui", _("Oui")), ("non", _("Non"))),
+            coerce=lambda value: value == "oui", empty_value=None,
+        )
+        if self.instance.job_seeker is not None:
+            self.initial["job_seeker"] = "oui" if self.instance.job_seeker else "non"
 
 
 class OfficialModelForm(forms.Form):

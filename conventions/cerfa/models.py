@@ -22,6 +22,12 @@ class CerfaData(models.Model):
     # DOC-9: 480 h over 12 months is above 25 %: the branch agreement must allow it.
     branch_allows_over_25 = models.BooleanField(_("accord de branche autorisant plus de 25 % de formation"), default=False)
     branch_agreement_reference = models.CharField(_("référence de l'accord de branche"), max_length=200, blank=True)
+    # DOC-10, DOMAIN §4: from 26, the pay is at least the SMIC and 85 % of the
+    # branch's conventional minimum; such a student must be a job-seeker.
+    branch_minimum_monthly = models.DecimalField(
+        _("salaire minimum conventionnel mensuel (€)"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    job_seeker = models.BooleanField(_("inscrit comme demandeur d'emploi"), null=True, blank=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
     class Meta:

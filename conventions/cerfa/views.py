@@ -59,15 +59,13 @@ def cerfa_edit(request, pk):
     share = None
     if data is not None and dossier.start_date and dossier.end_date:
         share = cerfa.training_share(dossier, data.weekly_hours)
-    minimum = None
-    if dossier.student.birth_date and dossier.start_date:
-        minimum = cerfa.pay_minimum(
-            birth_date=dossier.student.birth_date, start=dossier.start_date,
-            weekly_hours=data.weekly_hours if data else cerfa.LEGAL_WEEK, smic_monthly=dossier.year.smic_monthly,
-        )
+    minima = cerfa.dossier_pay_minima(
+        dossier, data.weekly_hours if data else cerfa.LEGAL_WEEK, data.branch_minimum_monthly if data else None
+    )
     return render(request, "conventions/cerfa/edit.html", {
         "dossier": dossier, "company_form": company_form, "contract_form": contract_form, "form": form,
-        "opcos": OPCOS, "share": share, "minimum": minimum, "brackets": cerfa.PAY_BRACKETS,
+        "opcos": OPCOS, "share": share, "minimum": minima[0] if minima else None,
+        "pay_changes": cerfa.pay_changes(minima), "brackets": cerfa.PAY_BRACKETS,
         "over_25": share is not None and share.percent > cerfa.TRAINING_MAX_SHARE,
         "has_errors": any(f.errors for f in forms),
     })

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 def make_dossier(birth_date=datetime.date(2004, 3, 10), start=datetime.date(2026, 9, 1)):
     """A dossier with a company (SIRET, NAF, IDCC, OPCO), a tutor and a
-    12-month CDD from ``start``; SMIC 1 801,80 € (the factory's year)."""
+    12-month CDD from ``start``; SMIC 1 823,03 € (dated value of 1 January 2026)."""
     student = factories.StudentFactory(user__first_name="Léa", user__last_name="Martin", birth_date=birth_date)
     end = start.replace(year=start.year + 1) - datetime.timedelta(days=1)
     dossier = factories.DossierFactory(student=student, start_date=start, end_date=end)
@@ -71,23 +71,23 @@ def save(dossier, **overrides):
 # --- DOC-10: minimum pay -----------------------------------------------------
 
 def test_doc_10_one_cent_below_the_minimum_is_refused_with_the_minimum(dossier):
-    """DOC-10: a 22-year-old (80 % of 1 801,80 €) paid 1 441,43 € is refused; the message states 1 441,44 €."""
-    with pytest.raises(ValidationError, match=r"Salaire inférieur au minimum légal : 1 441,44 € brut par mois") as error:
-        save(dossier, gross_monthly_pay=Decimal("1441.43"))
-    assert "80 % du SMIC de 1 801,80 €, élève de 21 à 25 ans" in error.value.message_dict["gross_monthly_pay"][0]
+    """DOC-10: a 22-year-old (80 % of 1 823,03 €) paid 1 458,41 € is refused; the message states 1 458,42 €."""
+    with pytest.raises(ValidationError, match=r"Salaire inférieur au minimum légal : 1 458,42 € brut par mois") as error:
+        save(dossier, gross_monthly_pay=Decimal("1458.41"))
+    assert "80 % du SMIC de 1 823,03 €, élève de 21 à 25 ans" in error.value.message_dict["gross_monthly_pay"][0]
     assert not CerfaData.objects.filter(dossier=dossier).exists()
 
 
 def test_doc_10_exactly_the_minimum_is_accepted(dossier):
-    """DOC-10: 1 441,44 € for 35 h at 22 is the minimum itself: accepted."""
-    assert save(dossier, gross_monthly_pay=Decimal("1441.44")).gross_monthly_pay == Decimal("1441.44")
+    """DOC-10: 1 458,42 € for 35 h at 22 is the minimum itself: accepted."""
+    assert save(dossier, gross_monthly_pay=Decimal("1458.42")).gross_monthly_pay == Decimal("1458.42")
 
 
 def test_doc_10_the_minimum_is_prorated_to_the_weekly_hours(dossier):
-    """DOC-10: for 28 h a week the minimum is 28/35 of 1 441,44 € = 1 153,15 €."""
-    with pytest.raises(ValidationError, match="1 153,15 € brut par mois au moins pour 28 h par semaine"):
-        save(dossier, weekly_hours=Decimal("28"), gross_monthly_pay=Decimal("1153.14"))
-    assert save(dossier, weekly_hours=Decimal("28"), gross_monthly_pay=Decimal("1153.15")).pk
+    """DOC-10: for 28 h a week the minimum is 28/35 of 1 458,42 € = 1 166,74 €."""
+    with pytest.raises(ValidationError, match="1 166,74 € brut par mois au moins pour 28 h par semaine"):
+        save(dossier, weekly_hours=Decimal("28"), gross_monthly_pay=Decimal("1166.73"))
+    assert save(dossier, weekly_hours=Decimal("28"), gross_monthly_pay=Decimal("1166.74")).pk
 
 
 @pytest.mark.parametrize(
@@ -105,39 +105,35 @@ def test_doc_10_a_birthday_counts_from_the_first_of_the_next_month(on, age):
 
 
 def test_doc_10_turning_21_in_september_keeps_the_under_21_minimum_for_a_1_september_start(year):
-    """DOC-10: born 15/09/2005, contract from 01/09/2026: 65 % (1 171,17 €) is enough."""
+    """DOC-10: born 15/09/2005, contract from 01/09/2026: 65 % (1 184,97 €) at the start, 80 % from 1 October
+    (the pay must meet both: 1 184,97 € is refused with the October change)."""
     dossier = make_dossier(birth_date=datetime.date(2005, 9, 15), start=datetime.date(2026, 9, 1))
-    assert save(dossier, gross_monthly_pay=Decimal("1171.17")).pk
-    with pytest.raises(ValidationError, match="1 171,17 €.*65 % du SMIC.*moins de 21 ans"):
-        save(dossier, gross_monthly_pay=Decimal("1171.16"))
+    minima = cerfa.dossier_pay_minima(dossier, Decimal(35))
+    assert [(m.start, m.percent, m.amount) for m in minima] == [
+        (datetime.date(2026, 9, 1), 65, Decimal("1184.97")), (datetime.date(2026, 10, 1), 80, Decimal("1458.42")),
+    ]
+    with pytest.raises(ValidationError, match="À partir du 1er octobre 2026 \\(21 ans\\), le minimum passe à 1 458,42 €"):
+        save(dossier, gross_monthly_pay=Decimal("1184.97"))
 
 
 def test_doc_10_the_last_day_of_the_birthday_month_is_still_under_21(year):
-    """DOC-10: a contract starting 30/09/2026 for the same student still reads 65 %."""
+    """DOC-10: a contract starting 30/09/2026 for the same student still reads 65 % on its first day."""
     dossier = make_dossier(birth_date=datetime.date(2005, 9, 15), start=datetime.date(2026, 9, 30))
-    assert save(dossier, gross_monthly_pay=Decimal("1171.17")).pk
+    assert cerfa.dossier_pay_minima(dossier, Decimal(35))[0].percent == 65
 
 
 def test_doc_10_from_1_october_the_same_student_needs_80_percent(year):
-    """DOC-10: a contract starting 01/10/2026 falls in the 21-25 bracket: 1 441,44 €."""
+    """DOC-10: a contract starting 01/10/2026 falls in the 21-25 bracket: 1 458,42 €."""
     dossier = make_dossier(birth_date=datetime.date(2005, 9, 15), start=datetime.date(2026, 10, 1))
-    with pytest.raises(ValidationError, match="1 441,44 €.*80 % du SMIC.*21 à 25 ans.*1er octobre 2026"):
-        save(dossier, gross_monthly_pay=Decimal("1171.17"))
+    with pytest.raises(ValidationError, match="1 458,42 €.*80 % du SMIC.*21 à 25 ans.*1er octobre 2026"):
+        save(dossier, gross_monthly_pay=Decimal("1184.97"))
 
 
 def test_doc_10_from_26_the_smic_itself(year):
     """DOC-10: at 26 and over the minimum is the whole SMIC."""
     dossier = make_dossier(birth_date=datetime.date(1999, 1, 5))
-    with pytest.raises(ValidationError, match="1 801,80 €.*100 % du SMIC.*26 ans ou plus"):
-        save(dossier, gross_monthly_pay=Decimal("1801.79"))
-
-
-def test_doc_10_the_smic_is_the_years_data(dossier):
-    """DOC-10: with the 2026 SMIC (1 823,03 €) the 80 % minimum becomes 1 458,42 €."""
-    dossier.year.smic_monthly = Decimal("1823.03")
-    dossier.year.save()
-    with pytest.raises(ValidationError, match="1 458,42 €"):
-        save(dossier, gross_monthly_pay=Decimal("1458.41"))
+    with pytest.raises(ValidationError, match="1 823,03 €.*100 % du SMIC.*26 ans ou plus"):
+        save(dossier, gross_monthly_pay=Decimal("1823.02"), job_seeker=True)
 
 
 def test_doc_10_the_page_refuses_a_low_pay_states_the_minimum_and_keeps_the_values(login, dossier):
@@ -151,7 +147,7 @@ def test_doc_10_the_page_refuses_a_low_pay_states_the_minimum_and_keeps_the_valu
     response = login(dossier.student.user).post(reverse("conventions:cerfa-edit", args=[dossier.pk]), post)
     content = response.content.decode()
     assert response.status_code == 200
-    assert "Salaire inférieur au minimum légal : 1 441,44 € brut par mois" in content
+    assert "Salaire inférieur au minimum légal : 1 458,42 € brut par mois" in content
     assert 'value="1200.00"' in content
     assert "Ingénieur d&#x27;études logiciel" in content
     assert not CerfaData.objects.filter(dossier=dossier).exists()
