@@ -13,3 +13,7 @@ class ContratProConfig(AppConfig):
         from .accounts import demo as accounts_demo
 
         demo.register("accounts.people", accounts_demo.build_people, order=250)
+        # DOC-11: the school's identity for the demo year (after the year, order 100).
+        from .school import demo as school_demo
+
+        demo.register("school.identity", school_demo.build_identity, order=150)

@@ -42,4 +42,6 @@ class User(AbstractUser):
 
 from .accounts.models import AccountEvent, Invitation  # noqa: E402  (AUTH-1)
 
-__all__ = ["User", "Invitation", "AccountEvent"]
+from .school.models import SchoolIdentity  # noqa: E402  (DOC-11)
+
+__all__ = ["User", "Invitation", "AccountEvent", "SchoolIdentity"]

@@ -24,6 +24,7 @@ urlpatterns = [
          name="password_reset_complete"),
     path("", include("contratpro.accounts.urls")),
     path("", include("contratpro.signin.urls")),
+    path("", include("contratpro.school.urls")),
     path("admin/", admin.site.urls),
     path("", include("conventions.urls")),
     path("", include("students.urls")),

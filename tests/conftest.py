@@ -165,3 +165,23 @@ def pytest_report_header(config):
         return f"access matrix (ROLE-9): not loaded ({type(error).__name__}: {error})"
     patterns, viewers, cells, requests = matrix_size()
     return f"access matrix (ROLE-9): {patterns} URL patterns × {viewers} viewers = {cells} cells, {requests} requests"
+
+
+@pytest.fixture(autouse=True)
+def school_identity_complete(request):
+    """DOC-11: nothing goes out for signature while the school's identity
+    lacks a required part, and the shipped record has no SIRET, NDA nor
+    signatory; tests with a database get it complete (the DOC-11 tests
+    blank what they need). Returns the record, or None without a database."""
+    names = set(request.fixturenames)
+    if not (request.node.get_closest_marker("django_db") or names & {"db", "transactional_db"}):
+        return None
+    request.getfixturevalue("transactional_db" if "transactional_db" in names else "db")
+    from contratpro.school.demo import DEMO
+    from contratpro.school.models import SchoolIdentity
+
+    seed = importlib.import_module("contratpro.migrations.0004_school_identity").SEED
+    identity, _created = SchoolIdentity.objects.update_or_create(
+        valid_from_year=seed["valid_from_year"], defaults={**seed, **DEMO}
+    )
+    return identity

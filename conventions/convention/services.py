@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from contratpro import roles
+from contratpro.school.services import school_for_year, school_missing
 from conventions.billing.services import billing_schedule
 from conventions.documents.jobs import pdf_request
 from conventions.documents.models import Document, DocumentKind, Signature
@@ -32,21 +33,8 @@ from students import programme
 from students.history import event_record
 from students.models import Module
 
-# The school as a party (DOC-3, DOMAIN §1). Data, not settings: the office
-# moves them to the admin once known; an empty value prints
-# « à compléter par le service ».
-SCHOOL = {
-    "name": "IMT Mines Alès",
-    "legal_name": "École nationale supérieure des mines d'Alès, école de l'Institut Mines-Télécom",
-    "address": ("6 avenue de Clavières", "30319 Alès Cedex"),
-    "siret": "",
-    "nda": "",  # numéro de déclaration d'activité (CT L6352-12)
-    "nda_region": "Occitanie",
-    "signatory": "",  # the directeur adjoint des études (ROLE-7)
-    "signatory_capacity": "Directeur adjoint des études, par délégation du directeur",
-    "place": "Alès",
-}
-# ROLE-8, step 7: the service social's mailbox. Data to move to the admin later.
+# ROLE-8, step 7: the service social's mailbox when the school's identity
+# (DOC-11, ``contratpro.school``) gives none.
 SERVICE_SOCIAL_EMAIL = "service-social@mines-ales.fr"
 TO_COMPLETE = gettext_lazy("à compléter par le service")
 
@@ -84,7 +72,38 @@ def convention_missing(dossier):
     return missing
 
 
+def school_identity(dossier):
+    """DOC-11: the school's identity that applies to the dossier's year."""
+    return school_for_year(dossier.year.start_year)
+
+
+def school_party(identity):
+    """The school as a party of the convention (DOC-3, DOMAIN §1), from its record."""
+    return {
+        "name": identity.name,
+        "legal_name": identity.legal_name,
+        "address": identity.address_lines(),
+        "siret": identity.siret,
+        "nda": identity.nda,  # numéro de déclaration d'activité (CT L6352-12)
+        "nda_region": identity.nda_region,
+        "signatory": identity.signatory_name,
+        "signatory_capacity": identity.signatory_capacity,
+        "place": identity.place,
+    }
+
+
+def convention_school_missing(dossier):
+    """DOC-11: the school's required parts still empty for the dossier's year, in French."""
+    return school_missing(school_identity(dossier))
+
+
 def _check_ready(dossier):
+    school = convention_school_missing(dossier)
+    if school:
+        raise ValidationError(
+            _("La convention ne peut pas partir en signature : l'identité de l'école est incomplète, il manque %(missing)s. Le service Contrats pro la complète dans « Identité de l'école ».")
+            % {"missing": ", ".join(school)}
+        )
     missing = convention_missing(dossier)
     if missing:
         raise ValidationError(
@@ -117,7 +136,7 @@ def convention_build(dossier):
         "year": year,
         "company": dossier.company,
         "signatory": dossier.signataire,
-        "school": SCHOOL,
+        "school": school_party(school_identity(dossier)),
         "to_complete": TO_COMPLETE,
         "office": settings.CONTRATPRO_CONTACT,
         "reference": convention_reference(dossier),
@@ -283,7 +302,7 @@ def copies_for(dossier, target):
                 _("Le CERFA 12434 signé manque (étape 4') : déposez-le avant d'envoyer les copies au service social.")
             )
         documents.insert(0, cerfa)
-        recipients = [SERVICE_SOCIAL_EMAIL]
+        recipients = [school_identity(dossier).social_email or SERVICE_SOCIAL_EMAIL]
     return list(dict.fromkeys(recipients)), documents
 
 

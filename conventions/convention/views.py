@@ -62,6 +62,8 @@ def panel_context(request, dossier):
     step_states = {row.code: row for row in dossier.steps.all()}
     cerfa = getattr(dossier, "cerfa", None)  # joined by the dossier's query
     has_cerfa_signe = bool(documents_of_kind(dossier, DocumentKind.CERFA_SIGNE))
+    identity = convention.school_identity(dossier)
+    school_missing = convention.school_missing(identity)
     return {
         "dossier": dossier,
         "document": document,
@@ -70,6 +72,7 @@ def panel_context(request, dossier):
         "pending": pending,
         "failed": job is not None and job.status == PdfJob.Status.FAILED,
         "missing": convention.convention_missing(dossier),
+        "school_missing": school_missing,  # DOC-11: nothing goes out for signature without them
         "reference": convention.convention_reference(dossier),
         "rows": rows,
         "signed_all": signed == set(Party.values),
@@ -79,7 +82,7 @@ def panel_context(request, dossier):
         "can_generate": office and not pending,
         "student_may_sign": document is not None and steps.Actor.STUDENT in actors and Party.STUDENT not in signed,
         "school_may_sign": document is not None and (office or direction) and first_done and Party.SCHOOL not in signed,
-        "school_signer": request.user.get_full_name() if direction else convention.SCHOOL["signatory"],
+        "school_signer": request.user.get_full_name() if direction else identity.signatory_name,
         "paper_parties": [(p, Party(p).label) for p in convention.FIRST_SIGNERS if p not in signed] if office and document else [],
         "originals": _originals(dossier) if document else None,
         "has_cerfa_signe": has_cerfa_signe,
@@ -92,7 +95,7 @@ def panel_context(request, dossier):
         "step_5_open": first_done and getattr(step_states.get("5"), "state", "") in (StepState.TODO, StepState.REFUSED),
         "doc9_warning": cerfa is None or not cerfa.branch_allows_over_25,
         "signatory": dossier.signataire,
-        "service_social": convention.SERVICE_SOCIAL_EMAIL,
+        "service_social": identity.social_email or convention.SERVICE_SOCIAL_EMAIL,
     }
 
 

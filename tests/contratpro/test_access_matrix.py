@@ -144,6 +144,8 @@ TABLE = [
     Row("signin:otp-enrol",                          ALL_L,                                    ALL_L),
     Row("signin:cas-login",                          "D D D D D D D D D D D D",                "D D D D D D D D D D D D"),
     Row("signin:lockouts",                           OFFICE,                                   "L L M M M M M M M M M M"),
+    # The school's identity (DOC-11): the office edits it.
+    Row("school:edit",                               OFFICE,                                   OFFICE),
     Row("signin:unlock",                             "L L M M M M M M M M M M",                OFFICE,
         data=lambda w: {"username": w.b_user.username}),
 

@@ -510,8 +510,8 @@ def test_doc_3_panel_query_count_does_not_grow_with_versions(dossier, office, lo
     # the user with their roles (the session comes from the cache), the dossier with its CERFA data
     # (DOC-9), its steps, its documents (the versions, the signed CERFA's
     # presence), the versions' signatures (with who recorded them), the
-    # latest jobs, the originals' receipt.
-    with django_assert_num_queries(7):
+    # latest jobs, the originals' receipt, the school's identity (DOC-11).
+    with django_assert_num_queries(8):
         response = client.get(panel_url(dossier), HTTP_HX_REQUEST="true")
     assert response.status_code == 286
     assert response.content.decode().count("convention/v") == versions  # the latest, then each older one

@@ -1,0 +1,118 @@
+"""DOC-11, CONTACT-1: the school's identity is data the office edits, per
+year where it changes; the convention and the CERFA read it, and nothing
+goes out for signature while a required part is missing."""
+
+import html
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from contratpro.school import services as school
+from contratpro.school.models import SchoolIdentity
+from conventions.cerfa import services as cerfa
+from conventions.convention import services as convention
+from conventions.dossier import steps
+from conventions.models import CompanyContact
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def dossier(year):
+    company = factories.CompanyFactory(name="Cévennes Ingénierie SAS", siret="73282932000074")
+    signatory = factories.CompanyContactFactory(company=company, role=CompanyContact.Role.SIGNATORY)
+    dossier = factories.DossierFactory(student=factories.StudentFactory(), company=company, signataire=signatory, year=year)
+    steps.steps_sync(dossier)
+    return dossier
+
+
+def convention_text(dossier):
+    template, context = convention.convention_build(dossier)
+    return html.unescape(render_to_string(template, context))
+
+
+def test_doc_11_convention_reads_siret_nda_and_signatory_from_the_record(dossier, school_identity_complete):
+    """DOC-11: SIRET, NDA, its region and the signatory with her capacity as written come from the record."""
+    identity = school_identity_complete
+    identity.siret, identity.nda, identity.nda_region = "19300005800019", "76 30 01234 30", "Occitanie"
+    identity.signatory_name, identity.signatory_capacity = "Claire Dupont", "Directrice générale"
+    identity.save()
+    text = convention_text(dossier)
+    for mention in ("19300005800019", "76 30 01234 30", "Occitanie", "Claire Dupont", "directrice générale", "Directrice générale"):
+        assert mention in text, mention
+    assert "à compléter par le service]" not in text.split("né(e) le")[0]
+    assert "SIRET <span" not in text
+
+
+def test_doc_11_cerfa_reads_the_record(dossier, school_identity_complete):
+    """DOC-11: the CERFA's organisme de formation is the record, not a setting."""
+    organisation = cerfa.school(dossier.year.start_year)
+    assert organisation["siret"] == school_identity_complete.siret
+    assert organisation["nda"] == school_identity_complete.nda
+    assert "6 avenue de Clavières" in organisation["address"]
+
+
+def test_doc_11_latest_record_at_most_the_dossiers_year_applies(dossier, school_identity_complete):
+    """DOC-11: a record from a later year does not reach an earlier dossier; from its year on it applies."""
+    start = dossier.year.start_year
+    SchoolIdentity.objects.create(
+        **{**{f.name: getattr(school_identity_complete, f.name) for f in SchoolIdentity._meta.concrete_fields
+              if f.name not in ("id", "updated_at")}, "valid_from_year": start + 1, "signatory_name": "Nouveau Directeur"}
+    )
+    assert school.school_for_year(start).signatory_name == school_identity_complete.signatory_name
+    assert school.school_for_year(start + 1).signatory_name == "Nouveau Directeur"
+    assert school.school_for_year(start + 5).signatory_name == "Nouveau Directeur"
+    assert "Nouveau Directeur" not in convention_text(dossier)
+
+
+def test_doc_11_nothing_goes_out_for_signature_while_a_required_part_is_missing(dossier, office, school_identity_complete):
+    """DOC-11: the service refuses the convention, naming what is missing."""
+    school_identity_complete.siret = ""
+    school_identity_complete.signatory_capacity = ""
+    school_identity_complete.save()
+    with pytest.raises(ValidationError) as refused:
+        convention.convention_request(dossier=dossier, by=office)
+    message = " ".join(refused.value.messages)
+    assert "le SIRET de l'école" in message and "la qualité du signataire de l'école" in message
+    assert "NDA" not in message and "DOC-11" not in message
+    with pytest.raises(ValidationError):
+        convention.convention_build(dossier)
+
+
+def test_doc_11_panel_disables_the_button_and_links_to_the_edit_page(dossier, office, login, school_identity_complete):
+    """DOC-11: the panel says what is missing, the button is disabled, the office gets the link."""
+    school_identity_complete.nda = ""
+    school_identity_complete.save()
+    response = login(office).get(reverse("conventions:convention-panel", args=[dossier.pk]), HTTP_HX_REQUEST="true")
+    page = html.unescape(response.content.decode())
+    assert "le numéro de déclaration d'activité" in page
+    assert 'disabled aria-describedby="convention-school-missing"' in page
+    assert reverse("school:edit") in page
+    school_identity_complete.nda = "76 30 01234 30"
+    school_identity_complete.save()
+    page = login(office).get(reverse("conventions:convention-panel", args=[dossier.pk]), HTTP_HX_REQUEST="true").content.decode()
+    assert "convention-school-missing" not in page
+
+
+def test_doc_11_only_the_office_edits_the_identity(login, office, school_identity_complete):
+    """DOC-11: others get a 403; the office saves, a bad SIRET keeps the input with a French error, a new year adds a record."""
+    student = factories.StudentFactory().user
+    assert login(student).get(reverse("school:edit")).status_code == 403
+    assert login(student).post(reverse("school:edit"), {"name": "X"}).status_code == 403
+    client = login(office)
+    page = client.get(reverse("school:edit"))
+    assert page.status_code == 200 and "Identité de l'école" in html.unescape(page.content.decode())
+    data = {f: getattr(school_identity_complete, f) for f in (
+        "valid_from_year", "name", "legal_name", "siret", "nda", "nda_region", "address", "place", "signatory_name",
+        "signatory_capacity", "social_name", "social_email", "social_address", "office_email", "office_phone", "mailbox")}
+    refused = client.post(reverse("school:edit"), {**data, "siret": "12345678901234", "signatory_name": "Claire Dupont"})
+    text = html.unescape(refused.content.decode())
+    assert refused.status_code == 200 and "Ce SIRET n'est pas valide" in text and "Claire Dupont" in text
+    assert client.post(reverse("school:edit"), {**data, "signatory_name": "Claire Dupont"}).status_code == 302
+    assert SchoolIdentity.objects.get(valid_from_year=data["valid_from_year"]).signatory_name == "Claire Dupont"
+    assert client.post(reverse("school:edit"), {**data, "valid_from_year": 2030, "signatory_name": "Autre"}).status_code == 302
+    assert SchoolIdentity.objects.get(valid_from_year=data["valid_from_year"]).signatory_name == "Claire Dupont"
+    assert SchoolIdentity.objects.get(valid_from_year=2030).signatory_name == "Autre"
