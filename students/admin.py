@@ -49,10 +49,11 @@ class CalendarPeriodInline(ConfigurationInline):
 
 @admin.register(AcademicYear)
 class AcademicYearAdmin(ConfigurationAdmin):
-    list_display = ("label", "rentree", "pfe_start", "contract_end", "training_cost", "smic_monthly", "sio_blocking")
+    list_display = ("label", "rentree", "pfe_start", "contract_end", "training_cost", "sio_blocking")
     inlines = [CalendarPeriodInline]
     fieldsets = (
-        (None, {"fields": ("start_year", "training_cost", "smic_monthly", "sio_blocking")}),
+        # The SMIC is dated data of its own (``SmicRate``, DOC-10), not the year's.
+        (None, {"fields": ("start_year", "training_cost", "sio_blocking")}),
         (_("Calendrier"), {"fields": calendar.CALENDAR_FIELDS}),
     )
 

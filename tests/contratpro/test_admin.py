@@ -2,6 +2,7 @@
 programme and barème there; students, dossiers, companies and scores are
 daily records it may list and read, never add, change or delete there."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -12,7 +13,7 @@ from django.urls import reverse
 from conventions.dossier import steps
 from conventions.models import Dossier
 from grading import scoring
-from students.models import Department, InfoMeeting, Student
+from students.models import Department, InfoMeeting, SmicRate, Student
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -134,17 +135,17 @@ def test_data_4_model_permissions_do_not_open_daily_records(login, dossier):
     assert 'name="_save"' not in client.get(first_object_url("conventions_dossier")).content.decode()
 
 
-def test_doc_10_the_office_edits_the_years_smic(office, year):
-    """DOC-10: the year's SMIC, on which the legal minimum pay is computed, is set in the admin."""
-    url = reverse("admin:students_academicyear_change", args=[year.pk])
-    page = office.get(url)
-    assert 'name="smic_monthly"' in page.content.decode()
-
-    response = office.post(url, unchanged_form(page, smic_monthly="1823.03"))
+def test_doc_10_the_office_adds_a_dated_smic_value(office, year):
+    """DOC-10: the SMIC, on which the legal minimum pay is computed, is a dated value the office adds in the
+    admin (a year can hold several); the year's page no longer offers a SMIC of its own."""
+    assert 'name="smic_monthly"' not in office.get(
+        reverse("admin:students_academicyear_change", args=[year.pk])
+    ).content.decode()
+    url = reverse("admin:students_smicrate_add")
+    response = office.post(url, {"valid_from": "2027-01-01", "monthly_35h": "1850.00", "reference": "décret 2026-1"})
 
     assert response.status_code == 302
-    year.refresh_from_db()
-    assert year.smic_monthly == Decimal("1823.03")
+    assert SmicRate.objects.on(datetime.date(2027, 1, 1)).monthly_35h == Decimal("1850.00")
 
 
 def test_prog_1_the_office_edits_a_department(office):
