@@ -203,9 +203,14 @@ def dossier_pay_minima(dossier, weekly_hours, branch_minimum=None):
     birth_date = dossier.student.birth_date
     if not (birth_date and dossier.start_date and weekly_hours):
         return []
+    # One read of the SMIC's dated values per dossier object: a page that
+    # checks the pay more than once costs one query, not one per check.
+    rates = getattr(dossier, "_smic_rates", None)
+    if rates is None:
+        rates = dossier._smic_rates = list(SmicRate.objects.order_by("valid_from"))
     return pay_minima(
         birth_date=birth_date, start=dossier.start_date, end=dossier.end_date, weekly_hours=weekly_hours,
-        branch_minimum=branch_minimum,
+        branch_minimum=branch_minimum, rates=rates,
     )
 
 
