@@ -514,7 +514,7 @@ def cerfa_values(dossier):
     company, student, user = dossier.company, dossier.student, dossier.student.user
     tutor, signatory = dossier.tuteur_entreprise, dossier.signataire
     sheet = FicheContact.objects.filter(dossier=dossier).first()
-    organisation = school()
+    organisation = school(dossier.year.start_year)
     year = dossier.year
     return {
         "employeur_denomination": company.name if company else "",
