@@ -11,7 +11,12 @@ from django.test import Client
 from contratpro.celery import app as celery_app
 from tests import factories
 
-SHIPPED_DATA = ("students.migrations.0002_programme_seed", "contratpro.migrations.0002_role_groups")
+SHIPPED_DATA = (
+    "students.migrations.0002_programme_seed",
+    "contratpro.migrations.0002_role_groups",
+    "students.migrations.0008_smic_rate",  # DOC-10: the SMIC's dated values
+    "contratpro.migrations.0004_school_identity",  # DOC-11: the school's identity from the seed
+)
 
 
 def _reload_shipped_data(sender, **kwargs):
@@ -22,7 +27,7 @@ def _reload_shipped_data(sender, **kwargs):
         return
     for module in SHIPPED_DATA:
         loader = importlib.import_module(module)
-        (getattr(loader, "load", None) or loader.create)(global_apps, None)
+        (getattr(loader, "load", None) or getattr(loader, "create", None) or loader.seed)(global_apps, None)
 
 
 post_migrate.connect(_reload_shipped_data, dispatch_uid="tests-reload-shipped-data")
