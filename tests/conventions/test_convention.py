@@ -515,3 +515,18 @@ def test_doc_3_panel_query_count_does_not_grow_with_versions(dossier, office, lo
         response = client.get(panel_url(dossier), HTTP_HX_REQUEST="true")
     assert response.status_code == 286
     assert response.content.decode().count("convention/v") == versions  # the latest, then each older one
+
+
+def test_doc_3_dates_read_in_french_with_the_first_of_the_month_as_1er(dossier):
+    """DOC-3: the convention's dates are French dates, the first of a month
+    written « 1er » (« 1er septembre 2026 », never « 1 septembre 2026 »)."""
+    from django.template.loader import render_to_string
+
+    dossier.start_date = dossier.year.rentree.replace(day=1)
+    dossier.save(update_fields=["start_date"])
+    template, context = convention.convention_build(dossier)
+    text = re.sub(r"\s+", " ", render_to_string(template, context))
+    month = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+             "octobre", "novembre", "décembre")[dossier.start_date.month - 1]
+    assert f"1er {month} {dossier.start_date.year}" in text
+    assert not re.search(r"(?<![\d/])1 (janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre) \d{4}", text)
