@@ -48,3 +48,35 @@ def school_save(*, form, by):
         valid_from_year=form.cleaned_data["valid_from_year"], defaults=values
     )
     return identity
+
+
+def _current_start_year(today=None):
+    """The academic start year N of today (a year runs September N to August N+1, CAL-1)."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    return today.year if today.month >= 9 else today.year - 1
+
+
+def office_contact(start_year=None):
+    """The office's contact details as pages, mails and documents print them
+    (CONTACT-1, DOC-11): read from the school's identity of ``start_year``
+    (today's academic year when None); the settings' values stand only for
+    a part the office has left empty. One query."""
+    from django.conf import settings
+
+    identity = school_for_year(_current_start_year() if start_year is None else start_year)
+    fallback = settings.CONTRATPRO_CONTACT
+    address = identity.address_lines()
+    if address:
+        # The letters reach the office at the school's address.
+        address = [part for part in (identity.name, str(gettext_lazy("Service Contrats de professionnalisation"))) if part] + address
+    return {
+        "email": identity.mailbox or identity.office_email or fallback["email"],
+        "address": address or list(fallback["address"]),
+        "phone": identity.office_phone,
+        "school_name": identity.name or (fallback["address"][0] if fallback["address"] else ""),
+        "social_name": identity.social_name,
+        "social_email": identity.social_email,
+        "social_address": identity.social_address_lines(),
+    }
