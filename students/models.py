@@ -6,6 +6,7 @@ own dates (CAL-1), its periods per track (CAL-4) and its yearly settings.
 """
 
 import datetime
+import re
 from decimal import Decimal
 
 from django.conf import settings
@@ -316,6 +317,26 @@ class StudentQuerySet(models.QuerySet):
         return self.select_related("user", "department", "option", "year")
 
 
+class Sex(models.TextChoices):
+    """The salarié's sex as the CERFA 12434 codes it (DOC-7)."""
+
+    F = "F", _("Féminin")
+    M = "M", _("Masculin")
+
+
+BIRTH_DEPARTMENT = re.compile(r"(0[1-9]|1[0-9]|2[1-9AB]|[3-8][0-9]|9[0-5]|97[1-6]|99)")
+
+
+def birth_department_code(value):
+    """DOC-7: the CERFA's birth department: 01-95, 2A/2B (Corsica), 971-976
+    (overseas), 99 (born abroad)."""
+    if not BIRTH_DEPARTMENT.fullmatch(value or ""):
+        raise ValidationError(_(
+            "Indiquez le code du département de naissance : 2 chiffres (30), 2A ou 2B pour la Corse, 971 à 976 "
+            "outre-mer, 99 pour une naissance à l'étranger."
+        ))
+
+
 class Student(models.Model):
     """An engineering student of the 3A-M2 year, and the facts eligibility
     needs (seed §4; the rules themselves live in ``students.eligibility``)."""
@@ -335,6 +356,17 @@ class Student(models.Model):
     student_number = models.CharField(_("numéro étudiant"), max_length=20, unique=True, null=True, blank=True)
     birth_date = models.DateField(_("date de naissance"), null=True, blank=True)
     nationality = models.CharField(_("nationalité"), max_length=80, default="française")
+    # The salarié's identity as the CERFA 12434 asks it (DOC-7, DOMAIN §3),
+    # also shown on the fiche contact (DOC-1).
+    sex = models.CharField(_("sexe"), max_length=1, choices=Sex.choices, blank=True)
+    birth_place = models.CharField(_("commune de naissance"), max_length=100, blank=True)
+    birth_department = models.CharField(
+        _("département de naissance"), max_length=3, blank=True, validators=[birth_department_code],
+        help_text=_("Code du département : 30, 2A, 971… ; 99 pour une naissance à l'étranger."),
+    )
+    address = models.TextField(_("adresse postale"), blank=True, help_text=_("Numéro, voie, complément : une ligne chacun."))
+    postal_code = models.CharField(_("code postal"), max_length=10, blank=True)
+    city = models.CharField(_("commune"), max_length=100, blank=True)
     foreign_national = models.BooleanField(
         _("élève étranger"), default=False, help_text=_("Soumis à un titre de séjour (ELIG-6).")
     )
