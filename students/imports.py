@@ -4,8 +4,10 @@ the facts ELIG-1…8 read).
 The file is an Excel workbook (.xlsx): first sheet, one header row, then one
 row per student. ``COLUMNS`` documents every accepted column; the parser, the
 downloadable template and the import page all read it. Students are found
-by their student number; a column absent from the file leaves its fact
-unchanged. An unknown number with a first name, a last name, the
+by their student number. The file changes only what it says: a column
+absent from the file, and an empty cell, leave the fact as it is; « non »
+says no, « aucune » clears a date or a text (ELIG import, issue 12: filling
+some columns of the template must not reset the others). An unknown number with a first name, a last name, the
 institutional e-mail and a department is a new student of the current year
 (AUTH-1): their account is a new one, whose password stays unusable until
 they follow the invitation mailed by ``contratpro.accounts``; or the
@@ -44,6 +46,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -73,10 +76,11 @@ KIND_LABELS = {
     OPTION: gettext_lazy("nom de l'option, vide si aucune"),
     STUDENT_NUMBER: gettext_lazy("texte ou nombre"),
     NAME: gettext_lazy("texte"),
-    BOOL: gettext_lazy("oui / non (vide : non)"),
-    DATE: gettext_lazy("date (jj/mm/aaaa), vide si aucune"),
-    TEXT: gettext_lazy("texte"),
-    MEETING: gettext_lazy("date (jj/mm/aaaa) ; plusieurs dates séparées par « ; »"),
+    BOOL: gettext_lazy("oui / non ; vide : inchangé"),
+    DATE: gettext_lazy("date (jj/mm/aaaa) ; « aucune » l'efface ; vide : inchangé"),
+    TEXT: gettext_lazy("texte ; « aucun » l'efface ; vide : inchangé"),
+    MEETING: gettext_lazy("date (jj/mm/aaaa) ; plusieurs dates séparées par « ; » ; « aucune » : aucune réunion ; "
+                          "vide : inchangé"),
 }
 
 
@@ -116,7 +120,9 @@ COLUMNS = [
            gettext_lazy("Mobilité internationale engagée au S9 ou au S10 : bloquante.")),
     Column("Élève étranger", "foreign_national", BOOL,
            gettext_lazy("Soumis à un titre de séjour.")),
-    Column("Nationalité", "nationality", TEXT, gettext_lazy("En toutes lettres, par exemple « française ».")),
+    Column("Nationalité", "nationality", TEXT,
+           gettext_lazy("En toutes lettres, par exemple « française » ; ne s'efface pas. Pour un élève créé sans "
+                        "elle : « française ».")),
     Column("Stage 2A > 3 mois", "internship_2a_over_3_months", BOOL,
            gettext_lazy("Le stage de 2A a dépassé 3 mois : le titre doit autoriser le travail "
                         "à titre principal.")),
@@ -135,8 +141,7 @@ COLUMNS = [
     Column("Boursier", "scholarship_holder", BOOL,
            gettext_lazy("L'obtention du contrat met fin à la bourse.")),
     Column("Réunion d'information (date)", "info_meetings", MEETING,
-           gettext_lazy("Date de la réunion d'information suivie, parmi celles de l'année de l'élève ; "
-                        "vide : aucune.")),
+           gettext_lazy("Date de la réunion d'information suivie, parmi celles de l'année de l'élève.")),
     # AUTH-1: what creating a student and their account needs; ignored for
     # a known student but the e-mail, checked against their account's.
     Column("Prénom", "first_name", FIRST_NAME, gettext_lazy("Obligatoire pour créer un élève.")),
@@ -152,7 +157,9 @@ ACCOUNT_FIELDS = ("first_name", "email", "department", "option")
 FACT_COLUMNS = [c for c in COLUMNS if c.field in FACT_FIELDS]
 
 TRUE_WORDS = {"oui", "o", "vrai", "x", "1", "true", "yes"}
-FALSE_WORDS = {"non", "n", "faux", "", "0", "false", "no"}
+FALSE_WORDS = {"non", "n", "faux", "0", "false", "no"}
+# What clears a date, a text or the meetings: an empty cell changes nothing.
+CLEAR_WORDS = {"aucune", "aucun", "néant", "neant", "-", "—"}
 DATE_PATTERN = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
 
@@ -620,6 +627,8 @@ def _read_row(number, cells, positions, students, meetings, creation):
         if column.field not in positions or column.kind == STUDENT_NUMBER or column.field in ACCOUNT_FIELDS:
             continue
         value = cells[positions[column.field]]
+        if _blank(value):
+            continue  # an empty cell leaves the fact as it is
         try:
             parsed = _parse(column, value)
             if column.kind == NAME:
@@ -641,6 +650,11 @@ def _read_row(number, cells, positions, students, meetings, creation):
 def _parse(column, value):
     if column.kind == BOOL:
         return _parse_bool(value)
+    if isinstance(value, str) and value.strip().casefold() in CLEAR_WORDS:
+        if column.field == "nationality":
+            raise ValidationError(_("la nationalité ne s'efface pas : écrivez-la en toutes lettres "
+                                    "(par exemple « française »), ou laissez la case vide pour la garder."))
+        return [] if column.kind == MEETING else (None if column.kind == DATE else "")
     if column.kind == DATE:
         return _parse_date(value)
     if column.kind == MEETING:
@@ -653,8 +667,6 @@ def _parse(column, value):
         if len(text) > limit:
             message = _("%(count)s caractères, au plus %(max)s sont admis.")
             raise ValidationError(message % {"count": len(text), "max": limit})
-        if column.field == "nationality" and not text:
-            raise ValidationError(_("la nationalité ne peut pas être vide (par exemple « française »)."))
     return text
 
 
@@ -816,6 +828,9 @@ def template_workbook():
         cell = WriteOnlyCell(sheet, value=column.header)
         cell.font, cell.fill = bold, fill
         cell.alignment = Alignment(wrap_text=True, vertical="top")
+        # The header says, where the scolarité types, what the column takes
+        # and that an empty cell changes nothing.
+        cell.comment = Comment(header_comment(column), _("Service Contrats pro"), width=320, height=140)
         header.append(cell)
     sheet.append(header)
 
@@ -835,6 +850,13 @@ def template_workbook():
     return output.getvalue()
 
 
+def header_comment(column):
+    """The template's note on a column's header: its content and its role."""
+    kind = str(column.kind_label)
+    required = _("Obligatoire.") if column.required else ""
+    return " ".join(part for part in (f"{kind[:1].upper()}{kind[1:]}.", str(column.help), required) if part)
+
+
 def _bold(sheet, value, font):
     cell = WriteOnlyCell(sheet, value=value)
     cell.font = font
@@ -844,7 +866,8 @@ def _bold(sheet, value, font):
 def notes():
     """The rules of the import, as the page and the template's « Aide » sheet state them."""
     return [
-        _("La ligne 1 porte les en-têtes ; une colonne absente laisse la donnée inchangée."),
+        _("La ligne 1 porte les en-têtes. Le fichier ne change que ce qu'il dit : une colonne absente ou une case "
+          "vide laisse la donnée inchangée ; « non » dit non ; « aucune » efface une date ou un texte."),
         _("L'import met à jour les élèves retrouvés par leur N° étudiant ; un numéro inconnu crée l'élève dans "
           "l'année en cours si la ligne porte son nom, son prénom, son e-mail et son département, et son "
           "compte reçoit une invitation par e-mail."),

@@ -128,14 +128,67 @@ def test_import_a_column_absent_from_the_file_leaves_the_fact_unchanged(lea, off
 @pytest.mark.parametrize(
     ("cell", "expected"),
     [("oui", True), ("Non", False), ("O", True), ("n", False), ("vrai", True), ("FAUX", False),
-     ("x", True), (None, False), ("", False), (1, True), (0, False), ("1", True), ("0", False),
+     ("x", True), (1, True), (0, False), ("1", True), ("0", False),
      (True, True), (False, False), ("True", True), ("false", False)],
 )
 def test_import_booleans_accept_the_usual_spellings(lea, cell, expected):
-    """ELIG-8: oui/non, o/n, vrai/faux, x/vide, 1/0 and Excel booleans all read."""
+    """ELIG-8: oui/non, o/n, vrai/faux, x, 1/0 and Excel booleans all read
+    (an empty cell is no answer: it leaves the fact as it is)."""
     result = preview(xlsx(["N° étudiant", "Boursier"], ["20240001", cell]))
     assert result.is_valid
     assert result.rows[0].values == {"scholarship_holder": expected}
+
+
+@pytest.mark.parametrize("empty", [None, "", "   "])
+def test_elig_import_an_empty_cell_leaves_the_fact_as_it_is(lea, office, empty):
+    """ELIG import (issue 12): the file changes only what it says. Empty
+    cells under « Boursier », « Nationalité », a date and the meetings keep
+    what the student has: filling some columns of the template resets
+    nothing; « non » says no."""
+    meeting = InfoMeeting.objects.create(year=lea.year, date=D(2026, 3, 12))
+    lea.info_meetings.add(meeting)
+    Student.objects.filter(pk=lea.pk).update(
+        scholarship_holder=True, nationality="italienne", foreign_national=True, permit_expiry=D(2027, 6, 30))
+    result = preview(xlsx(
+        ["N° étudiant", "Boursier", "Nationalité", "Fin de validité du titre de séjour",
+         "Réunion d'information (date)", "TOEIC validé", "Élève étranger"],
+        ["20240001", empty, empty, empty, empty, "oui", "non"]))
+    assert result.is_valid, result.all_errors
+    assert result.rows[0].values == {"toeic_validated": True, "foreign_national": False}
+    imports.import_apply(result, by=office)
+    lea.refresh_from_db()
+    assert (lea.scholarship_holder, lea.nationality, lea.permit_expiry) == (True, "italienne", D(2027, 6, 30))
+    assert (lea.toeic_validated, lea.foreign_national) == (True, False)
+    assert list(lea.info_meetings.all()) == [meeting]
+
+
+def test_elig_import_aucune_clears_a_date_and_the_meetings_but_not_the_nationality(lea, office):
+    """ELIG import: « aucune » clears a date or the meetings; the nationality
+    cannot be cleared, and says what to write instead."""
+    lea.info_meetings.add(InfoMeeting.objects.create(year=lea.year, date=D(2026, 3, 12)))
+    Student.objects.filter(pk=lea.pk).update(permit_expiry=D(2027, 6, 30))
+    result = preview(xlsx(["N° étudiant", "Fin de validité du titre de séjour", "Réunion d'information (date)"],
+                          ["20240001", "aucune", "Aucune"]))
+    assert result.is_valid, result.all_errors
+    imports.import_apply(result, by=office)
+    lea.refresh_from_db()
+    assert (lea.permit_expiry, list(lea.info_meetings.all())) == (None, [])
+    refused = preview(xlsx(["N° étudiant", "Nationalité"], ["20240001", "aucune"]))
+    assert refused.all_errors == [
+        "Ligne 2, colonne \"Nationalité\" : la nationalité ne s'efface pas : écrivez-la en toutes lettres "
+        "(par exemple « française »), ou laissez la case vide pour la garder."
+    ]
+
+
+def test_elig_import_the_template_headers_carry_their_notes():
+    """ELIG import: each header of the template carries a note saying what
+    the column takes and that an empty cell changes nothing."""
+    sheet = load_workbook(io.BytesIO(imports.template_workbook()))["Élèves"]
+    notes = {cell.value: cell.comment.text for cell in sheet[1]}
+    assert list(notes) == [c.header for c in imports.COLUMNS]
+    assert notes["Boursier"].startswith("Oui / non ; vide : inchangé.")
+    assert "vide : inchangé" in notes["Fin de validité du titre de séjour"]
+    assert notes["N° étudiant"].endswith("Obligatoire.")
 
 
 def test_import_an_unclear_boolean_is_a_row_error(lea, hugo, ines):
