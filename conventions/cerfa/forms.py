@@ -7,14 +7,16 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from conventions.dossier.models import Dossier
 from conventions.fiche.forms import CompanyForm
 from students.forms import plausible_date
+from students.models import Student
 
-from .models import CerfaData
+from .models import CerfaData, ContractKind
+from .notice import nir_clean, nir_masked
 
 # The week of a contract: 48 h is the legal maximum (Code du travail,
 # L3121-20), as the ``cerfa_weekly_hours_range`` constraint states.
@@ -90,6 +92,53 @@ class ContractForm(forms.ModelForm):
             self.fields[name].validators.append(plausible_date)
 
 
+def _yes_no(field, instance_value, *, required=False):
+    """A yes/no question as a select (« — non renseigné — », Oui, Non)."""
+    choice = forms.TypedChoiceField(
+        label=field.label, help_text=field.help_text, required=required,
+        choices=(("", _("— non renseigné —")), ("oui", _("Oui")), ("non", _("Non"))),
+        coerce=lambda value: value == "oui", empty_value=None,
+    )
+    initial = None if instance_value is None else ("oui" if instance_value else "non")
+    return choice, initial
+
+
+class SalarieForm(forms.ModelForm):
+    """The salarié's identity the CERFA asks (DOC-7, DOMAIN §3): sex, birth
+    place, postal address and phone. The same fields show on the fiche
+    contact."""
+
+    phone = forms.CharField(label=_("Téléphone"), max_length=30, required=False)
+
+    class Meta:
+        model = Student
+        fields = ("sex", "birth_place", "birth_department", "address", "postal_code", "city")
+        labels = {
+            "sex": _("Sexe"),
+            "birth_place": _("Commune de naissance"),
+            "birth_department": _("Département de naissance"),
+            "address": _("Adresse (numéro, voie, complément)"),
+            "postal_code": _("Code postal"),
+            "city": _("Commune"),
+        }
+        widgets = {"address": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sex"].choices = [("", _("— non renseigné —")), *Student._meta.get_field("sex").choices]
+        self.fields["birth_place"].help_text = _("Pour une naissance à l'étranger : la ville et le pays.")
+        self.initial["phone"] = self.instance.user.phone
+
+    def clean_birth_department(self):
+        return self.cleaned_data["birth_department"].strip().upper()
+
+    def clean_postal_code(self):
+        value = "".join(self.cleaned_data["postal_code"].split())
+        if value and not re.fullmatch(r"\d{5}", value):
+            raise ValidationError(_("Un code postal compte 5 chiffres, par exemple 30100."))
+        return value
+
+
 class CerfaDataForm(forms.ModelForm):
     """The CERFA's key data (DOC-7). The pay is checked against the legal
     minimum by ``cerfa.cerfa_save`` (DOC-10)."""
@@ -100,6 +149,9 @@ class CerfaDataForm(forms.ModelForm):
             "job_title", "classification", "employer_headcount", "retirement_fund", "conclusion_date",
             "trial_period_days", "weekly_hours", "gross_monthly_pay", "branch_allows_over_25",
             "branch_agreement_reference", "branch_minimum_monthly", "job_seeker",
+            "nir", "situation_before", "france_travail_id", "france_travail_months", "rqth", "highest_diploma",
+            "last_diploma_prepared", "last_diploma_title", "tutor_qualification", "contract_kind", "avenant_number",
+            "benefit_meal", "benefit_housing", "benefit_other",
         )
         labels = {
             "job_title": _("Emploi occupé"),
@@ -114,6 +166,20 @@ class CerfaDataForm(forms.ModelForm):
             "branch_agreement_reference": _("Référence de l'accord de branche"),
             "branch_minimum_monthly": _("Salaire minimum conventionnel de l'emploi (€ brut par mois)"),
             "job_seeker": _("L'élève est inscrit comme demandeur d'emploi (France Travail)"),
+            "nir": _("Numéro de sécurité sociale"),
+            "situation_before": _("Situation avant ce contrat"),
+            "france_travail_id": _("Identifiant France Travail"),
+            "france_travail_months": _("Inscrit à France Travail depuis (mois)"),
+            "rqth": _("Reconnaissance de la qualité de travailleur handicapé (RQTH)"),
+            "highest_diploma": _("Diplôme ou titre le plus élevé obtenu"),
+            "last_diploma_prepared": _("Dernier diplôme ou titre préparé"),
+            "last_diploma_title": _("Intitulé précis du dernier diplôme ou titre préparé"),
+            "tutor_qualification": _("Qualification du tuteur (diplôme ou titre le plus élevé, ou qualification)"),
+            "contract_kind": _("Type de contrat"),
+            "avenant_number": _("Numéro de l'avenant"),
+            "benefit_meal": _("Nourriture (€ par repas)"),
+            "benefit_housing": _("Logement (€ par mois)"),
+            "benefit_other": _("Autre avantage en nature"),
         }
         help_texts = {
             "gross_monthly_pay": _(
@@ -129,6 +195,13 @@ class CerfaDataForm(forms.ModelForm):
                 "inscrits à France Travail (Code du travail, L6325-1)."
             ),
             "branch_allows_over_25": _("480 h de formation sur 12 mois dépassent 25 % de la durée du contrat."),
+            "nir": _("15 caractères, sur la carte Vitale : 13 chiffres (2A ou 2B pour une naissance en Corse) et la clé."),
+            "france_travail_id": _("Pour un demandeur d'emploi : sur l'avis de situation France Travail."),
+            "contract_kind": _(
+                "Un nouveau contrat suit un contrat rompu (échec aux épreuves, maladie ou accident, défaillance de "
+                "l'organisme de formation) ; un avenant modifie un contrat déjà déposé."
+            ),
+            "tutor_qualification": _("Par exemple : diplôme d'ingénieur, ingénieur d'études senior."),
         }
         widgets = {"conclusion_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
@@ -143,13 +216,45 @@ class CerfaDataForm(forms.ModelForm):
         self.fields["conclusion_date"].validators.append(plausible_date)
         self.fields["gross_monthly_pay"].widget.attrs.update({"step": "0.01", "min": "0"})
         self.fields["branch_minimum_monthly"].widget.attrs.update({"step": "0.01", "min": "0"})
-        self.fields["job_seeker"] = forms.TypedChoiceField(
-            label=self.fields["job_seeker"].label, help_text=self.fields["job_seeker"].help_text, required=False,
-            choices=(("", _("— non renseigné —")), ("oui", _("Oui")), ("non", _("Non"))),
-            coerce=lambda value: value == "oui", empty_value=None,
+        self.fields["contract_kind"].required = False
+        for name in ("job_seeker", "rqth"):
+            self.fields[name], initial = _yes_no(self.fields[name], getattr(self.instance, name))
+            if initial is not None:
+                self.initial[name] = initial
+        for name in ("benefit_meal", "benefit_housing"):
+            self.fields[name].widget.attrs.update({"step": "0.01", "min": "0"})
+            self.fields[name].validators.append(MinValueValidator(0, message=_("Indiquez un montant positif ou nul.")))
+        self.fields["france_travail_months"].validators.append(
+            MaxValueValidator(600, message=_("Indiquez une durée d'inscription en mois, 600 au plus."))
         )
-        if self.instance.job_seeker is not None:
-            self.initial["job_seeker"] = "oui" if self.instance.job_seeker else "non"
+        for name in ("situation_before", "highest_diploma", "last_diploma_prepared"):
+            self.fields[name].choices = [("", _("— non renseigné —")), *CerfaData._meta.get_field(name).choices]
+        # DOMAIN §3: the NIR is never printed in full on a page. The field
+        # shows empty; left empty, the stored number is kept.
+        nir = self.fields["nir"]
+        nir.widget.attrs.update({"autocomplete": "off", "spellcheck": "false", "maxlength": "30"})
+        # Typed with its spaces (« 2 04 03 30 189 042 20 »): the length is
+        # checked once cleaned, by the service (``notice.nir_problem``).
+        for name in ("nir", "france_travail_id"):
+            field = self.fields[name]
+            field.max_length = None
+            field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
+            field.widget.attrs["maxlength"] = "30"
+        self.initial["nir"] = ""
+        if self.instance.nir:
+            nir.help_text = _("Enregistré : %(masked)s. Laissez vide pour le garder, ou saisissez-le à nouveau.") % {
+                "masked": nir_masked(self.instance.nir)
+            }
+
+    def clean_contract_kind(self):
+        # A form posted without the question (an older page) keeps the default.
+        return self.cleaned_data["contract_kind"] or ContractKind.INITIAL
+
+    def clean_nir(self):
+        return nir_clean(self.cleaned_data["nir"]) or self.instance.nir
+
+    def clean_france_travail_id(self):
+        return "".join(self.cleaned_data["france_travail_id"].split()).upper()
 
 
 class OfficialModelForm(forms.Form):

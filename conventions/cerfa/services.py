@@ -11,68 +11,50 @@ produces the pre-filled form:
 Both read the same values, ``cerfa_values(dossier)``: a dict whose keys
 (``VALUES``) are the vocabulary of the mapping.
 
-The official model and its mapping (a simple, documented scheme). In
-private storage (DOC-6, outside any public URL):
-
-- ``cerfa/modeles/<date>-<sha>.pdf``: every blank model uploaded, never
-  overwritten;
-- ``cerfa/modele.json``: the one in force, ``{"file", "sha256",
-  "uploaded_at", "uploaded_by", "fields": {PDF field: type}, "mapping":
-  {PDF field: value key}}``. The office edits the mapping on the model's
-  page (one choice per PDF field); a PDF field named like a value key
-  (``employeur_siret``) is mapped to it on upload, and a new model keeps
-  the mapping of the fields it shares with the previous one.
+The salarié's boxes are checked as the form's notice asks (``notice``:
+the NIR's shape and key, a job-seeker's France Travail registration, an
+avenant's number) and the CERFA is not produced while one is empty; the
+pay follows the law (``pay``, DOC-10). The official model and its mapping
+are data the office edits (``official``). The layout fallback is titled as
+a working document to be copied onto the official form, never mistaken for
+it.
 
 The signed copy (step 4') is uploaded on the documents panel
 (``DocumentKind.CERFA_SIGNE``); its key data stay in ``CerfaData``.
 """
 
-import datetime
-import io
-import json
 import logging
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from contratpro import roles
-from contratpro.frenchdates import long_date
 from conventions.documents.evidence import document_link
-from conventions.documents.files import check_upload
 from conventions.documents.jobs import pdf_request
-from conventions.documents.models import DocumentKind, private_storage
+from conventions.documents.models import DocumentKind
 from conventions.dossier.models import Dossier
 from conventions.dossier.steps import HAND_IN
 from conventions.fiche import services as fiche
 from conventions.fiche.models import FicheContact
 from students import programme
 from students.history import event_record
-from students.models import SmicRate, Student
+from students.models import Student
 from students.services import eligibility_verdicts_refresh
 
-from .models import CerfaData
+from . import notice
+from .models import CerfaData, ContractKind
+from .official import official_fill, official_model
+from .pay import euros, job_seeker_problem, number, pay_problem
 
 logger = logging.getLogger(__name__)
-CENT = Decimal("0.01")
-LEGAL_WEEK = Decimal(35)
 
-# DOC-10, DOMAIN §4 (D6325-15, -16, -18): minimum pay in % of the SMIC by
-# age: (age limit, %, % for holders of at least a bac pro level). Every
-# higher-education student counts at that level, so the portal reads the
-# third column: 65 % under 21, 80 % from 21 to 25, the SMIC from 26.
-PAY_BRACKETS = (
-    (21, 55, 65, gettext_lazy("moins de 21 ans")),
-    (26, 70, 80, gettext_lazy("21 à 25 ans")),
-    (None, 100, 100, gettext_lazy("26 ans ou plus")),
-)
-
+# The form's identity, printed once on the layout fallback (DOC-7). DOMAIN
+# §3: notices revised 17/01/2025; the version is to be checked.
+CERFA_FORM_VERSION = "12434*03"
 # DOC-9, DOMAIN §4 (L6325-13, -14): training share of the contract.
 TRAINING_MIN_HOURS = 150
 TRAINING_MIN_SHARE = Decimal(15)
@@ -83,205 +65,6 @@ CDD_MAX_TRIAL_DAYS = 31
 # DOMAIN §4 (D6325-9): the company tutor has 2 years of experience at least.
 TUTOR_MIN_YEARS = 2
 
-MODEL_POINTER = "cerfa/modele.json"
-MODEL_DIR = "cerfa/modeles"
-
-
-def _grouped(whole):
-    """"1441" → "1 441" (French digit grouping)."""
-    groups = []
-    while whole:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    return " ".join(groups) or "0"
-
-
-def euros(amount):
-    """1171.17 → "1 171,17 €"."""
-    whole, cents = f"{Decimal(amount):.2f}".split(".")
-    return f"{_grouped(whole)},{cents} €"
-
-
-def number(value):
-    """Decimal("35.00") → "35", Decimal("17.50") → "17,5", 1825 → "1 825"."""
-    whole, _dot, decimals = f"{Decimal(value).normalize():f}".partition(".")
-    return _grouped(whole) + (f",{decimals}" if decimals else "")
-
-
-# --- DOC-10: minimum pay ----------------------------------------------------
-
-def _anniversary(birth_date, year):
-    try:
-        return birth_date.replace(year=year)
-    except ValueError:  # 29 February in a common year
-        return datetime.date(year, 2, 28)
-
-
-def pay_age(birth_date, on):
-    """The age that sets the pay bracket on ``on``: a birthday counts from the
-    1st day of the month after it (DOMAIN §4)."""
-    age = on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
-    birthday = _anniversary(birth_date, birth_date.year + age)
-    counts_from = (birthday.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
-    return age - 1 if on < counts_from else age
-
-
-def bracket_change(birth_date, age):
-    """The day the bracket of ``age`` starts: the 1st of the month after
-    that birthday (DOMAIN §4)."""
-    birthday = _anniversary(birth_date, birth_date.year + age)
-    return (birthday.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
-
-
-def real_age(birth_date, on):
-    return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
-
-
-# DOMAIN §4: from 26, at least 85 % of the branch's conventional minimum.
-BRANCH_SHARE = 85
-JOB_SEEKER_AGE = 26
-
-
-@dataclass(frozen=True)
-class PayMinimum:
-    amount: Decimal
-    percent: int
-    bracket: str
-    weekly_hours: Decimal
-    smic_monthly: Decimal
-    start: datetime.date
-    age: int = 0
-    branch_amount: Decimal | None = None  # 85 % of the branch minimum, when it is above the SMIC's share
-
-
-def _prorated(amount, percent, weekly_hours):
-    return (Decimal(amount) * percent * Decimal(weekly_hours) / (100 * LEGAL_WEEK)).quantize(CENT, ROUND_HALF_UP)
-
-
-def pay_minimum(*, birth_date, start, weekly_hours, smic_monthly, branch_minimum=None):
-    """DOC-10: the legal minimum gross monthly pay on ``start``, a % of the
-    SMIC (35 h) prorated to the weekly hours; from 26, the greater of the
-    SMIC and 85 % of the branch minimum (as entered for the job)."""
-    age = pay_age(birth_date, start)
-    for limit, _percent, percent, label in PAY_BRACKETS:
-        if limit is None or age < limit:
-            break
-    amount = _prorated(smic_monthly, percent, weekly_hours)
-    branch_amount = None
-    if limit is None and branch_minimum:
-        share = (Decimal(branch_minimum) * BRANCH_SHARE / 100).quantize(CENT, ROUND_HALF_UP)
-        if share > amount:
-            amount = branch_amount = share
-    return PayMinimum(amount, percent, str(label), Decimal(weekly_hours), Decimal(smic_monthly), start, age, branch_amount)
-
-
-def pay_minima(*, birth_date, start, end, weekly_hours, branch_minimum=None, rates=None):
-    """DOC-10: the minimum over the whole contract: one ``PayMinimum`` from
-    the start, then one per change (a bracket from the 1st of the month
-    after the 21st or 26th birthday, a dated SMIC revaluation), in order."""
-    if rates is None:
-        rates = list(SmicRate.objects.order_by("valid_from"))
-    end = end or start
-    days = {start}
-    days.update(rate.valid_from for rate in rates if start < rate.valid_from <= end)
-    days.update(day for day in (bracket_change(birth_date, 21), bracket_change(birth_date, 26)) if start < day <= end)
-    minima = []
-    for day in sorted(days):
-        in_force = [rate for rate in rates if rate.valid_from <= day] or rates[:1]
-        smic = in_force[-1].monthly_35h if in_force else Decimal(0)
-        minimum = pay_minimum(
-            birth_date=birth_date, start=day, weekly_hours=weekly_hours, smic_monthly=smic, branch_minimum=branch_minimum
-        )
-        if not minima or minimum.amount != minima[-1].amount:
-            minima.append(minimum)
-    return minima
-
-
-def dossier_pay_minima(dossier, weekly_hours, branch_minimum=None):
-    """DOC-10: ``pay_minima`` of the dossier's contract, [] while its
-    birth date or start date is unknown."""
-    birth_date = dossier.student.birth_date
-    if not (birth_date and dossier.start_date and weekly_hours):
-        return []
-    # One read of the SMIC's dated values per dossier object: a page that
-    # checks the pay more than once costs one query, not one per check.
-    rates = getattr(dossier, "_smic_rates", None)
-    if rates is None:
-        rates = dossier._smic_rates = list(SmicRate.objects.order_by("valid_from"))
-    return pay_minima(
-        birth_date=birth_date, start=dossier.start_date, end=dossier.end_date, weekly_hours=weekly_hours,
-        branch_minimum=branch_minimum, rates=rates,
-    )
-
-
-def pay_change_text(previous, minimum):
-    """« À partir du 1er décembre 2026 (21 ans), le minimum passe à 1 458,42 €. »"""
-    if minimum.age != previous.age:
-        why = _("%(age)s ans") % {"age": minimum.age}
-    else:
-        why = _("SMIC revalorisé à %(smic)s") % {"smic": euros(minimum.smic_monthly)}
-    return _("À partir du %(day)s (%(why)s), le minimum passe à %(amount)s.") % {
-        "day": long_date(minimum.start), "why": why, "amount": euros(minimum.amount),
-    }
-
-
-def pay_changes(minima):
-    """DOC-10: each change of the minimum during the contract, in French."""
-    return [pay_change_text(previous, minimum) for previous, minimum in zip(minima, minima[1:])]
-
-
-def _basis(minimum):
-    if minimum.branch_amount is not None:
-        return _("%(share)s %% du minimum conventionnel, au-dessus du SMIC de %(smic)s") % {
-            "share": BRANCH_SHARE, "smic": euros(minimum.smic_monthly),
-        }
-    return _("%(percent)s %% du SMIC de %(smic)s") % {"percent": minimum.percent, "smic": euros(minimum.smic_monthly)}
-
-
-def pay_problem(*, dossier, weekly_hours, gross_monthly_pay, branch_minimum=None):
-    """DOC-10: the French refusal when the pay is below the minimum at any
-    time of the contract (with the figure and, after the start, the date
-    it applies from), else None (None too while the birth date or the
-    start date is unknown)."""
-    minima = dossier_pay_minima(dossier, weekly_hours, branch_minimum)
-    pay = Decimal(gross_monthly_pay)
-    for index, minimum in enumerate(minima):
-        if pay >= minimum.amount:
-            continue
-        values = {
-            "minimum": euros(minimum.amount), "hours": number(minimum.weekly_hours), "basis": _basis(minimum),
-            "bracket": minimum.bracket, "start": long_date(minimum.start),
-        }
-        if index == 0:
-            return _(
-                "Salaire inférieur au minimum légal : %(minimum)s brut par mois au moins pour %(hours)s h par semaine "
-                "(%(basis)s, élève de %(bracket)s au début du contrat le %(start)s)."
-            ) % values
-        return _(
-            "Salaire inférieur au minimum légal en cours de contrat : %(change)s Le salaire doit être d'au moins "
-            "%(minimum)s brut par mois pour %(hours)s h par semaine (%(basis)s, élève de %(bracket)s)."
-        ) % {**values, "change": pay_change_text(minima[index - 1], minimum)}
-    return None
-
-
-def job_seeker_problem(dossier, job_seeker):
-    """DOC-10, DOMAIN §4 (L6325-1): from 26, the contract is open to a
-    registered job-seeker only. French refusal, or None."""
-    birth_date = dossier.student.birth_date
-    if not (birth_date and dossier.start_date) or real_age(birth_date, dossier.start_date) < JOB_SEEKER_AGE:
-        return None
-    if job_seeker is None:
-        return _(
-            "L'élève aura 26 ans ou plus au début du contrat : indiquez s'il est inscrit comme demandeur "
-            "d'emploi (France Travail)."
-        )
-    if not job_seeker:
-        return _(
-            "À 26 ans ou plus, le contrat de professionnalisation est réservé aux demandeurs d'emploi inscrits "
-            "à France Travail (Code du travail, L6325-1) : l'élève s'inscrit avant le début du contrat, ou "
-            "écrivez au service Contrats pro."
-        )
-    return None
 
 
 # --- DOC-9: training share --------------------------------------------------
@@ -343,11 +126,51 @@ def _check_editor(by, dossier):
         raise PermissionDenied(_("Seuls l'élève et le service Contrats pro remplissent les données du CERFA."))
 
 
+STUDENT_FIELDS = ("sex", "birth_place", "birth_department", "address", "postal_code", "city")
+
+
+def _student_identity(student, student_data):
+    """The salarié's identity typed on the CERFA's page (DOC-7) onto the
+    student and their account (the phone); checked by the model's validators."""
+    for name in STUDENT_FIELDS:
+        if name in student_data:
+            setattr(student, name, student_data[name])
+    if "phone" in student_data:
+        student.user.phone = student_data["phone"]
+    student.full_clean(exclude=[f.name for f in Student._meta.fields if f.name not in STUDENT_FIELDS])
+
+
+def _notice_errors(dossier, cerfa):
+    """DOC-7: the checks of the CERFA's notice over the salarié's and the
+    contract's data, ``{field: French message}``."""
+    errors = {}
+    student = dossier.student
+    if cerfa.nir:
+        problem = notice.nir_problem(cerfa.nir)
+        disagreements = [] if problem else notice.nir_disagreements(
+            cerfa.nir, sex=student.sex, birth_date=student.birth_date, birth_department=student.birth_department
+        )
+        if problem or disagreements:
+            errors["nir"] = " ".join([problem] if problem else disagreements)
+    errors.update(notice.france_travail_problems(
+        situation=cerfa.situation_before, job_seeker=cerfa.job_seeker, france_travail_id=cerfa.france_travail_id,
+        months=cerfa.france_travail_months,
+    ))
+    problem = notice.avenant_problem(cerfa.contract_kind, cerfa.avenant_number)
+    if problem:
+        errors["avenant_number"] = problem
+    return errors
+
+
 @transaction.atomic
-def cerfa_save(*, dossier, company_data, contract_data, data, by):
+def cerfa_save(*, dossier, company_data, contract_data, data, by, student_data=None):
     """DOC-7, step 4: the employer (SIRET, NAF, IDCC, OPCO), the contract's
-    type and dates and the CERFA's key data, checked together: a pay below
-    the legal minimum is refused with the minimum (DOC-10)."""
+    type and dates, the salarié's identity (``student_data``: sex, birth
+    place, postal address, phone) and the CERFA's data, checked together:
+    the NIR's shape and key and its agreement with the identity, a
+    job-seeker's France Travail registration, an avenant's number (the
+    form's notice); a pay below the legal minimum is refused with the
+    minimum (DOC-10)."""
     _check_editor(by, dossier)
     dossier = Dossier.objects.select_for_update().select_related("student", "year").get(pk=dossier.pk)
     values = {name: company_data[name] for name in (*fiche.IDENTITY_FIELDS, "naf", "idcc", "opco")}
@@ -365,11 +188,19 @@ def cerfa_save(*, dossier, company_data, contract_data, data, by):
     dossier.save(update_fields=["contract_type", "start_date", "end_date", "updated_at"])
     # ELIG-6 reads the contract's end: the stored eligibility verdict follows it.
     eligibility_verdicts_refresh(Student.objects.filter(pk=dossier.student_id))
+    if student_data is not None:
+        _student_identity(dossier.student, student_data)
     cerfa = cerfa_of(dossier) or CerfaData(dossier=dossier)
     for name, value in data.items():
         setattr(cerfa, name, value)
-    cerfa.full_clean()
-    errors = {}
+    cerfa.nir = notice.nir_clean(cerfa.nir)
+    cerfa.france_travail_id = cerfa.france_travail_id.strip().upper()
+    if cerfa.contract_kind != ContractKind.AVENANT:
+        cerfa.avenant_number = ""
+    # The notice's checks name their field; the constraints behind them
+    # (an avenant's number) are checked after, for what they add.
+    cerfa.full_clean(validate_constraints=False)
+    errors = _notice_errors(dossier, cerfa)
     problem = pay_problem(
         dossier=dossier, weekly_hours=cerfa.weekly_hours, gross_monthly_pay=cerfa.gross_monthly_pay,
         branch_minimum=cerfa.branch_minimum_monthly,
@@ -387,7 +218,14 @@ def cerfa_save(*, dossier, company_data, contract_data, data, by):
         )
     if errors:
         raise ValidationError(errors)
+    cerfa.validate_constraints()
     cerfa.save()
+    if student_data is not None:
+        changed = [name for name in STUDENT_FIELDS if name in student_data]
+        if changed:
+            dossier.student.save(update_fields=changed)
+        if "phone" in student_data:
+            dossier.student.user.save(update_fields=["phone"])
     event_record(
         dossier=dossier, actor=by, verb="conventions.cerfa.save", step="4",
         summary=_("CERFA 12434 : données du contrat enregistrées (salaire %(pay)s, %(hours)s h par semaine).")
@@ -445,51 +283,6 @@ def cerfa_problems(dossier, *, cerfa=_READ, sheet=_READ):
 
 # --- Values: one source for the fallback layout and the official mapping ---
 
-VALUES = {
-    "employeur_denomination": gettext_lazy("Employeur – dénomination"),
-    "employeur_siret": gettext_lazy("Employeur – SIRET"),
-    "employeur_naf": gettext_lazy("Employeur – code NAF"),
-    "employeur_idcc": gettext_lazy("Employeur – IDCC"),
-    "employeur_opco": gettext_lazy("Employeur – OPCO"),
-    "employeur_effectif": gettext_lazy("Employeur – effectif"),
-    "employeur_adresse": gettext_lazy("Employeur – adresse"),
-    "employeur_code_postal": gettext_lazy("Employeur – code postal"),
-    "employeur_commune": gettext_lazy("Employeur – commune"),
-    "employeur_retraite": gettext_lazy("Employeur – caisse de retraite complémentaire"),
-    "employeur_signataire": gettext_lazy("Employeur – signataire"),
-    "salarie_nom": gettext_lazy("Salarié – nom"),
-    "salarie_prenom": gettext_lazy("Salarié – prénom"),
-    "salarie_naissance": gettext_lazy("Salarié – date de naissance"),
-    "salarie_nationalite": gettext_lazy("Salarié – nationalité"),
-    "salarie_email": gettext_lazy("Salarié – e-mail"),
-    "salarie_telephone": gettext_lazy("Salarié – téléphone"),
-    "tuteur_nom": gettext_lazy("Tuteur – nom"),
-    "tuteur_prenom": gettext_lazy("Tuteur – prénom"),
-    "tuteur_emploi": gettext_lazy("Tuteur – emploi occupé"),
-    "tuteur_experience": gettext_lazy("Tuteur – années d'expérience"),
-    "tuteur_email": gettext_lazy("Tuteur – e-mail"),
-    "tuteur_telephone": gettext_lazy("Tuteur – téléphone"),
-    "contrat_type": gettext_lazy("Contrat – type (texte)"),
-    "contrat_cdd": gettext_lazy("Contrat – case CDD"),
-    "contrat_cdi": gettext_lazy("Contrat – case CDI"),
-    "contrat_emploi": gettext_lazy("Contrat – emploi occupé"),
-    "contrat_classification": gettext_lazy("Contrat – classification"),
-    "contrat_conclusion": gettext_lazy("Contrat – date de conclusion"),
-    "contrat_debut": gettext_lazy("Contrat – date de début"),
-    "contrat_fin": gettext_lazy("Contrat – date de fin"),
-    "contrat_essai": gettext_lazy("Contrat – période d'essai (jours)"),
-    "contrat_duree_hebdo": gettext_lazy("Contrat – durée hebdomadaire"),
-    "contrat_salaire": gettext_lazy("Contrat – salaire brut mensuel"),
-    "formation_organisme": gettext_lazy("Formation – organisme"),
-    "formation_siret": gettext_lazy("Formation – SIRET de l'organisme"),
-    "formation_nda": gettext_lazy("Formation – n° de déclaration d'activité"),
-    "formation_adresse": gettext_lazy("Formation – adresse de l'organisme"),
-    "formation_diplome": gettext_lazy("Formation – qualification visée"),
-    "formation_rncp": gettext_lazy("Formation – code RNCP"),
-    "formation_heures": gettext_lazy("Formation – durée totale (heures)"),
-    "formation_debut": gettext_lazy("Formation – début"),
-    "formation_fin": gettext_lazy("Formation – fin des épreuves"),
-}
 
 
 def school(start_year=None):
@@ -508,14 +301,24 @@ def _date(value):
     return value.strftime("%d/%m/%Y") if value else ""
 
 
+def _money(value):
+    return euros(value) if value is not None else ""
+
+
+def _lines(text):
+    return ", ".join(line.strip() for line in (text or "").splitlines() if line.strip())
+
+
 def cerfa_values(dossier):
-    """The CERFA's values as text (booleans for check boxes), by value key."""
+    """The CERFA's values by key (``keys.VALUES``): text, booleans for check
+    boxes. The NIR is in full: these values fill the CERFA only."""
     cerfa = cerfa_of(dossier) or CerfaData(dossier=dossier)
     company, student, user = dossier.company, dossier.student, dossier.student.user
     tutor, signatory = dossier.tuteur_entreprise, dossier.signataire
     sheet = FicheContact.objects.filter(dossier=dossier).first()
     organisation = school(dossier.year.start_year)
     year = dossier.year
+    kind = cerfa.contract_kind
     return {
         "employeur_denomination": company.name if company else "",
         "employeur_siret": company.siret if company else "",
@@ -537,13 +340,40 @@ def cerfa_values(dossier):
         "salarie_nationalite": student.nationality,
         "salarie_email": user.email,
         "salarie_telephone": getattr(user, "phone", ""),
+        "salarie_sexe": student.sex,
+        "salarie_sexe_f": student.sex == "F",
+        "salarie_sexe_m": student.sex == "M",
+        "salarie_commune_naissance": student.birth_place,
+        "salarie_departement_naissance": student.birth_department,
+        "salarie_adresse": _lines(student.address),
+        "salarie_code_postal": student.postal_code,
+        "salarie_commune": student.city,
+        "salarie_nir": notice.nir_spaced(cerfa.nir),
+        "salarie_situation": cerfa.get_situation_before_display() if cerfa.situation_before else "",
+        "salarie_demandeur_emploi_oui": cerfa.job_seeker is True,
+        "salarie_demandeur_emploi_non": cerfa.job_seeker is False,
+        "salarie_france_travail_id": cerfa.france_travail_id,
+        "salarie_france_travail_duree": "" if cerfa.france_travail_months is None else str(cerfa.france_travail_months),
+        "salarie_rqth_oui": cerfa.rqth is True,
+        "salarie_rqth_non": cerfa.rqth is False,
+        "salarie_diplome_obtenu": cerfa.get_highest_diploma_display() if cerfa.highest_diploma else "",
+        "salarie_diplome_prepare": cerfa.get_last_diploma_prepared_display() if cerfa.last_diploma_prepared else "",
+        "salarie_diplome_prepare_intitule": cerfa.last_diploma_title,
         "tuteur_nom": tutor.last_name.upper() if tutor else "",
         "tuteur_prenom": tutor.first_name if tutor else "",
         "tuteur_emploi": tutor.job_title if tutor else "",
+        "tuteur_qualification": cerfa.tutor_qualification,
         "tuteur_experience": str(sheet.tutor_experience_years) if sheet and sheet.tutor_experience_years is not None else "",
         "tuteur_email": tutor.email if tutor else "",
         "tuteur_telephone": tutor.phone if tutor else "",
         "contrat_type": dossier.get_contract_type_display() if dossier.contract_type else "",
+        "contrat_nature": cerfa.get_contract_kind_display(),
+        "contrat_initial": kind == ContractKind.INITIAL,
+        "contrat_nouveau_echec": kind == ContractKind.AFTER_FAILURE,
+        "contrat_nouveau_maladie": kind == ContractKind.AFTER_ILLNESS,
+        "contrat_nouveau_defaillance": kind == ContractKind.AFTER_DEFAULT,
+        "contrat_avenant": kind == ContractKind.AVENANT,
+        "contrat_avenant_numero": cerfa.avenant_number,
         "contrat_cdd": dossier.contract_type == Dossier.ContractType.CDD,
         "contrat_cdi": dossier.contract_type == Dossier.ContractType.CDI,
         "contrat_emploi": cerfa.job_title,
@@ -554,6 +384,11 @@ def cerfa_values(dossier):
         "contrat_essai": str(cerfa.trial_period_days) if cerfa.pk else "",
         "contrat_duree_hebdo": number(cerfa.weekly_hours) if cerfa.weekly_hours else "",
         "contrat_salaire": euros(cerfa.gross_monthly_pay) if cerfa.gross_monthly_pay else "",
+        "contrat_salaire_minimum_branche": _money(cerfa.branch_minimum_monthly),
+        "contrat_avantage_nourriture": _money(cerfa.benefit_meal),
+        "contrat_avantage_logement": _money(cerfa.benefit_housing),
+        "contrat_avantage_autre": cerfa.benefit_other,
+        "contrat_accord_branche": cerfa.branch_agreement_reference if cerfa.branch_allows_over_25 else "",
         "formation_organisme": organisation["name"],
         "formation_siret": organisation["siret"],
         "formation_nda": organisation["nda"],
@@ -568,137 +403,47 @@ def cerfa_values(dossier):
 
 def cerfa_pdf(dossier):
     """DOC-7: the official fillable form filled through its mapping when the
-    office uploaded one, else the CERFA's frames laid out by the portal."""
+    office uploaded one, else the CERFA's frames laid out by the portal,
+    titled as a working document to copy onto the official form."""
     model = official_model()
     if model is not None:
-        return cerfa_fill_official(dossier, model)
+        return official_fill(model, cerfa_values(dossier))
     cerfa = cerfa_of(dossier)
     share = training_share(dossier, cerfa.weekly_hours) if cerfa and dossier.start_date and dossier.end_date else None
     return "pdf/cerfa.html", {
-        "v": cerfa_values(dossier), "dossier": dossier, "cerfa": cerfa, "share": share, "printed_at": timezone.localtime(),
+        "v": cerfa_values(dossier), "dossier": dossier, "cerfa": cerfa, "share": share,
+        "printed_at": timezone.localtime(), "form_version": CERFA_FORM_VERSION,
     }
-
-
-# --- The official fillable model -------------------------------------------
-
-def official_model():
-    """The model in force (see the module's docstring), or None."""
-    storage = private_storage()
-    if not storage.exists(MODEL_POINTER):
-        return None
-    with storage.open(MODEL_POINTER) as handle:
-        model = json.load(handle)
-    return model if storage.exists(model.get("file", "")) else None
-
-
-def _write_pointer(model):
-    storage = private_storage()
-    if storage.exists(MODEL_POINTER):
-        storage.delete(MODEL_POINTER)
-    storage.save(MODEL_POINTER, ContentFile(json.dumps(model, ensure_ascii=False, indent=1).encode()))
-
-
-def _form_fields(content):
-    """{qualified name: "/Tx" | "/Btn" | "/Ch"} of a PDF's AcroForm."""
-    from pypdf import PdfReader
-
-    try:
-        fields = PdfReader(io.BytesIO(content)).get_fields() or {}
-    except Exception:  # pypdf raises many kinds of errors on a strange form
-        return {}
-    return {name: str(field.get("/FT", "")) for name, field in fields.items() if field.get("/FT") in ("/Tx", "/Btn", "/Ch")}
-
-
-def _check_office(by):
-    if not roles.can_manage_dossiers(by):
-        raise PermissionDenied(_("Seul le service Contrats pro dépose le modèle officiel du CERFA."))
-
-
-def official_model_upload(*, uploaded_file, by):
-    """The office deposits the blank official CERFA 12434 (DOC-7): a PDF
-    (checked by content, DOC-6) with form fields to fill, or refused."""
-    import hashlib
-
-
-    _check_office(by)
-    content, content_type, name = check_upload(uploaded_file)
-    if content_type != "application/pdf":
-        raise ValidationError(_("Le modèle du CERFA doit être un PDF."))
-    fields = _form_fields(content)
-    if not fields:
-        raise ValidationError(_(
-            "Ce PDF n'a pas de champs à remplir : déposez la version remplissable du CERFA 12434 "
-            "(formulaire interactif, service-public.fr)."
-        ))
-    sha256 = hashlib.sha256(content).hexdigest()
-    now = timezone.now()
-    stored = private_storage().save(f"{MODEL_DIR}/{now:%Y%m%d-%H%M%S}-{sha256[:12]}.pdf", ContentFile(content))
-    previous = (official_model() or {}).get("mapping", {})
-    mapping = {field: key for field, key in previous.items() if field in fields}
-    mapping.update({field: field for field in fields if field in VALUES and field not in mapping})
-    model = {
-        "file": stored, "name": name, "sha256": sha256, "uploaded_at": now.isoformat(),
-        "uploaded_by": by.get_full_name() or by.get_username(), "fields": fields, "mapping": mapping,
-    }
-    _write_pointer(model)
-    return model
-
-
-def official_mapping_set(*, mapping, by):
-    """The office edits the mapping PDF field → value key (DOC-7, kept as data)."""
-    _check_office(by)
-    model = official_model()
-    if model is None:
-        raise ValidationError(_("Déposez d'abord le modèle officiel du CERFA."))
-    unknown = [field for field, key in mapping.items() if field not in model["fields"] or key not in VALUES]
-    if unknown:
-        raise ValidationError(_("Correspondance inconnue : %(fields)s.") % {"fields": ", ".join(unknown)})
-    model["mapping"] = dict(mapping)
-    _write_pointer(model)
-    return model
-
-
-def cerfa_fill_official(dossier, model):
-    """The official PDF with its fields filled from ``cerfa_values`` through
-    the mapping; check boxes take their "on" state or Off."""
-    from pypdf import PdfReader, PdfWriter
-
-    with private_storage().open(model["file"]) as handle:
-        reader = PdfReader(io.BytesIO(handle.read()))
-    fields = reader.get_fields() or {}
-    writer = PdfWriter(clone_from=reader)
-    values = cerfa_values(dossier)
-    filled = {}
-    for field, key in model["mapping"].items():
-        if field not in fields or key not in values:
-            continue
-        value = values[key]
-        if fields[field].get("/FT") == "/Btn":
-            states = [s for s in fields[field].get("/_States_", []) if s != "/Off"]
-            value = states[0] if (value and states) else "/Off"
-        elif isinstance(value, bool):
-            value = "X" if value else ""
-        filled[field] = value
-    if filled:
-        writer.update_page_form_field_values(None, filled, auto_regenerate=True)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
 
 
 # --- Production -------------------------------------------------------------
 
+def cerfa_gaps_of(dossier):
+    """DOC-7: the salarié's and the tutor's boxes still empty (French names)."""
+    cerfa = cerfa_of(dossier)
+    if cerfa is None:
+        return []
+    return notice.cerfa_gaps(Student.objects.get(pk=dossier.student_id), cerfa)
+
+
+def gaps_message(gaps):
+    return _("Avant de produire le CERFA, complétez sur la page du CERFA : %(boxes)s.") % {"boxes": ", ".join(gaps)}
+
+
 def cerfa_request(*, dossier, by):
     """DOC-7, step 4: produce the pre-filled CERFA in the background, once
-    nothing in ``cerfa_problems`` stands in the way (DOC-9, DOC-10): the
-    official model filled when the office uploaded one, else the portal's
-    layout. Returns the ``PdfJob``."""
+    nothing in ``cerfa_problems`` stands in the way (DOC-9, DOC-10) and no
+    box of the salarié or the tutor is empty: the official model filled
+    when the office uploaded one, else the portal's layout. Returns the
+    ``PdfJob``."""
     _check_editor(by, dossier)
     problems = cerfa_problems(dossier)
+    gaps = cerfa_gaps_of(dossier)
+    if gaps:
+        problems.append(gaps_message(gaps))
     if problems:
         raise ValidationError(problems)
     return pdf_request(dossier=dossier, kind=DocumentKind.CERFA, by=by)
-
 
 
 # --- What step 4 attests (STEP-6) -------------------------------------------

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from contratpro import roles
 from conventions.dossier.shortcuts import detail_url, put_errors, say_proposals_pending, visible_dossier
 
+from . import notice, official, pay
 from . import services as cerfa
 from .forms import (
     OPCOS,
@@ -20,7 +21,9 @@ from .forms import (
     ContractForm,
     MappingForm,
     OfficialModelForm,
+    SalarieForm,
 )
+from .keys import VALUES
 
 
 def _editable_dossier(request, pk):
@@ -43,15 +46,16 @@ def cerfa_edit(request, pk):
     company_form = CerfaCompanyForm(post, instance=dossier.company, prefix="employeur")
     contract_form = ContractForm(post, instance=dossier, prefix="contrat")
     form = CerfaDataForm(post, instance=data, prefix="cerfa")
-    forms = [company_form, contract_form, form]
+    salarie_form = SalarieForm(post, instance=dossier.student, prefix="salarie")
+    forms = [company_form, contract_form, salarie_form, form]
     if request.method == "POST" and all([f.is_valid() for f in forms]):
         try:
             cerfa.cerfa_save(
                 dossier=dossier, company_data=company_form.cleaned_data, contract_data=contract_form.cleaned_data,
-                data=form.cleaned_data, by=request.user,
+                data=form.cleaned_data, student_data=salarie_form.cleaned_data, by=request.user,
             )
         except ValidationError as error:
-            put_errors(error, [form, contract_form, company_form])
+            put_errors(error, [form, contract_form, salarie_form, company_form])
         else:
             messages.success(request, _("Données du CERFA enregistrées."))
             say_proposals_pending(request, dossier)
@@ -59,13 +63,14 @@ def cerfa_edit(request, pk):
     share = None
     if data is not None and dossier.start_date and dossier.end_date:
         share = cerfa.training_share(dossier, data.weekly_hours)
-    minima = cerfa.dossier_pay_minima(
-        dossier, data.weekly_hours if data else cerfa.LEGAL_WEEK, data.branch_minimum_monthly if data else None
+    minima = pay.dossier_pay_minima(
+        dossier, data.weekly_hours if data else pay.LEGAL_WEEK, data.branch_minimum_monthly if data else None
     )
     return render(request, "conventions/cerfa/edit.html", {
         "dossier": dossier, "company_form": company_form, "contract_form": contract_form, "form": form,
+        "salarie_form": salarie_form, "gaps": notice.cerfa_gaps(dossier.student, data) if data else [],
         "opcos": OPCOS, "share": share, "minimum": minima[0] if minima else None,
-        "pay_changes": cerfa.pay_changes(minima), "brackets": cerfa.PAY_BRACKETS,
+        "pay_changes": pay.pay_changes(minima), "brackets": pay.PAY_BRACKETS,
         "over_25": share is not None and share.percent > cerfa.TRAINING_MAX_SHARE,
         "has_errors": any(f.errors for f in forms),
     })
@@ -93,14 +98,14 @@ def cerfa_model(request):
     and maps its fields to the portal's values."""
     if not roles.can_manage_dossiers(request.user):
         raise PermissionDenied(_("Seul le service Contrats pro dépose le modèle officiel du CERFA."))
-    model = cerfa.official_model()
+    model = official.official_model()
     upload_form = OfficialModelForm()
-    mapping_form = MappingForm(model=model, values=cerfa.VALUES) if model else None
+    mapping_form = MappingForm(model=model, values=VALUES) if model else None
     if request.method == "POST" and request.POST.get("action") == "upload":
         upload_form = OfficialModelForm(request.POST, request.FILES)
         if upload_form.is_valid():
             try:
-                model = cerfa.official_model_upload(uploaded_file=upload_form.cleaned_data["file"], by=request.user)
+                model = official.official_model_upload(uploaded_file=upload_form.cleaned_data["file"], by=request.user)
             except ValidationError as error:
                 upload_form.add_error("file", error)
             else:
@@ -108,10 +113,10 @@ def cerfa_model(request):
                                  % {"n": len(model["fields"])})
                 return redirect("conventions:cerfa-model")
     elif request.method == "POST" and model and request.POST.get("action") == "mapping":
-        mapping_form = MappingForm(request.POST, model=model, values=cerfa.VALUES)
+        mapping_form = MappingForm(request.POST, model=model, values=VALUES)
         if mapping_form.is_valid():
             try:
-                cerfa.official_mapping_set(mapping=mapping_form.mapping, by=request.user)
+                official.official_mapping_set(mapping=mapping_form.mapping, by=request.user)
             except ValidationError as error:
                 mapping_form.add_error(None, error)
             else:
@@ -119,6 +124,7 @@ def cerfa_model(request):
                 return redirect("conventions:cerfa-model")
     return render(request, "conventions/cerfa/model.html", {
         "model": model, "upload_form": upload_form, "mapping_form": mapping_form,
-        "mapped": len(model["mapping"]) if model else 0, "values": cerfa.VALUES,
+        "mapped": len(model["mapping"]) if model else 0, "values": VALUES,
+        "preview": official.official_mapping_preview(model) if model else None,
     })
 

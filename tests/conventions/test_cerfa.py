@@ -14,6 +14,7 @@ from django.urls import reverse
 from pypdf import PdfReader, PdfWriter
 
 from contratpro import roles
+from conventions.cerfa import official, pay
 from conventions.cerfa import services as cerfa
 from conventions.documents.models import DocumentKind
 from conventions.dossier import steps
@@ -61,10 +62,39 @@ def cerfa_data(**overrides):
     }
 
 
+# Léa Martin, born 10/03/2004 in Nîmes (Gard, commune 189): 2 04 03 30 189 042, key 20.
+NIR = "2 04 03 30 189 042 20"
+STUDENT = {
+    "sex": "F", "birth_place": "Nîmes", "birth_department": "30", "address": "12 rue de la Vierge\nAppartement 4",
+    "postal_code": "30100", "city": "Alès", "phone": "06 12 34 56 78",
+}
+NOTICE = {
+    "nir": NIR, "situation_before": "etudiant", "france_travail_id": "", "france_travail_months": None,
+    "rqth": False, "highest_diploma": "licence", "last_diploma_prepared": "ingenieur",
+    "last_diploma_title": "Diplôme d'ingénieur de l'École nationale supérieure des mines d'Alès",
+    "tutor_qualification": "Diplôme d'ingénieur, chef de projet logiciel", "contract_kind": "initial",
+    "avenant_number": "", "benefit_meal": Decimal("5.45"), "benefit_housing": None, "benefit_other": "",
+}
+
+
+# A job-seeker registered at France Travail, as the notice asks it (DOC-7, DOC-10).
+REGISTERED = {"job_seeker": True, "france_travail_id": "1234567A", "france_travail_months": 6}
+
+
+def nir_for(birth_date):
+    """A woman's NIR born in Nîmes (30 189) on ``birth_date``, its key computed."""
+    first = f"2{birth_date.year % 100:02d}{birth_date.month:02d}30189042"
+    return first + f"{97 - int(first) % 97:02d}"
+
+
 def save(dossier, **overrides):
+    """The CERFA's data with every box of the salarié filled (DOC-7), as the
+    form's page saves them."""
+    birth_date = dossier.student.birth_date
+    nir = {"nir": nir_for(birth_date)} if birth_date else {}
     return cerfa.cerfa_save(
         dossier=dossier, company_data=company_data(dossier.company), contract_data=contract_data(dossier),
-        data=cerfa_data(**overrides), by=dossier.student.user,
+        data=cerfa_data(**{**NOTICE, **nir, **overrides}), student_data=STUDENT, by=dossier.student.user,
     )
 
 
@@ -101,14 +131,14 @@ def test_doc_10_the_minimum_is_prorated_to_the_weekly_hours(dossier):
 )
 def test_doc_10_a_birthday_counts_from_the_first_of_the_next_month(on, age):
     """DOC-10: turning 21 on 15 September changes the bracket on 1 October."""
-    assert cerfa.pay_age(datetime.date(2005, 9, 15), on) == age
+    assert pay.pay_age(datetime.date(2005, 9, 15), on) == age
 
 
 def test_doc_10_turning_21_in_september_keeps_the_under_21_minimum_for_a_1_september_start(year):
     """DOC-10: born 15/09/2005, contract from 01/09/2026: 65 % (1 184,97 €) at the start, 80 % from 1 October
     (the pay must meet both: 1 184,97 € is refused with the October change)."""
     dossier = make_dossier(birth_date=datetime.date(2005, 9, 15), start=datetime.date(2026, 9, 1))
-    minima = cerfa.dossier_pay_minima(dossier, Decimal(35))
+    minima = pay.dossier_pay_minima(dossier, Decimal(35))
     assert [(m.start, m.percent, m.amount) for m in minima] == [
         (datetime.date(2026, 9, 1), 65, Decimal("1184.97")), (datetime.date(2026, 10, 1), 80, Decimal("1458.42")),
     ]
@@ -119,7 +149,7 @@ def test_doc_10_turning_21_in_september_keeps_the_under_21_minimum_for_a_1_septe
 def test_doc_10_the_last_day_of_the_birthday_month_is_still_under_21(year):
     """DOC-10: a contract starting 30/09/2026 for the same student still reads 65 % on its first day."""
     dossier = make_dossier(birth_date=datetime.date(2005, 9, 15), start=datetime.date(2026, 9, 30))
-    assert cerfa.dossier_pay_minima(dossier, Decimal(35))[0].percent == 65
+    assert pay.dossier_pay_minima(dossier, Decimal(35))[0].percent == 65
 
 
 def test_doc_10_from_1_october_the_same_student_needs_80_percent(year):
@@ -133,7 +163,7 @@ def test_doc_10_from_26_the_smic_itself(year):
     """DOC-10: at 26 and over the minimum is the whole SMIC."""
     dossier = make_dossier(birth_date=datetime.date(1999, 1, 5))
     with pytest.raises(ValidationError, match="1 823,03 €.*100 % du SMIC.*26 ans ou plus"):
-        save(dossier, gross_monthly_pay=Decimal("1823.02"), job_seeker=True)
+        save(dossier, gross_monthly_pay=Decimal("1823.02"), **REGISTERED)
 
 
 def test_doc_10_the_page_refuses_a_low_pay_states_the_minimum_and_keeps_the_values(login, dossier):
@@ -365,7 +395,7 @@ def test_doc_7_the_official_fillable_pdf_is_filled_through_the_mapping(
     assert upload_model(login, office, model).status_code == 302
     mapping = {"Zone 2": "employeur_naf", "Zone 3": "employeur_idcc", "Zone 4": "employeur_opco",
                "Zone 5": "formation_rncp", "Zone 6": "salarie_nom", "Case CDD": "contrat_cdd", "Case CDI": "contrat_cdi"}
-    current = cerfa.official_model()
+    current = official.official_model()
     post = {"action": "mapping"}
     for index, field in enumerate(sorted(current["fields"])):
         post[f"f{index}"] = mapping.get(field, current["mapping"].get(field, ""))
@@ -388,10 +418,10 @@ def test_doc_7_the_official_fillable_pdf_is_filled_through_the_mapping(
 def test_doc_7_a_new_model_keeps_the_mapping_of_the_fields_it_shares(login, office, dossier):
     """DOC-7: a second upload is a new file; the mapping of common fields survives."""
     upload_model(login, office, fillable_pdf(["Zone 2", "Zone 3"]))
-    cerfa.official_mapping_set(mapping={"Zone 2": "employeur_naf", "Zone 3": "employeur_idcc"}, by=office)
-    first = cerfa.official_model()["file"]
+    official.official_mapping_set(mapping={"Zone 2": "employeur_naf", "Zone 3": "employeur_idcc"}, by=office)
+    first = official.official_model()["file"]
     upload_model(login, office, fillable_pdf(["Zone 2", "Zone 9"]))
-    model = cerfa.official_model()
+    model = official.official_model()
     assert model["file"] != first and storages["private"].exists(first)
     assert model["mapping"] == {"Zone 2": "employeur_naf"}
 
@@ -405,21 +435,21 @@ def test_doc_7_a_pdf_without_form_fields_is_refused_as_model(login, office):
     response = upload_model(login, office, buffer.getvalue())
     assert response.status_code == 200
     assert "Ce PDF n&#x27;a pas de champs à remplir" in response.content.decode()
-    assert cerfa.official_model() is None
+    assert official.official_model() is None
 
 
 def test_doc_7_a_mapping_to_an_unknown_value_is_refused(login, office):
     """DOC-7: the mapping names only the model's fields and the portal's value keys."""
     upload_model(login, office, fillable_pdf(["Zone 2"]))
     with pytest.raises(ValidationError, match="Correspondance inconnue : Zone 2"):
-        cerfa.official_mapping_set(mapping={"Zone 2": "salaire_du_directeur"}, by=office)
+        official.official_mapping_set(mapping={"Zone 2": "salaire_du_directeur"}, by=office)
 
 
 def test_doc_7_only_the_office_deposits_the_model(login, dossier):
     """DOC-7, ROLE-9: a student gets 403 on the model's page and through the service."""
     assert login(dossier.student.user).get(reverse("conventions:cerfa-model")).status_code == 403
     with pytest.raises(Exception, match="Seul le service Contrats pro"):
-        cerfa.official_model_upload(uploaded_file=SimpleUploadedFile("m.pdf", fillable_pdf(["A"])), by=dossier.student.user)
+        official.official_model_upload(uploaded_file=SimpleUploadedFile("m.pdf", fillable_pdf(["A"])), by=dossier.student.user)
 
 
 def test_step_1_step_4p_reminds_to_deposit_the_signed_cerfa(login, dossier, office):

@@ -10,10 +10,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from conventions.cerfa import services as cerfa
+from conventions.cerfa import pay
 from conventions.models import CerfaData
 from students.models import SmicRate
-from tests.conventions.test_cerfa import cerfa_data, company_data, make_dossier, save
+from tests.conventions.test_cerfa import REGISTERED, cerfa_data, company_data, make_dossier, save
 
 pytestmark = pytest.mark.django_db
 
@@ -39,12 +39,12 @@ def test_doc_10_turning_21_in_november_is_told_the_minimum_rises_on_1_december(l
     (1 458,42 €): the page states it, a pay meeting only the start minimum is refused with that date and amount,
     and the form keeps what was typed."""
     dossier = make_dossier(birth_date=datetime.date(2005, 11, 12))
-    minima = cerfa.dossier_pay_minima(dossier, Decimal(35))
+    minima = pay.dossier_pay_minima(dossier, Decimal(35))
     assert [(m.start, m.amount) for m in minima] == [
         (datetime.date(2026, 9, 1), Decimal("1184.97")), (datetime.date(2026, 12, 1), Decimal("1458.42")),
     ]
     change = "À partir du 1er décembre 2026 (21 ans), le minimum passe à 1 458,42 €."
-    assert cerfa.pay_changes(minima) == [change]
+    assert pay.pay_changes(minima) == [change]
     post = {
         **{f"employeur-{k}": v for k, v in company_data(dossier.company).items()},
         "contrat-contract_type": "cdd", "contrat-start_date": "2026-09-01", "contrat-end_date": "2027-08-31",
@@ -63,8 +63,8 @@ def test_doc_10_a_january_smic_revaluation_mid_contract_is_stated_and_checked(ye
     """DOC-10: a contract from 01/09/2025 for a 22-year-old: 1 441,44 € (80 % of 1 801,80 €), then from
     1 January 2026 1 458,42 € (80 % of 1 823,03 €): 1 441,44 € is refused with the January figure."""
     dossier = make_dossier(birth_date=datetime.date(2003, 3, 10), start=datetime.date(2025, 9, 1))
-    minima = cerfa.dossier_pay_minima(dossier, Decimal(35))
-    assert cerfa.pay_changes(minima) == [
+    minima = pay.dossier_pay_minima(dossier, Decimal(35))
+    assert pay.pay_changes(minima) == [
         "À partir du 1er janvier 2026 (SMIC revalorisé à 1 823,03 €), le minimum passe à 1 458,42 €."
     ]
     assert minima[0].amount == Decimal("1441.44")
@@ -76,7 +76,7 @@ def test_doc_10_a_revaluation_the_office_adds_is_read(year):
     """DOC-10: a new dated value (say 1 850,00 € from 1 May 2027) raises the minimum from that day."""
     SmicRate.objects.create(valid_from=datetime.date(2027, 5, 1), monthly_35h=Decimal("1850.00"))
     dossier = make_dossier(birth_date=datetime.date(2003, 3, 10))
-    minima = cerfa.dossier_pay_minima(dossier, Decimal(35))
+    minima = pay.dossier_pay_minima(dossier, Decimal(35))
     assert [(m.start, m.amount) for m in minima][-1] == (datetime.date(2027, 5, 1), Decimal("1480.00"))
 
 
@@ -85,17 +85,17 @@ def test_doc_10_from_26_85_percent_of_a_branch_minimum_above_the_smic(year):
     refused with 1 955,00 €; without a branch minimum the SMIC alone applies."""
     dossier = make_dossier(birth_date=datetime.date(1999, 1, 5))
     with pytest.raises(ValidationError, match="1 955,00 € brut par mois.*85 % du minimum conventionnel"):
-        save(dossier, gross_monthly_pay=Decimal("1900.00"), branch_minimum_monthly=Decimal("2300.00"), job_seeker=True)
+        save(dossier, gross_monthly_pay=Decimal("1900.00"), branch_minimum_monthly=Decimal("2300.00"), **REGISTERED)
     assert save(dossier, gross_monthly_pay=Decimal("1955.00"), branch_minimum_monthly=Decimal("2300.00"),
-                job_seeker=True).pk
-    low_branch = cerfa.dossier_pay_minima(dossier, Decimal(35), Decimal("2000.00"))
+                **REGISTERED).pk
+    low_branch = pay.dossier_pay_minima(dossier, Decimal(35), Decimal("2000.00"))
     assert [m.amount for m in low_branch] == [Decimal("1823.03")]  # 85 % = 1 700 €: the SMIC is higher
 
 
 def test_doc_10_the_branch_minimum_does_not_apply_before_26(year):
     """DOC-10: a 22-year-old's minimum stays 80 % of the SMIC whatever the branch minimum."""
     dossier = make_dossier(birth_date=datetime.date(2004, 3, 10))
-    assert [m.amount for m in cerfa.dossier_pay_minima(dossier, Decimal(35), Decimal("3000.00"))] == [Decimal("1458.42")]
+    assert [m.amount for m in pay.dossier_pay_minima(dossier, Decimal(35), Decimal("3000.00"))] == [Decimal("1458.42")]
 
 
 def test_doc_10_from_26_the_job_seeker_question_is_asked(year):
@@ -107,7 +107,7 @@ def test_doc_10_from_26_the_job_seeker_question_is_asked(year):
     with pytest.raises(ValidationError, match="réservé aux demandeurs d'emploi inscrits à France Travail") as error:
         save(dossier, gross_monthly_pay=Decimal("1900.00"), job_seeker=False)
     assert list(error.value.message_dict) == ["job_seeker"]
-    assert save(dossier, gross_monthly_pay=Decimal("1900.00"), job_seeker=True).job_seeker is True
+    assert save(dossier, gross_monthly_pay=Decimal("1900.00"), **REGISTERED).job_seeker is True
     young = make_dossier(birth_date=datetime.date(2004, 3, 10))
     assert save(young, gross_monthly_pay=Decimal("1900.00")).job_seeker is None
 
