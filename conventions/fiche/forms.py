@@ -10,8 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from conventions.companies.models import Company
 from conventions.companies.validators import normalise_siret, validate_siret
+from students.models import Student
 
-from .models import FicheContact
+from .models import COMPANY_FIELDS, FicheContact
 
 # Separators people type between digit pairs: spaces, dots, dashes, slashes.
 _PHONE_SEPARATORS = re.compile(r"[\s.\-/]")
@@ -91,6 +92,35 @@ class FicheStudentForm(forms.ModelForm):
             field.required = True
 
 
+class StudentContactForm(forms.ModelForm):
+    """The student's own postal address and phone (DOC-1): their record,
+    not a shared one. The phone is kept on their account."""
+
+    phone = PhoneField(label=_("Téléphone"), required=False)
+
+    class Meta:
+        model = Student
+        fields = ("address", "postal_code", "city")
+        labels = {"address": _("Adresse postale"), "postal_code": _("Code postal"), "city": _("Commune")}
+        widgets = {"address": forms.Textarea(attrs={"rows": 2, "autocomplete": "street-address"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phone"].initial = self.instance.user.phone if self.instance.pk else ""
+        self.fields["postal_code"].widget.attrs.setdefault("autocomplete", "postal-code")
+        self.fields["city"].widget.attrs.setdefault("autocomplete", "address-level2")
+
+    def clean_postal_code(self):
+        value = "".join((self.cleaned_data.get("postal_code") or "").split())
+        if value and not re.fullmatch(r"\d{5}", value):
+            raise ValidationError(_("Un code postal français compte 5 chiffres, par exemple 30100."))
+        return value
+
+    def values(self):
+        """What the fiche's service writes on the student's record."""
+        return {name: self.cleaned_data[name] for name in ("address", "postal_code", "city", "phone")}
+
+
 class CompanyForm(forms.ModelForm):
     """The employer's identity (DOC-1, DOC-7). Finding the company by its
     SIRET, or creating it, is ``fiche.fiche_save_company_identity``'s job:
@@ -124,17 +154,14 @@ class FicheCompanyForm(forms.ModelForm):
     company through its personal link (ROLE-5). A person half described is
     refused: names and e-mail go together."""
 
-    tutor_phone = PhoneField(label=_("Téléphone du tuteur"), required=False)
-    hr_phone = PhoneField(label=_("Téléphone du contact RH"), required=False)
+    company_phone = PhoneField(label=_("Téléphone du standard de l'entreprise"), required=False)
+    tutor_phone = PhoneField(label=_("Téléphone"), required=False)
+    signatory_phone = PhoneField(label=_("Téléphone"), required=False)
+    hr_phone = PhoneField(label=_("Téléphone"), required=False)
 
     class Meta:
         model = FicheContact
-        fields = (
-            "company_presentation",
-            "tutor_first_name", "tutor_last_name", "tutor_job", "tutor_email", "tutor_phone", "tutor_experience_years",
-            "signatory_first_name", "signatory_last_name", "signatory_job", "signatory_email",
-            "hr_email", "hr_phone",
-        )
+        fields = COMPANY_FIELDS
         labels = {
             "company_presentation": _("Présentation de l'entreprise et du service d'accueil"),
             "tutor_first_name": _("Prénom"),
@@ -146,7 +173,10 @@ class FicheCompanyForm(forms.ModelForm):
             "signatory_last_name": _("Nom"),
             "signatory_job": _("Qualité (fonction)"),
             "signatory_email": _("E-mail"),
-            "hr_email": _("E-mail du contact RH"),
+            "hr_first_name": _("Prénom"),
+            "hr_last_name": _("Nom"),
+            "hr_job": _("Fonction"),
+            "hr_email": _("E-mail"),
         }
         help_texts = {
             "tutor_experience_years": _("Le tuteur doit justifier d'au moins 2 ans d'expérience (Code du travail, D6325-9)."),
@@ -156,13 +186,16 @@ class FicheCompanyForm(forms.ModelForm):
 
     # (legend, fields) as the page shows them.
     GROUPS = (
-        (_("L'entreprise et le service"), ("company_presentation",)),
+        (_("L'entreprise et le service"), ("company_presentation", "company_phone")),
         (
             _("Tuteur entreprise"),
             ("tutor_first_name", "tutor_last_name", "tutor_job", "tutor_email", "tutor_phone", "tutor_experience_years"),
         ),
-        (_("Signataire pour l'entreprise"), ("signatory_first_name", "signatory_last_name", "signatory_job", "signatory_email")),
-        (_("Contact ressources humaines"), ("hr_email", "hr_phone")),
+        (
+            _("Signataire pour l'entreprise"),
+            ("signatory_first_name", "signatory_last_name", "signatory_job", "signatory_email", "signatory_phone"),
+        ),
+        (_("Contact ressources humaines"), ("hr_first_name", "hr_last_name", "hr_job", "hr_email", "hr_phone")),
     )
     PEOPLE = (
         ("tutor", ("tutor_first_name", "tutor_last_name", "tutor_email")),
@@ -182,8 +215,11 @@ class FicheCompanyForm(forms.ModelForm):
                 for name in names:
                     if not cleaned.get(name) and name not in self.errors:
                         self.add_error(name, _("Indiquez aussi ce champ : nom, prénom et e-mail vont ensemble."))
-        if cleaned.get("hr_phone") and not cleaned.get("hr_email") and "hr_email" not in self.errors:
-            self.add_error("hr_email", _("Indiquez l'e-mail du contact RH avec son téléphone."))
+        hr_given = [name for name in ("hr_first_name", "hr_last_name", "hr_job", "hr_phone") if cleaned.get(name)]
+        if hr_given and not cleaned.get("hr_email") and "hr_email" not in self.errors:
+            self.add_error("hr_email", _("Indiquez l'e-mail du contact RH : c'est par lui que le portail le reconnaît."))
+        if cleaned.get("signatory_phone") and not cleaned.get("signatory_email") and "signatory_email" not in self.errors:
+            self.add_error("signatory_email", _("Indiquez aussi ce champ : nom, prénom et e-mail vont ensemble."))
         return cleaned
 
     def groups(self):

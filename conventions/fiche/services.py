@@ -17,8 +17,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from contratpro import roles
+from contratpro.school.services import office_contact
 from conventions.companies.models import CompanyContact
 from conventions.companies.services import company_attach, contact_upsert
 from conventions.documents.jobs import pdf_request
@@ -28,15 +30,9 @@ from conventions.links.models import ExternalLink
 from students import programme
 from students.history import event_record
 
-from .models import FicheContact
+from .models import COMPANY_FIELDS, STUDENT_FIELDS, FicheContact  # noqa: F401 (the parts, read by pages and the demo)
+from .visa import version_record, visa_state
 
-STUDENT_FIELDS = ("company_activities", "pfe_project")
-COMPANY_FIELDS = (
-    "company_presentation",
-    "tutor_first_name", "tutor_last_name", "tutor_job", "tutor_email", "tutor_phone", "tutor_experience_years",
-    "signatory_first_name", "signatory_last_name", "signatory_job", "signatory_email",
-    "hr_email", "hr_phone",
-)
 # The company's part is complete when these are filled (the HR contact is optional).
 COMPANY_REQUIRED = (
     "company_presentation",
@@ -73,11 +69,34 @@ def _apply(instance, data, names):
     return changed
 
 
+STUDENT_CONTACT_FIELDS = ("address", "postal_code", "city")
+
+
+def _save_student_contact(student, values, by):
+    """DOC-1: the student's postal address and phone, as the fiche gives them
+    (their own record, ROLE-1; the phone is their account's). Returns the
+    labels of what changed."""
+    changed = [name for name in STUDENT_CONTACT_FIELDS if name in values and getattr(student, name) != values[name]]
+    for name in changed:
+        setattr(student, name, values[name])
+    labels = [str(student._meta.get_field(name).verbose_name) for name in changed]
+    if changed:
+        student.save(update_fields=changed)
+    user = student.user
+    if "phone" in values and user.phone != values["phone"]:
+        user.phone = values["phone"]
+        user.save(update_fields=["phone"])
+        labels.append(str(user._meta.get_field("phone").verbose_name))
+    return labels
+
+
 @transaction.atomic
-def fiche_save_student_part(*, dossier, data, company_data, by):
+def fiche_save_student_part(*, dossier, data, company_data, by, student_data=None):
     """DOC-1, step 2: the student's part (activities and projects in the
-    company, the PFE envisaged, both required; the part is stamped complete)
-    and the employer's identity (``company_attach``)."""
+    company, the PFE envisaged, both required; the part is stamped complete),
+    the employer's identity (``company_attach``) and, when given, the
+    student's postal address and phone. A change of content after the
+    head's visa asks for a new one (``visa.version_record``)."""
     _check_editor(by, dossier)
     _check_not_frozen(dossier)
     company = attach_company(dossier=dossier, values={name: company_data[name] for name in IDENTITY_FIELDS}, by=by)
@@ -89,11 +108,15 @@ def fiche_save_student_part(*, dossier, data, company_data, by):
     fiche.full_clean()
     fiche.student_completed_at = timezone.now()
     fiche.save()
-    event_record(
-        dossier=dossier, actor=by, verb="conventions.fiche.student", step="2",
-        summary=_("Fiche contact : partie élève enregistrée, entreprise %(name)s (SIRET %(siret)s).")
-        % {"name": company.name, "siret": company.siret},
-    )
+    summary = _("Fiche contact : partie élève enregistrée, entreprise %(name)s (SIRET %(siret)s).") % {
+        "name": company.name, "siret": company.siret,
+    }
+    if student_data:
+        contact = _save_student_contact(dossier.student, student_data, by)
+        if contact:
+            summary += " " + _("Coordonnées de l'élève modifiées : %(fields)s.") % {"fields": ", ".join(contact)}
+    event = event_record(dossier=dossier, actor=by, verb="conventions.fiche.student", step="2", summary=summary)
+    version_record(fiche=fiche, dossier=dossier, event=event, by=by)
     return fiche
 
 
@@ -155,7 +178,10 @@ def fiche_save_company_part(*, dossier, data, by=None, link=None):
         summary = _("Fiche contact : partie entreprise enregistrée.")
     if not complete:
         summary += " " + _("Elle reste incomplète.")
-    event_record(dossier=dossier, actor=by, link=link, verb="conventions.fiche.company_part", step="2", summary=summary)
+    event = event_record(
+        dossier=dossier, actor=by, link=link, verb="conventions.fiche.company_part", step="2", summary=summary
+    )
+    version_record(fiche=fiche, dossier=dossier, event=event, by=by, link=link)
     return fiche
 
 
@@ -184,8 +210,9 @@ def _copy_contacts(dossier, fiche, *, by=None, link=None):
     """The fiche's people → ``CompanyContact`` rows of the dossier's company
     and the dossier's ``tuteur_entreprise``, ``signataire``, ``hr_contact``.
     A person not (or only partly) described leaves the dossier's pointer as
-    it was. The HR contact is known by e-mail only: recorded as "Contact RH"
-    until someone names them."""
+    it was. The HR contact may be given by e-mail only: recorded as "Contact
+    RH" until someone names them. A person another dossier uses changes
+    only through a proposal to the office (``contact_upsert``, DOC-12)."""
     company = dossier.company
     if company is None:
         return
@@ -198,15 +225,16 @@ def _copy_contacts(dossier, fiche, *, by=None, link=None):
     if fiche.signatory_email and fiche.signatory_first_name and fiche.signatory_last_name:
         pointers["signataire"] = contact_upsert(
             dossier=dossier, company=company, role=CompanyContact.Role.SIGNATORY, by=by, link=link,
-            email=fiche.signatory_email, first_name=fiche.signatory_first_name, last_name=fiche.signatory_last_name, job_title=fiche.signatory_job,
+            email=fiche.signatory_email, first_name=fiche.signatory_first_name, last_name=fiche.signatory_last_name,
+            job_title=fiche.signatory_job, phone=fiche.signatory_phone,
         )
     if fiche.hr_email:
         existing = company.contacts.filter(email__iexact=fiche.hr_email).first()
         pointers["hr_contact"] = contact_upsert(
             dossier=dossier, company=company, role=CompanyContact.Role.HR, by=by, link=link, email=fiche.hr_email,
-            first_name=existing.first_name if existing else _("Contact"),
-            last_name=existing.last_name if existing else _("RH"),
-            phone=fiche.hr_phone,
+            first_name=fiche.hr_first_name or (existing.first_name if existing else _("Contact")),
+            last_name=fiche.hr_last_name or (existing.last_name if existing else _("RH")),
+            job_title=fiche.hr_job, phone=fiche.hr_phone,
         )
     changed = [name for name, contact in pointers.items() if getattr(dossier, f"{name}_id") != contact.pk]
     for name in changed:
@@ -224,18 +252,114 @@ def fiche_state(fiche):
     ]
 
 
-def _head_visa(dossier):
-    """Step 3 as the PDF prints it: who validated the fiche, and when."""
-    step = dossier.steps.filter(code="3").first()
-    if step is None or step.state != "valide":
+def home_approval(dossier, *, events=None):
+    """Step 3' (STEP-5, ELIG-7) as the fiche shows it, for a double-diploma
+    incoming student: the home institution, the date its approval reached
+    the school, who validated step 3' and when, and what is still missing
+    (in French); None when the step does not apply. ``events``: the
+    timeline when the page already read it."""
+    student = dossier.student
+    if not student.double_diploma_incoming:
         return None
-    event = dossier.events.filter(step="3", to_state="valide").select_related("actor").order_by("-at").first()
-    return event
+    step = next((row for row in dossier.steps.all() if row.code == "3p"), None)
+    validated = None
+    if step is not None and step.state == StepState.VALIDATED:
+        if events is None:
+            rows = dossier.events.filter(step="3p", verb="conventions.step.validate").select_related("actor")
+        else:
+            rows = [event for event in events if event.step == "3p" and event.verb == "conventions.step.validate"]
+        validated = max(rows, key=lambda event: event.pk, default=None)
+    missing = []
+    if not student.home_approval_date:
+        missing.append(_("la date de l'accord de l'établissement d'origine"))
+    if step is None or step.state != StepState.VALIDATED:
+        missing.append(_("la validation de l'étape 3'"))
+    return {
+        "institution": student.home_institution,
+        "date": student.home_approval_date,
+        "step": step,
+        "validated": validated,
+        "validated_by": (validated.actor.get_full_name() if validated is not None and validated.actor else ""),
+        "missing": missing,
+    }
+
+
+def _person(role, name="", function="", email="", phone="", address=(), missing="", note=""):
+    return {"role": role, "name": name, "function": function, "email": email, "phone": phone, "note": note,
+            "address": [line for line in address if line], "missing": missing if not name else ""}
+
+
+def _contact_row(role, contact, *, typed_name="", typed_job="", typed_email="", typed_phone="", missing=""):
+    """A company person as the office holds them (the shared record, DOC-12),
+    else as the fiche typed them."""
+    if contact is not None:
+        return _person(role, contact.full_name, contact.job_title, contact.email, contact.phone or typed_phone)
+    return _person(role, typed_name.strip(), typed_job, typed_email, typed_phone, missing=missing)
+
+
+def people_of(dossier, sheet, *, office=None, pfe_only=False):
+    """DOC-1: everyone involved, with name, function, e-mail and phone, as the
+    fiche's page and PDF list them: the student (with their postal address),
+    the company's switchboard, its tutor, signatory and HR contact, the
+    department head, the tuteur école and the office. Staff phones are their
+    accounts'. Reads what the dossier joined (no query of its own)."""
+    student, company = dossier.student, dossier.company
+    department = student.department
+    to_complete = _("à compléter")
+    rows = [_person(
+        _("Élève salarié"), student.full_name, _("Élève ingénieur, %(dept)s") % {"dept": department.code},
+        student.user.email, student.user.phone,
+        address=[*(student.address or "").splitlines(), f"{student.postal_code} {student.city}".strip()],
+    )]
+    if not pfe_only:
+        rows.append(_person(
+            _("Entreprise"), company.name if company else "", _("Standard"), "", sheet.company_phone,
+            address=[company.address, f"{company.postal_code} {company.city}"] if company else (), missing=to_complete,
+        ))
+    tutor_row = _contact_row(
+        _("Tuteur entreprise"), dossier.tuteur_entreprise, missing=to_complete,
+        typed_name=f"{sheet.tutor_first_name} {sheet.tutor_last_name}", typed_job=sheet.tutor_job,
+        typed_email=sheet.tutor_email, typed_phone=sheet.tutor_phone,
+    )
+    years = sheet.tutor_experience_years
+    if years is not None:
+        tutor_row["note"] = ngettext("%(n)s an d'expérience", "%(n)s ans d'expérience", years) % {"n": years}
+    rows.append(tutor_row)
+    if not pfe_only:
+        rows.append(_contact_row(
+            _("Signataire pour l'entreprise"), dossier.signataire, missing=to_complete,
+            typed_name=f"{sheet.signatory_first_name} {sheet.signatory_last_name}", typed_job=sheet.signatory_job,
+            typed_email=sheet.signatory_email, typed_phone=sheet.signatory_phone,
+        ))
+        rows.append(_contact_row(
+            _("Contact ressources humaines"), dossier.hr_contact, missing="—",
+            typed_name=f"{sheet.hr_first_name} {sheet.hr_last_name}", typed_job=sheet.hr_job,
+            typed_email=sheet.hr_email, typed_phone=sheet.hr_phone,
+        ))
+        head = department.head
+        rows.append(_person(
+            _("Responsable de département"), head.get_full_name() if head else "",
+            _("Responsable du département %(dept)s") % {"dept": department.code},
+            head.email if head else "", head.phone if head else "", missing="—",
+        ))
+    tutor = dossier.tuteur_ecole
+    rows.append(_person(
+        _("Tuteur école"), tutor.get_full_name() if tutor else "", _("Enseignant"),
+        tutor.email if tutor else "", tutor.phone if tutor else "",
+        missing=_("nommé par le responsable de département"),
+    ))
+    if office is not None and not pfe_only:
+        rows.append(_person(
+            _("Service Contrats pro"), office["school_name"], _("Service Contrats de professionnalisation"),
+            office["email"], office["phone"],
+        ))
+    return rows
 
 
 def _pdf_context(dossier, *, pfe_only=False):
     fiche = fiche_of(dossier)
     student = dossier.student
+    office = office_contact(dossier.year.start_year)
     return {
         "dossier": dossier,
         "student": student,
@@ -244,10 +368,14 @@ def _pdf_context(dossier, *, pfe_only=False):
         "tutor": dossier.tuteur_entreprise,
         "signatory": dossier.signataire,
         "hr": dossier.hr_contact,
+        "head": student.department.head,
+        "office": office,
+        "people": people_of(dossier, fiche, office=office, pfe_only=pfe_only),
         "year": dossier.year,
         "track": programme.track_for(student.department),
         "programme": programme,
-        "visa": _head_visa(dossier),
+        "visa": visa_state(dossier, fiche),
+        "home": home_approval(dossier),
         "pfe_only": pfe_only,
         "printed_at": timezone.localtime(),
     }

@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import prefetch_related_objects
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,18 +22,21 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from contratpro import roles
+from contratpro.school.services import office_contact
 from conventions.cerfa import services as cerfa
 from conventions.companies.models import Company
 from conventions.documents.models import DocumentKind, PdfJob
 from conventions.documents.views import documents_of_kind, latest_jobs
 from conventions.dossier.shortcuts import detail_url, put_errors, say_proposals_pending, visible_dossier
+from conventions.dossier.views import already_read
 from conventions.links import views as views_links
 from conventions.links.models import ExternalLink
 from conventions.links.services import LinkRefused, resolve_link
 
 from . import services as fiche
-from .forms import CompanyForm, FicheCompanyForm, FichePfeForm, FicheStudentForm
+from .forms import CompanyForm, FicheCompanyForm, FichePfeForm, FicheStudentForm, StudentContactForm
 from .models import FicheContact
+from .visa import visa_state
 
 PANEL_KINDS = (DocumentKind.FICHE_CONTACT, DocumentKind.FICHE_PFE, DocumentKind.CERFA)
 PANEL_DOCUMENTS = (*PANEL_KINDS, DocumentKind.CERFA_SIGNE, DocumentKind.ACCORD_ORIGINE)
@@ -85,6 +89,7 @@ def panel_context(request, dossier):
     latest = {kind: versions[0] for kind in PANEL_DOCUMENTS if (versions := documents_of_kind(dossier, kind))}
     step_rows = {row.code: row for row in dossier.steps.all()}
     student = dossier.student
+    events = already_read(dossier, "timeline")  # the dossier page's timeline: the visas without a query
     share = None
     if data is not None and dossier.start_date and dossier.end_date:
         share = cerfa.training_share(dossier, data.weekly_hours)
@@ -104,6 +109,8 @@ def panel_context(request, dossier):
         "is_office": roles.can_manage_dossiers(request.user),
         "step3": step_rows.get("3"),
         "step3p": step_rows.get("3p"),
+        "visa": visa_state(dossier, sheet, events=events, with_versions=False),
+        "home": fiche.home_approval(dossier, events=events),
         "double_diploma": student.double_diploma_incoming,
         "student": student,
         "documents": latest,
@@ -134,6 +141,7 @@ def fiche_read(request, dossier):
         raise PermissionDenied(_("Seuls l'élève, le service Contrats pro, le responsable de département et le tuteur école lisent la fiche contact."))
     sheet = fiche.fiche_of(dossier)
     pdfs = {kind: versions[0] for kind in PRINTABLE if (versions := documents_of_kind(dossier, kind))}
+    prefetch_related_objects([dossier], "steps")  # read by step 3, the visa and step 3'
     step3 = next((row for row in dossier.steps.all() if row.code == "3"), None)
     return render(request, "conventions/fiche/read.html", {
         "dossier": dossier,
@@ -146,6 +154,10 @@ def fiche_read(request, dossier):
         "fiche_pdf": pdfs.get(DocumentKind.FICHE_CONTACT),
         "pfe_pdf": pdfs.get(DocumentKind.FICHE_PFE),
         "step3": step3,
+        "visa": visa_state(dossier, sheet),
+        "home": fiche.home_approval(dossier),
+        "people": fiche.people_of(dossier, sheet),
+        "office": office_contact(dossier.year.start_year),
     })
 
 
@@ -159,19 +171,24 @@ def fiche_edit(request, pk):
     sheet = fiche.fiche_of(dossier)
     company = dossier.company or Company()
     form = FicheStudentForm(request.POST or None, instance=sheet, prefix="eleve")
+    contact_form = StudentContactForm(request.POST or None, instance=dossier.student, prefix="coordonnees")
     company_form = CompanyForm(request.POST or None, instance=company, prefix="entreprise")
-    if request.method == "POST" and all([form.is_valid(), company_form.is_valid()]):
+    if request.method == "POST" and all([form.is_valid(), contact_form.is_valid(), company_form.is_valid()]):
         try:
             fiche.fiche_save_student_part(
-                dossier=dossier, data=form.cleaned_data, company_data=company_form.cleaned_data, by=request.user
+                dossier=dossier, data=form.cleaned_data, company_data=company_form.cleaned_data, by=request.user,
+                student_data=contact_form.values(),
             )
         except ValidationError as error:
-            put_errors(error, [form, company_form])
+            put_errors(error, [form, contact_form, company_form])
         else:
             messages.success(request, _("Partie élève de la fiche contact enregistrée."))
             say_proposals_pending(request, dossier)
             return redirect(_detail(dossier))
-    return render(request, "conventions/fiche/student.html", {"dossier": dossier, "form": form, "company_form": company_form})
+    return render(request, "conventions/fiche/student.html", {
+        "dossier": dossier, "form": form, "contact_form": contact_form, "company_form": company_form,
+        "visa": visa_state(dossier, sheet),
+    })
 
 
 def _company_part(request, dossier, *, link=None, by=None):
