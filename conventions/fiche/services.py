@@ -75,7 +75,9 @@ STUDENT_CONTACT_FIELDS = ("address", "postal_code", "city")
 def _save_student_contact(student, values, by):
     """DOC-1: the student's postal address and phone, as the fiche gives them
     (their own record, ROLE-1; the phone is their account's). Returns the
-    labels of what changed."""
+    labels of what changed. Compared with the stored row: a ModelForm bound
+    to the student has already written the typed values on the instance."""
+    student = type(student).objects.select_related("user").select_for_update(of=("self",)).get(pk=student.pk)
     changed = [name for name in STUDENT_CONTACT_FIELDS if name in values and getattr(student, name) != values[name]]
     for name in changed:
         setattr(student, name, values[name])
