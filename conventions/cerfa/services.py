@@ -301,6 +301,17 @@ def _date(value):
     return value.strftime("%d/%m/%Y") if value else ""
 
 
+def training_dates(dossier):
+    """DOC-7: the training's start (the rentrée, or a later contract start)
+    and the expected end of its exams (the year's contract end, or an
+    earlier contract end), as ``{"start", "end"}``."""
+    year = dossier.year
+    return {
+        "start": max(filter(None, (year.rentree, dossier.start_date)), default=None),
+        "end": min(filter(None, (year.contract_end, dossier.end_date)), default=None),
+    }
+
+
 def _money(value):
     return euros(value) if value is not None else ""
 
@@ -317,7 +328,7 @@ def cerfa_values(dossier):
     tutor, signatory = dossier.tuteur_entreprise, dossier.signataire
     sheet = FicheContact.objects.filter(dossier=dossier).first()
     organisation = school(dossier.year.start_year)
-    year = dossier.year
+    training = training_dates(dossier)
     kind = cerfa.contract_kind
     return {
         "employeur_denomination": company.name if company else "",
@@ -396,8 +407,8 @@ def cerfa_values(dossier):
         "formation_diplome": f"{programme.DIPLOMA_TITLE}, {programme.DIPLOMA_GRADE}",
         "formation_rncp": programme.RNCP_CODE,
         "formation_heures": str(programme.track_for(student.department).training_hours),
-        "formation_debut": _date(max(filter(None, (year.rentree, dossier.start_date)))),
-        "formation_fin": _date(min(filter(None, (year.contract_end, dossier.end_date)))),
+        "formation_debut": _date(training["start"]),
+        "formation_fin": _date(training["end"]),
     }
 
 
@@ -412,7 +423,7 @@ def cerfa_pdf(dossier):
     share = training_share(dossier, cerfa.weekly_hours) if cerfa and dossier.start_date and dossier.end_date else None
     return "pdf/cerfa.html", {
         "v": cerfa_values(dossier), "dossier": dossier, "cerfa": cerfa, "share": share,
-        "printed_at": timezone.localtime(), "form_version": CERFA_FORM_VERSION,
+        "printed_at": timezone.localtime(), "form_version": CERFA_FORM_VERSION, "training": training_dates(dossier),
     }
 
 
