@@ -1,6 +1,7 @@
-from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
 from . import roles
+from .school.services import office_contact
 
 # The « À faire » of the navigation, registered by the room that owns the
 # queues (``conventions.todo``, from its AppConfig.ready): this module sits
@@ -62,7 +63,9 @@ def portal(request):
     return {
         # django-htmx's {% htmx_script %} reads the CSP nonce under this name.
         "csp_nonce": getattr(request, "csp_nonce", ""),
-        "contact": settings.CONTRATPRO_CONTACT,
+        # CONTACT-1, DOC-11: the footer's and the pages' office contact, read
+        # from the school's identity when a page prints it (one query).
+        "contact": SimpleLazyObject(office_contact),
         "user_roles": user_roles,
         "Role": roles.Role,
         "nav_sees_list": bool(user_roles & roles.SEE_ALL) or roles.Role.DEPARTMENT_HEAD in user_roles,

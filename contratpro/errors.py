@@ -16,6 +16,8 @@ from django.template import loader
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from contratpro.school.services import office_contact
+
 logger = logging.getLogger(__name__)
 
 FALLBACK_EMAIL = "contrats-pro@mines-ales.fr"
@@ -24,7 +26,7 @@ FALLBACK_EMAIL = "contrats-pro@mines-ales.fr"
 def handler500(request, template_name="500.html"):
     """The error page: what happened in plain words and what to do next
     (retry, go back home, write to the office)."""
-    contact = getattr(settings, "CONTRATPRO_CONTACT", None) or {"email": FALLBACK_EMAIL, "address": []}
+    contact = _contact()
     try:
         # No request: its context processors would look the user up.
         body = loader.get_template(template_name).render({"contact": contact})
@@ -32,6 +34,16 @@ def handler500(request, template_name="500.html"):
         logger.exception("The 500 page could not be rendered; the bare page was sent.")
         body = _bare_page(contact.get("email") or FALLBACK_EMAIL)
     return HttpResponseServerError(body)
+
+
+def _contact():
+    """CONTACT-1: the school's identity, or the settings' values when the
+    error is the database itself."""
+    try:
+        return office_contact()
+    except Exception:
+        logger.exception("The office's contact could not be read for the 500 page.")
+        return getattr(settings, "CONTRATPRO_CONTACT", None) or {"email": FALLBACK_EMAIL, "address": []}
 
 
 def csrf_failure(request, reason=""):

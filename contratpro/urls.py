@@ -1,9 +1,10 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.functional import lazy
 
 from . import views
+from .accounts.services import office_email
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -15,7 +16,7 @@ urlpatterns = [
     path("mot-de-passe/oublie/", auth_views.PasswordResetView.as_view(
         email_template_name="emails/accounts/password_reset.txt",
         subject_template_name="emails/accounts/password_reset_subject.txt",
-        extra_email_context={"office_email": settings.CONTRATPRO_CONTACT["email"]},
+        extra_email_context={"office_email": lazy(office_email, str)()},
     ), name="password_reset"),
     path("mot-de-passe/oublie/envoye/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path("mot-de-passe/nouveau/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(),

@@ -44,7 +44,10 @@ CREATE, INVITE, ACCEPT, DEACTIVATE, REACTIVATE, UPDATE, SELF_UPDATE = (
 
 
 def office_email():
-    return settings.CONTRATPRO_CONTACT["email"]
+    """CONTACT-1: the office's mailbox, from the school's identity (DOC-11)."""
+    from contratpro.school.services import office_contact
+
+    return office_contact()["email"]
 
 
 def _office_only(by, message):

@@ -64,16 +64,6 @@ def dossier_approve_contract(*, dossier, by):
     return dossier
 
 
-def notification_recipients(dossier):
-    """The office's mailbox and the heads of the student's department and option."""
-    from django.conf import settings
-
-    emails = [settings.CONTRATPRO_CONTACT["email"]]
-    for head in (dossier.student.department.head, dossier.student.option and dossier.student.option.head):
-        if head is not None and head.email and head.email not in emails:
-            emails.append(head.email)
-    return emails
-
 
 @transaction.atomic
 def incident_report(*, dossier, kind, start, by, description=""):

@@ -1,17 +1,19 @@
 """Background jobs of the dossier (NOTIF-2)."""
 
 from celery import shared_task
-from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+
+from contratpro.school.services import office_contact
 
 from .models import Dossier
 
 
 def notification_recipients(dossier):
-    """The office's mailbox and the heads of the student's department and option."""
-    emails = [settings.CONTRATPRO_CONTACT["email"]]
+    """The office's mailbox (CONTACT-1, from the school's identity of the
+    dossier's year) and the heads of the student's department and option."""
+    emails = [office_contact(dossier.year.start_year)["email"]]
     for head in (dossier.student.department.head, dossier.student.option and dossier.student.option.head):
         if head is not None and head.email and head.email not in emails:
             emails.append(head.email)

@@ -24,7 +24,6 @@ import datetime
 import ipaddress
 import zlib
 
-from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -38,6 +37,7 @@ from contratpro.frenchdates import long_date
 from contratpro.roles import (
     link_state,  # noqa: F401 (read by the links panel and tasks)
 )
+from contratpro.school.services import office_contact
 from students.history import event_record
 
 from .models import ExternalLink, LinkUse
@@ -218,5 +218,7 @@ def resolve_link(request, token, purpose, *, action="ouverture", dossier=None):
     return link
 
 
-def contact_email():
-    return settings.CONTRATPRO_CONTACT["email"]
+def contact_email(start_year=None):
+    """CONTACT-1: the office's mailbox, from the school's identity of the
+    dossier's year (DOC-11)."""
+    return office_contact(start_year)["email"]

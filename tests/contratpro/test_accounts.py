@@ -417,8 +417,9 @@ def test_auth_1_people_page_query_count_does_not_grow_with_rows(office, login, r
     client = login(office)
     client.get(reverse("accounts:people"))  # warm the session cache
     # session, the viewer with their roles, the count, the page of people
-    # (roles, state and invitation annotated in the same query)
-    with django_assert_num_queries(4):
+    # (roles, state and invitation annotated in the same query), the
+    # footer's office contact (the school's identity, CONTACT-1)
+    with django_assert_num_queries(5):
         response = client.get(reverse("accounts:people"))
     assert response.status_code == 200
 

@@ -7,6 +7,7 @@ import html
 import pytest
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
+from django.test import Client
 from django.urls import reverse
 
 from contratpro.school import services as school
@@ -14,7 +15,9 @@ from contratpro.school.models import SchoolIdentity
 from conventions.cerfa import services as cerfa
 from conventions.convention import services as convention
 from conventions.dossier import steps
-from conventions.models import CompanyContact
+from conventions.links import services as links
+from conventions.links.tasks import send_link_email
+from conventions.models import CompanyContact, ExternalLink
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -116,3 +119,55 @@ def test_doc_11_only_the_office_edits_the_identity(login, office, school_identit
     assert client.post(reverse("school:edit"), {**data, "valid_from_year": 2030, "signatory_name": "Autre"}).status_code == 302
     assert SchoolIdentity.objects.get(valid_from_year=data["valid_from_year"]).signatory_name == "Claire Dupont"
     assert SchoolIdentity.objects.get(valid_from_year=2030).signatory_name == "Autre"
+
+
+# CONTACT-1: the office's contact on pages, link pages and mails comes from
+# the school's identity, not from the settings.
+
+
+@pytest.fixture
+def moved_office(school_identity_complete):
+    identity = school_identity_complete
+    identity.mailbox, identity.office_email = "alternance@ecole.example", ""
+    identity.address = "12 rue des Mineurs\n30100 Alès"
+    identity.save()
+    return identity
+
+
+def test_contact_1_footer_prints_the_mailbox_and_address_of_the_record(client, moved_office):
+    """CONTACT-1, DOC-11: the footer of every page (here the login page)
+    prints the record's mailbox and address."""
+    content = html.unescape(client.get(reverse("login")).content.decode())
+    assert 'href="mailto:alternance@ecole.example"' in content
+    assert "12 rue des Mineurs · 30100 Alès" in content
+    assert "contrats-pro@mines-ales.fr" not in content
+
+
+def test_contact_1_link_page_and_link_mail_give_the_records_mailbox(
+    dossier, office, moved_office, mailoutbox
+):
+    """CONTACT-1: the mail carrying a personal link answers to the record's
+    mailbox, and the link's page tells the company person to write there."""
+
+    tutor = factories.CompanyContactFactory(company=dossier.company, role=CompanyContact.Role.TUTOR,
+                                            email="paul.roux@entreprise.example")
+    link = links.link_create(dossier=dossier, contact=tutor, purpose=ExternalLink.Purpose.FICHE_CONTACT, by=office)
+    assert send_link_email(link.pk, "http://testserver" + links.link_url(link))
+    message = mailoutbox[-1]
+    assert message.reply_to == ["alternance@ecole.example"]
+    assert "alternance@ecole.example" in message.body
+    page = html.unescape(Client().get(links.link_url(link), follow=True).content.decode())
+    assert 'href="mailto:alternance@ecole.example"' in page
+
+
+def test_contact_1_an_empty_mailbox_falls_back_to_the_office_email_then_the_settings(moved_office, settings):
+    """CONTACT-1: the mailbox first, then the office's e-mail, then the
+    settings' address only while the record leaves both empty."""
+    year = moved_office.valid_from_year
+    assert school.office_contact(year)["email"] == "alternance@ecole.example"
+    moved_office.mailbox, moved_office.office_email = "", "bureau@ecole.example"
+    moved_office.save()
+    assert school.office_contact(year)["email"] == "bureau@ecole.example"
+    moved_office.office_email = ""
+    moved_office.save()
+    assert school.office_contact(year)["email"] == settings.CONTRATPRO_CONTACT["email"]

@@ -523,20 +523,21 @@ def _world(year, n, *, office, head, tutor, direction, produce, django_capture_o
 # What each page reads, whatever the number of rows: the user with its
 # roles (the session comes from the cache), every section's count in one
 # query, then each section with something in it: its rows, and the
-# documents its lines link to. An empty section reads nothing.
+# documents its lines link to. An empty section reads nothing. Every page
+# adds the footer's office contact (the school's identity, CONTACT-1).
 PAGE_QUERIES = {
     # user, counts, steps handed in + their documents, paper signatures,
     # conventions to produce, proposals, signatories, late steps (the
     # deadlines registry) + their dossiers.
-    "bureau": 10,
+    "bureau": 11,
     # user, counts, fiches + their documents, approvals (no double diploma: 3' reads nothing).
-    "resp2ia": 5,
+    "resp2ia": 6,
     # user, counts, steps handed in + their documents, tutees + their steps A, B, D.
-    "tuteur": 6,
+    "tuteur": 7,
     # user, counts, conventions waiting for the school.
-    "direction": 3,
+    "direction": 4,
     # user, copies sent (nothing counted: no count query).
-    "social": 2,
+    "social": 3,
 }
 
 

@@ -54,16 +54,17 @@ def test_role_2_list_query_count_does_not_grow_with_rows(login, office, year, me
     Queries: the user with their roles (the session comes from the cache);
     whether a verdict is stale; the count; the page's students; one prefetch
     each for info meetings, acknowledgements, overrides and dossiers; the
-    navigation's « À faire » count; the department choices of the filter.
+    navigation's « À faire » count; the department choices of the filter;
+    the footer's office contact (the school's identity, CONTACT-1).
     """
     client = login(office)
     add_students(3, meeting, office)
     services.eligibility_verdicts_refresh()
-    with django_assert_num_queries(10) as small:
+    with django_assert_num_queries(11) as small:
         client.get(LIST)
     add_students(27, meeting, office)
     services.eligibility_verdicts_refresh()
-    with django_assert_num_queries(10) as large:
+    with django_assert_num_queries(11) as large:
         response = client.get(LIST)
     assert response.context["page"].paginator.count == 30
     assert len(small.captured_queries) == len(large.captured_queries)
@@ -76,16 +77,16 @@ def test_role_2_list_evaluates_new_students_in_a_fixed_number_of_queries(
     services) get their verdict when a list first reads them, in the same
     number of queries for 3 and for 30, and are filtered right away.
 
-    Queries: the 10 of a list whose verdicts are current, plus: the stale
+    Queries: the 11 of a list whose verdicts are current, plus: the stale
     students' ids; them with their year; one prefetch each for meetings,
     acknowledgements, overrides and dossiers; one update of their verdicts.
     """
     client = login(office)
     add_students(3, meeting, office)
-    with django_assert_num_queries(17) as small:
+    with django_assert_num_queries(18) as small:
         client.get(LIST, {"state": "risques"})
     add_students(27, meeting, office)
-    with django_assert_num_queries(17) as large:
+    with django_assert_num_queries(18) as large:
         response = client.get(LIST, {"state": "risques"})
     assert len(small.captured_queries) == len(large.captured_queries)
     assert response.context["page"].paginator.count == 30
