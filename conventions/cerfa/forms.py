@@ -16,7 +16,7 @@ from students.forms import plausible_date
 from students.models import Student
 
 from .models import CerfaData, ContractKind
-from .notice import nir_clean, nir_masked
+from .notice import avenant_problem, nir_clean, nir_masked, nir_problem
 
 # The week of a contract: 48 h is the legal maximum (Code du travail,
 # L3121-20), as the ``cerfa_weekly_hours_range`` constraint states.
@@ -251,7 +251,21 @@ class CerfaDataForm(forms.ModelForm):
         return self.cleaned_data["contract_kind"] or ContractKind.INITIAL
 
     def clean_nir(self):
-        return nir_clean(self.cleaned_data["nir"]) or self.instance.nir
+        value = nir_clean(self.cleaned_data["nir"])
+        if not value:
+            return self.instance.nir
+        problem = nir_problem(value)
+        if problem:
+            raise ValidationError(problem)
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        # Said on its field, before the model's constraint says it for the form.
+        problem = avenant_problem(cleaned.get("contract_kind"), cleaned.get("avenant_number") or "")
+        if problem:
+            self.add_error("avenant_number", problem)
+        return cleaned
 
     def clean_france_travail_id(self):
         return "".join(self.cleaned_data["france_travail_id"].split()).upper()

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from conventions.cerfa import services as cerfa
 from conventions.cerfa.keys import VALUES
@@ -189,3 +190,111 @@ def test_doc_7_production_waits_for_the_empty_boxes_of_the_salarie(dossier):
         "naissance, adresse, code postal, commune, numéro de sécurité sociale, situation avant ce contrat, diplôme "
         "le plus élevé obtenu, dernier diplôme préparé, RQTH, qualification du tuteur."
     ]
+
+
+# --- The official model's mapping preview ---------------------------------------------
+
+def test_doc_7_the_model_page_previews_unmapped_fields_and_unused_keys(login, office):
+    """DOC-7: after an upload, the page lists the model's fields no value fills and the values that fill no field."""
+    from conventions.cerfa import official
+    from tests.conventions.test_cerfa import fillable_pdf, upload_model
+
+    upload_model(login, office, fillable_pdf(["employeur_siret", "salarie_nir", "Zone 7", "Zone libre"], ["Case RQTH"]))
+    official.official_mapping_set(mapping={"employeur_siret": "employeur_siret", "salarie_nir": "salarie_nir",
+                                           "Case RQTH": "salarie_rqth_oui"}, by=office)
+    preview = official.official_mapping_preview(official.official_model())
+    assert preview["unmapped_fields"] == ["Zone 7", "Zone libre"]
+    unused = [key for key, _label in preview["unused_keys"]]
+    assert len(unused) == len(VALUES) - 3
+    assert "salarie_nir" not in unused and "salarie_rqth_non" in unused and "contrat_avenant_numero" in unused
+    content = login(office).get(reverse("conventions:cerfa-model")).content.decode()
+    assert "2 champs du modèle restent vides" in content
+    assert '<li class="list-inline-item font-monospace">Zone 7</li>' in content
+    assert f"{len(VALUES) - 3} données du portail ne remplissent aucun champ" in content
+    assert "<li>Salarié – case RQTH : non</li>" in content
+
+
+def test_doc_7_a_model_whose_fields_are_all_named_like_keys_is_fully_mapped(login, office):
+    """DOC-7: a model with one field per value key, named like it, is mapped whole on upload; nothing left out."""
+    from conventions.cerfa import official
+    from tests.conventions.test_cerfa import fillable_pdf, upload_model
+
+    upload_model(login, office, fillable_pdf(list(VALUES)))
+    preview = official.official_mapping_preview(official.official_model())
+    assert preview == {"unmapped_fields": [], "unused_keys": []}
+    content = login(office).get(reverse("conventions:cerfa-model")).content.decode()
+    assert "Chaque champ du modèle est rempli et chaque donnée du portail remplit un champ." in content
+
+
+def test_doc_7_the_official_model_is_filled_with_the_new_boxes(login, office, year, django_capture_on_commit_callbacks):
+    """DOC-7: the NIR in full, the sex's box, the contract's kind and the avantages fill the official form's fields."""
+    import io
+
+    from pypdf import PdfReader
+
+    from tests.conventions.test_cerfa import fillable_pdf, produce, upload_model
+
+    dossier = complete_cerfa()
+    upload_model(login, office, fillable_pdf(
+        ["salarie_nir", "contrat_nature", "contrat_avantage_nourriture", "salarie_commune_naissance"],
+        ["salarie_sexe_f", "salarie_sexe_m", "contrat_initial"],
+    ))
+    fields = PdfReader(io.BytesIO(produce(dossier, django_capture_on_commit_callbacks))).get_fields()
+    assert fields["salarie_nir"]["/V"] == NIR
+    assert (fields["contrat_nature"]["/V"], fields["contrat_avantage_nourriture"]["/V"]) == ("Contrat initial", "5,45 €")
+    assert fields["salarie_commune_naissance"]["/V"] == "Nîmes"
+    assert (fields["salarie_sexe_f"]["/V"], fields["salarie_sexe_m"]["/V"], fields["contrat_initial"]["/V"]) == (
+        "/Oui", "/Off", "/Oui"
+    )
+
+
+# --- The layout fallback -------------------------------------------------------------
+
+def test_doc_7_the_layout_fallback_is_titled_as_a_working_document(year, django_capture_on_commit_callbacks):
+    """DOC-7: without the official model, the PDF says it is the CERFA's data to copy onto the official form, names
+    the form's version once, and prints the chosen kind, the NIR in full, the salarié's boxes and French dates."""
+    from tests.conventions.test_cerfa import pdf_text, produce
+
+    dossier = complete_cerfa()
+    text = pdf_text(produce(dossier, django_capture_on_commit_callbacks))
+    assert "DONNÉES DU CERFA 12434" in text
+    assert "document de travail, à reporter sur le formulaire officiel" in text
+    assert "Ce document n'est pas le formulaire officiel" in text
+    assert text.count(cerfa.CERFA_FORM_VERSION) == 1
+    for value in (NIR, "Contrat initial", "Nîmes", "12 rue de la Vierge, Appartement 4", "30100 Alès", "Étudiant",
+                  "Licence générale", "Diplôme d'ingénieur, chef de projet logiciel", "5,45 € par repas",
+                  "1er septembre 2026", "10 mars 2004"):
+        assert value in text, value
+    assert "☒ F" in text and "☒ non" in text
+
+
+def test_doc_7_the_cerfa_page_masks_the_stored_nir(login, year):
+    """DOC-7, DOMAIN §3: the CERFA's page never prints the stored NIR in full: the field is empty, the help masks it."""
+    dossier = complete_cerfa()
+    content = login(dossier.student.user).get(reverse("conventions:cerfa-edit", args=[dossier.pk])).content.decode()
+    assert "Enregistré : 2 04 ** ** *** *** 20." in content
+    assert "204033018904220" not in content and "30 189 042" not in content
+    assert 'name="cerfa-nir"' in content
+
+
+def test_doc_7_the_cerfa_page_refuses_a_wrong_nir_and_keeps_what_was_typed(login, year):
+    """DOC-7: posting a NIR whose key is wrong shows the French error next to it and keeps the typed values."""
+    from tests.conventions.test_cerfa import cerfa_data, company_data
+
+    dossier = make_dossier()
+    post = {
+        **{f"employeur-{k}": v for k, v in company_data(dossier.company).items()},
+        "contrat-contract_type": "cdd", "contrat-start_date": "2026-09-01", "contrat-end_date": "2027-08-31",
+        **{f"cerfa-{k}": v for k, v in cerfa_data(conclusion_date="2026-08-20").items()},
+        "cerfa-nir": "2 04 03 30 189 042 21", "cerfa-contract_kind": "avenant", "cerfa-avenant_number": "",
+        "salarie-sex": "F", "salarie-birth_place": "Nîmes", "salarie-birth_department": "2a",
+        "salarie-postal_code": "301", "salarie-city": "Alès",
+    }
+    content = login(dossier.student.user).post(reverse("conventions:cerfa-edit", args=[dossier.pk]), post).content.decode()
+    assert "Un code postal compte 5 chiffres, par exemple 30100." in content
+    post["salarie-postal_code"] = "30100"
+    content = login(dossier.student.user).post(reverse("conventions:cerfa-edit", args=[dossier.pk]), post).content.decode()
+    assert "La clé du numéro de sécurité sociale (ses 2 derniers chiffres) ne correspond pas" in content
+    assert "Un avenant porte son numéro : indiquez-le." in content and "DOC-7" not in content
+    assert 'value="2 04 03 30 189 042 21"' in content and 'value="Nîmes"' in content
+    assert not CerfaData.objects.filter(dossier=dossier).exists()
