@@ -232,3 +232,29 @@ def test_doc_1_the_panel_reads_the_visas_without_a_query(
 # The office's dossier page for this dossier (no CERFA, no convention), as
 # measured; what matters is that it is the same with and without visas.
 PAGE_QUERIES = 17
+
+
+def test_doc_1_fiches_typed_before_the_versions_get_their_content_as_first_version(dossier, head):
+    """DOC-1: the migration gives a fiche typed before versions were kept its
+    content as a first version, fingerprinted as the service does; a visa
+    given before counts as signing it, and a later change is shown against it."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("conventions.migrations.0010_fiche_complete")
+    assert migration.CONTENT_FIELDS == visas.CONTENT_FIELDS
+    complete(dossier)
+    signed_off(dossier, head)
+    sheet = FicheContact.objects.get(dossier=dossier)
+    sheet.versions.all().delete()
+    FicheContact.objects.filter(pk=sheet.pk).update(content_fingerprint="", content_event=None)
+    migration.first_versions(apps, None)
+    sheet.refresh_from_db()
+    [version] = sheet.versions.all()
+    assert version.fingerprint == sheet.content_fingerprint == visas.content_fingerprint(
+        visas.fiche_content(sheet, sheet.dossier.company)
+    )
+    assert state_of(dossier).latest.version == version
+    typed(dossier, activities=CHANGED)
+    assert [change[2] for change in state_of(dossier).changes] == [CHANGED]
