@@ -112,14 +112,40 @@ def type_fiche(dossier, story, tally):
 
 
 def enter_cerfa(dossier, story, tally):
-    """DOC-7, step 4: the student enters the CERFA's key data, the pay above
-    the legal minimum (DOC-10), the branch agreement allowing 480 h (DOC-9)."""
+    """DOC-7, step 4: the student enters the CERFA's data: the salarié's
+    identity (sex, birthplace, address; the NIR with its key), an engineering
+    student before the contract holding a licence or a DUT, the tutor's
+    qualification, the pay above the legal minimum (DOC-10), the branch
+    agreement allowing 480 h (DOC-9)."""
     if CerfaData.objects.filter(dossier=dossier).exists():
         return
-    company = dossier.company
+    company, student = dossier.company, dossier.student
+    user = student.user
+    women = {"Léa", "Inès", "Chloé", "Manon", "Sarah", "Giulia", "Emma", "Zoé", "Clara", "Jade", "Lina", "Julie",
+             "Camille", "Margaux", "Océane", "Sofia"}
+    # (commune, department, INSEE commune number); born abroad: department 99 and the country's code.
+    france = (("Nîmes", "30", "189"), ("Montpellier", "34", "172"), ("Alès", "30", "007"), ("Ajaccio", "2A", "004"),
+              ("Lyon", "69", "123"), ("Marseille", "13", "055"), ("Toulouse", "31", "555"), ("Bastia", "2B", "033"))
+    abroad = {"marocaine": ("Casablanca (Maroc)", "350"), "italienne": ("Turin (Italie)", "127"),
+              "brésilienne": ("São Paulo (Brésil)", "508"), "tunisienne": ("Tunis (Tunisie)", "351")}
+    if student.nationality in abroad:
+        place, commune = abroad[student.nationality]
+        department = "99"
+    else:
+        place, department, commune = france[dossier.pk % len(france)]
+    sex = "F" if user.first_name in women else "M"
+    born = student.birth_date
+    first = f"{'2' if sex == 'F' else '1'}{born.year % 100:02d}{born.month:02d}{department}{commune}{dossier.pk % 997:03d}"
+    key = 97 - int(first.replace("2A", "19").replace("2B", "18")) % 97
+    identity = {"sex": sex, "birth_place": place, "birth_department": department,
+                "address": f"{3 + dossier.pk % 40} rue Jean-Baptiste Dumas", "postal_code": "30100", "city": "Alès",
+                "phone": f"06 12 {dossier.pk % 100:02d} 45 {(7 * dossier.pk) % 100:02d}"}
+    # The fiche contact may have given the address and the phone already: kept.
+    typed = {name: value for name, value in identity.items()
+             if not (getattr(user, name) if name == "phone" else getattr(student, name))}
     since = last_event(dossier)
     cerfa_save(
-        dossier=dossier, by=dossier.student.user,
+        dossier=dossier, by=user, student_data=typed,
         company_data={name: getattr(company, name) for name in (*IDENTITY_FIELDS, "naf", "idcc", "opco")},
         contract_data={"contract_type": dossier.contract_type, "start_date": dossier.start_date,
                        "end_date": dossier.end_date},
@@ -127,7 +153,12 @@ def enter_cerfa(dossier, story, tally):
               "employer_headcount": 45, "retirement_fund": "AG2R La Mondiale",
               "conclusion_date": dossier.start_date - datetime.timedelta(days=14), "trial_period_days": 30,
               "weekly_hours": Decimal(35), "gross_monthly_pay": Decimal("2100.00"), "branch_allows_over_25": True,
-              "branch_agreement_reference": f"Accord de branche de l'IDCC {company.idcc}"},
+              "branch_agreement_reference": f"Accord de branche de l'IDCC {company.idcc}",
+              "nir": f"{first}{key:02d}", "situation_before": "etudiant", "rqth": False,
+              "highest_diploma": "dut" if dossier.pk % 4 == 0 else "licence", "last_diploma_prepared": "ingenieur",
+              "last_diploma_title": "Diplôme d'ingénieur de l'École nationale supérieure des mines d'Alès",
+              "tutor_qualification": "Diplôme d'ingénieur, 8 ans d'expérience dans le métier",
+              "benefit_meal": Decimal("5.45") if dossier.pk % 3 == 0 else None},
     )
     stamp(dossier, since, at(story.handed_in("4") - datetime.timedelta(days=1), 17, 45))
     tally["created"] += 1
