@@ -372,3 +372,35 @@ def home_url(user):
     if Role.STUDENT in roles:
         return reverse("conventions:my-dossier")
     return reverse("no-role")
+
+
+# --- Attendance (ATT-1, ATT-2, ROLE-6) ----------------------------------------
+
+def can_manage_sessions(user):
+    """ATT-1: the office enters and imports the sessions of the timetable."""
+    return Role.OFFICE in roles_of(user)
+
+
+def can_sign_session(user, session):
+    """ATT-1, ROLE-6: a session is signed by its own teacher, nobody else
+    (not another teacher, not the office: the office corrects, with a reason)."""
+    return bool(getattr(user, "is_authenticated", False)) and user.is_active and session.teacher_id == user.pk
+
+
+def can_correct_attendance(user):
+    """ATT-1: only the office changes a signed session, with a written reason."""
+    return Role.OFFICE in roles_of(user)
+
+
+def sessions_for(user, *, to_sign=False):
+    """The sessions ``user`` sees: every one for the office, their own for
+    a teacher (ROLE-6); others 404. ``to_sign``: every session for any
+    teacher too, so that signing another's answers 403, not 404."""
+    from attendance.models import Session
+
+    user_roles = roles_of(user)
+    if Role.OFFICE in user_roles or (to_sign and Role.TEACHER in user_roles):
+        return Session.objects.all()
+    if not user_roles:
+        return Session.objects.none()
+    return Session.objects.filter(teacher=user)

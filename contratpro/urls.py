@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("conventions.urls")),
     path("", include("students.urls")),
     path("", include("grading.urls")),
+    path("", include("attendance.urls")),
 ]
 
 # CONTACT-1: Django's own 500 page has neither the layout nor the contact.

@@ -132,10 +132,29 @@ def build_world():
     _, replaced_invitation = accounts.invitation_send(user=target.student.user, by=office)
     accounts.invitation_send(user=target.student.user, by=office)
     target.refresh_from_db()
+    b_session, b_signed_session = _attendance(target, people["teacher"], office)
     return SimpleNamespace(
         b_user=target.student.user, b_replaced_invitation=replaced_invitation,
         year=year, people=people, own=own, tutee=tutee, b=target, b_student=target.student,
         b_report=report, b_convention=convention, b_active_link=active_link, b_unconfirmed=unconfirmed,
         b_revoked_token=links.make_token(revoked_link), external_token=links.make_token(external_link),
+        b_session=b_session, b_signed_session=b_signed_session,
         proposal=proposal, today=timezone.localdate(), tomorrow=timezone.localdate() + datetime.timedelta(days=1),
     )
+
+
+def _attendance(target, teacher, office):
+    """ATT-1: two sessions of B's option taught by the teacher viewer, one
+    to sign, one signed with B absent (the office's correction marks B present)."""
+    from attendance import services as attendance
+    from students.models import Module
+
+    module = Module.objects.filter(department=target.student.department_id).first()
+    sessions = [
+        attendance.session_save(values={"module": module, "kind": "cours", "date": datetime.date(2026, 10, day),
+                                        "start": datetime.time(9), "end": datetime.time(12), "room": "B101",
+                                        "teacher": teacher}, options=[target.student.option], by=office)
+        for day in (5, 6)
+    ]
+    attendance.session_sign(session=sessions[1], present=[], by=teacher)
+    return sessions

@@ -90,6 +90,14 @@ def b_student(w, viewer):
     return {"pk": w.b_student.pk}
 
 
+def b_session(w, viewer):
+    return {"pk": w.b_session.pk}
+
+
+def b_signed_session(w, viewer):
+    return {"pk": w.b_signed_session.pk}
+
+
 def token(w, viewer):
     """ROLE-5: the external person's own token (dossier C); anyone else, a revoked link of B."""
     return {"token": w.external_token if viewer == "external" else w.b_revoked_token}
@@ -231,6 +239,21 @@ TABLE = [
         lambda w, v: {"pk": w.b.pk, "code": "2"}, lambda w: {"points": "1"}),
     Row("grading:dossier-workbook",                  SEES_B,                                   SEES_B, b_pk),
     Row("grading:class-workbook",                    "L L D o o o D o D o o o",                "L L D o o o D o D o o o"),
+
+    # Sessions and carnets (ATT-1, ATT-2, ROLE-6): the teacher viewer teaches B's two sessions.
+    Row("attendance:session-list",                   OFFICE,                                   METHOD),
+    Row("attendance:session-create",                 OFFICE,                                   OFFICE),
+    Row("attendance:session-detail",                 "L L D S S D D D S D D D",                METHOD, b_session),
+    Row("attendance:session-edit",                   OFFICE,                                   OFFICE, b_session),
+    Row("attendance:session-sign",                   METHOD,                                   "L L D D D D D D o D D D", b_session,
+        lambda w: {"present": [str(w.b_student.pk)]}),
+    Row("attendance:session-correct",                METHOD,                                   OFFICE, b_signed_session,
+        lambda w: {"present": [str(w.b_student.pk)], "reason": "Présente, oubliée sur la feuille."}),
+    Row("attendance:my-sessions",                    "L L h h h h h h h h h h",                METHOD),
+    Row("attendance:my-carnet",                      "L L h D D D D D D D D D",                METHOD),
+    Row("attendance:carnet-list",                    "L L D S S D D D D D D D",                METHOD),
+    Row("attendance:carnet-detail",                  "L L D S S D D S D S S S",                METHOD, b_student),
+    Row("attendance:dossier-panel",                  SEES_B,                                   METHOD, b_pk),
 ]
 # fmt: on
 
