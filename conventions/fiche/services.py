@@ -101,7 +101,9 @@ def fiche_save_student_part(*, dossier, data, company_data, by, student_data=Non
     head's visa asks for a new one (``visa.version_record``)."""
     _check_editor(by, dossier)
     _check_not_frozen(dossier)
-    company = attach_company(dossier=dossier, values={name: company_data[name] for name in IDENTITY_FIELDS}, by=by)
+    company = attach_company(
+        dossier=dossier, values={name: company_data[name] for name in IDENTITY_FIELDS}, by=by, record=False
+    )
     fiche = _locked_fiche(dossier)
     _apply(fiche, data, STUDENT_FIELDS)
     missing = [name for name in STUDENT_FIELDS if not (getattr(fiche, name) or "").strip()]
@@ -122,10 +124,13 @@ def fiche_save_student_part(*, dossier, data, company_data, by, student_data=Non
     return fiche
 
 
-def attach_company(*, dossier, values, by=None, link=None):
+def attach_company(*, dossier, values, by=None, link=None, record=True):
     """The employer of SIRET ``values["siret"]`` becomes the dossier's
     (``companies.company_attach``, DOC-12); when the dossier changes
-    company, its contacts are taken again from the fiche."""
+    company, its contacts are taken again from the fiche, and (``record``,
+    for a caller that is not the fiche's own save: the CERFA) the fiche's
+    content records the new employer: a visa given before is then on an
+    earlier version (DOC-1)."""
     company = company_attach(dossier=dossier, values=values, by=by, link=link)
     if dossier.company_id != company.pk:
         dossier.company = company
@@ -134,6 +139,13 @@ def attach_company(*, dossier, values, by=None, link=None):
         fiche = FicheContact.objects.filter(dossier=dossier).first()
         if fiche is not None:
             _copy_contacts(dossier, fiche, by=by, link=link)
+            if record and fiche.content_fingerprint:
+                event = event_record(
+                    dossier=dossier, actor=by, link=link, verb="conventions.fiche.employer", step="2",
+                    summary=_("Fiche contact : l'employeur devient %(name)s (SIRET %(siret)s).")
+                    % {"name": company.name, "siret": company.siret},
+                )
+                version_record(fiche=fiche, dossier=dossier, event=event, by=by, link=link)
     return company
 
 

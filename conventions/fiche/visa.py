@@ -5,7 +5,7 @@ A visa is a validation of step 3 (``steps.step_transition``, an event of the
 log, never rewritten): every visa of the dossier stays in its history.
 What it signed is the fiche's content as the last ``FicheVersion`` recorded
 before it, in the event log's order: each save of the fiche that changes
-its content (the student's part, the company's part, the employer) records
+its content (the student's part, the company's part, the employer's SIRET) records
 a new version, whole, with the SHA-256 of its canonical JSON.
 
 A change after the latest visa makes it stale: the fiche (page, panel,
@@ -33,16 +33,16 @@ from .models import COMPANY_FIELDS, STUDENT_FIELDS, FicheContact, FicheVersion
 VISA_STEP = "3"
 VISA_VERB = "conventions.step.validate"
 CONTENT_FIELDS = (*STUDENT_FIELDS, *COMPANY_FIELDS)
-# The employer the fiche names, part of what the head signs.
+# The employer the fiche names, part of what the head signs: its SIRET (a
+# correction of its name or address is no other employer).
 EMPLOYER_FIELDS = {
-    "employer_name": ("name", gettext_lazy("raison sociale de l'employeur")),
     "employer_siret": ("siret", gettext_lazy("SIRET de l'employeur")),
 }
 
 
 def fiche_content(fiche, company):
     """The fiche's content as a visa signs it: its student and company parts
-    and the employer's name and SIRET."""
+    and the employer's SIRET."""
     content = {name: getattr(fiche, name) for name in CONTENT_FIELDS}
     for key, (name, _label) in EMPLOYER_FIELDS.items():
         content[key] = getattr(company, name) if company is not None else ""

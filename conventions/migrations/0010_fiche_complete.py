@@ -26,7 +26,6 @@ def first_versions(apps, schema_editor):
     for fiche in FicheContact.objects.select_related("dossier__company").iterator():
         company = fiche.dossier.company
         content = {name: getattr(fiche, name) for name in CONTENT_FIELDS}
-        content["employer_name"] = company.name if company else ""
         content["employer_siret"] = company.siret if company else ""
         text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
         fingerprint = hashlib.sha256(text.encode("utf-8")).hexdigest()

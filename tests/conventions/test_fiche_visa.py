@@ -258,3 +258,16 @@ def test_doc_1_fiches_typed_before_the_versions_get_their_content_as_first_versi
     assert state_of(dossier).latest.version == version
     typed(dossier, activities=CHANGED)
     assert [change[2] for change in state_of(dossier).changes] == [CHANGED]
+
+
+def test_doc_1_change_after_visa_of_the_employer_from_the_cerfa_asks_a_new_one(dossier, head):
+    """DOC-1: another employer (another SIRET) given on the CERFA after the
+    visa makes it stale too: step 3 goes back to the head, the SIRET shown
+    before → after."""
+    complete(dossier)
+    signed_off(dossier, head)
+    other = factories.CompanyFactory()
+    values = {name: getattr(other, name) for name in fiche.IDENTITY_FIELDS}
+    fiche.attach_company(dossier=dossier, values=values, by=dossier.student.user)  # as cerfa_save does
+    assert dossier.steps.get(code="3").state == StepState.SUBMITTED
+    assert state_of(dossier).changes == [("SIRET de l'employeur", IDENTITY["siret"], other.siret)]
