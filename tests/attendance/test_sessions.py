@@ -68,6 +68,9 @@ def test_att_1_week_list_queries_do_not_grow(login, office, make_session, django
     client = login(office)
     for hour in (8, 10):
         make_session(start=datetime.time(hour), end=datetime.time(hour + 1))
+    # 1. the user and their roles; 2. the week's count; 3. the page's sessions
+    # with module, teacher and signature; 4. their options; 5. the
+    # navigation's « À faire » count; 6. the footer's office contact.
     with django_assert_num_queries(6) as two:
         client.get("/seances/?semaine=2026-10-05")
     for hour in range(11, 21):
