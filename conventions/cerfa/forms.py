@@ -127,6 +127,7 @@ class SalarieForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["sex"].choices = [("", _("— non renseigné —")), *Student._meta.get_field("sex").choices]
         self.fields["birth_place"].help_text = _("Pour une naissance à l'étranger : la ville et le pays.")
+        self.fields["birth_department"].help_text = _("30, 2A, 971… ; 99 : à l'étranger.")
         self.initial["phone"] = self.instance.user.phone
 
     def clean_birth_department(self):
@@ -175,7 +176,7 @@ class CerfaDataForm(forms.ModelForm):
             "last_diploma_prepared": _("Dernier diplôme ou titre préparé"),
             "last_diploma_title": _("Intitulé précis du dernier diplôme ou titre préparé"),
             "tutor_qualification": _("Qualification du tuteur (diplôme ou titre le plus élevé, ou qualification)"),
-            "contract_kind": _("Type de contrat"),
+            "contract_kind": _("Contrat initial, nouveau contrat ou avenant"),
             "avenant_number": _("Numéro de l'avenant"),
             "benefit_meal": _("Nourriture (€ par repas)"),
             "benefit_housing": _("Logement (€ par mois)"),

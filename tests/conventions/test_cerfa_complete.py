@@ -298,3 +298,15 @@ def test_doc_7_the_cerfa_page_refuses_a_wrong_nir_and_keeps_what_was_typed(login
     assert "Un avenant porte son numéro : indiquez-le." in content and "DOC-7" not in content
     assert 'value="2 04 03 30 189 042 21"' in content and 'value="Nîmes"' in content
     assert not CerfaData.objects.filter(dossier=dossier).exists()
+
+
+def test_doc_7_the_cerfa_page_names_the_empty_boxes_before_production(login, dossier):
+    """DOC-7: data saved without the salarié's identity: the page says which boxes keep the CERFA from being produced."""
+    cerfa.cerfa_save(
+        dossier=dossier, company_data=company_data(dossier.company), contract_data=contract_data(dossier),
+        data=cerfa_data(), by=dossier.student.user,
+    )
+    content = login(dossier.student.user).get(reverse("conventions:cerfa-edit", args=[dossier.pk])).content.decode()
+    assert ("Le CERFA sera produit quand ces cases seront remplies : sexe, commune de naissance, département de "
+            "naissance, adresse, code postal, commune, numéro de sécurité sociale") in content
+    assert 'name="cerfa-contract_kind"' in content and "Contrat initial, nouveau contrat ou avenant" in content
