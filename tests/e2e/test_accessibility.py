@@ -108,6 +108,7 @@ PAGES = [
     ("bureau", "personne-nouvelle", "/personnes/nouvelle/"),
     ("bureau", "import-personnel", "/personnes/import/"),
     ("bureau", "connexions-bloquees", "/connexions-bloquees/"),
+    ("bureau", "ecole", "/ecole/"),
     ("resp2ia", "accueil", home),
     ("resp2ia", "a-faire", todo),
     ("resp2ia", "dossier", a_dossier),
