@@ -6,11 +6,10 @@ receipt of the originals (DOC-5) and the copies sent by e-mail to the
 company (step 6') and to the service social (step 7).
 """
 
-import datetime
 import hashlib
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
@@ -22,21 +21,23 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from contratpro import roles
-from contratpro.school.services import school_for_year, school_missing
-from conventions.billing.services import billing_schedule
+from contratpro.school.services import office_contact, school_for_year, school_missing
+from conventions.billing.services import PAYMENT_DAYS, RECOVERY_INDEMNITY, billing_dates, billing_schedule
+from conventions.cerfa import services as cerfa_services
+from conventions.cerfa.models import CerfaData
 from conventions.documents.jobs import pdf_request
 from conventions.documents.models import Document, DocumentKind, Signature
 from conventions.documents.pdf import next_version
 from conventions.dossier import steps
 from conventions.dossier.models import Dossier, DossierStep, StepState
 from students import programme
+from students.calendar import training_dates
 from students.history import event_record
 from students.models import Module
 
 # ROLE-8, step 7: the service social's mailbox when the school's identity
 # (DOC-11, ``contratpro.school``) gives none.
 SERVICE_SOCIAL_EMAIL = "service-social@mines-ales.fr"
-TO_COMPLETE = gettext_lazy("à compléter par le service")
 
 Party = Signature.Party
 Method = Signature.Method
@@ -60,16 +61,87 @@ def euros(amount):
     return ("-" if Decimal(amount) < 0 else "") + NBSP.join(groups) + "," + cents + NBSP + "€"
 
 
-def convention_missing(dossier):
-    """What the dossier still lacks for a convention (DOC-3), in French."""
+# Where each blocker is filled (the panel links there).
+SCHOOL, DOSSIER, CERFA, STUDENT = "ecole", "dossier", "cerfa", "eleve"
+_READ = object()  # "read it from the database"
+
+
+@dataclass(frozen=True)
+class Blocker:
+    """One thing the convention waits for (DOC-3, DOC-9, DOC-11): what is
+    missing (« les données du CERFA (étape 4) »), why when it needs saying,
+    and where it is filled (``SCHOOL``, ``DOSSIER``, ``CERFA``, ``STUDENT``)."""
+
+    what: str
+    place: str
+    why: str = ""
+
+
+def training_blockers(dossier, cerfa):
+    """DOC-9 (DOMAIN §4, L6325-13 and -14): the 480 h are at least 150 h and
+    15 % of the contract's duration, at the CERFA's weekly hours; above 25 %
+    only when the branch agreement allows it, its reference given."""
+    if cerfa is None:
+        return [Blocker(
+            _("les données du CERFA (étape 4)"), CERFA,
+            _("Elles disent la durée hebdomadaire du contrat, donc la part des heures de formation dans sa durée, "
+              "et l'accord de branche qui autorise plus de 25 % de formation."),
+        )]
+    share = cerfa_services.training_share(dossier, cerfa.weekly_hours)
+    values = {"hours": share.hours, "percent": str(share.percent).replace(".", ",")}
+    blockers = []
+    if share.hours < cerfa_services.TRAINING_MIN_HOURS:
+        blockers.append(Blocker(_("au moins 150 h de formation"), CERFA, _("La formation compte %(hours)s h.") % values))
+    if share.percent < cerfa_services.TRAINING_MIN_SHARE:
+        blockers.append(Blocker(
+            _("une formation d'au moins 15 % de la durée du contrat"), CERFA,
+            _("La formation représente %(percent)s %% du contrat.") % values,
+        ))
+    if share.percent > cerfa_services.TRAINING_MAX_SHARE:
+        if not cerfa.branch_allows_over_25:
+            blockers.append(Blocker(
+                _("l'accord de branche autorisant plus de 25 % de formation"), CERFA,
+                str(cerfa_services.training_warning(share)),
+            ))
+        elif not cerfa.branch_agreement_reference.strip():
+            blockers.append(Blocker(_("la référence de l'accord de branche"), CERFA))
+    return blockers
+
+
+def convention_blockers(dossier, *, cerfa=_READ, identity=None):
+    """Everything that keeps the convention from being produced — the
+    school's identity (DOC-11), the dossier (DOC-3), the CERFA's data and
+    the training's share (DOC-9) — each with where it is filled; [] when it
+    may be. ``cerfa``, ``identity``: rows already read (else read here)."""
+    identity = identity if identity is not None else school_identity(dossier)
+    blockers = [Blocker(what, SCHOOL) for what in school_missing(identity)]
+    blockers += [Blocker(str(what), where) for what, where in _dossier_missing(dossier)]
+    if dossier.start_date and dossier.end_date:
+        if cerfa is _READ:
+            cerfa = CerfaData.objects.filter(dossier=dossier).first()
+        blockers += training_blockers(dossier, cerfa)
+    return blockers
+
+
+def _dossier_missing(dossier):
+    """(what, where) the dossier still lacks for a convention (DOC-3)."""
     missing = []
     if not dossier.company_id:
-        missing.append(_("l'entreprise"))
+        missing.append((_("l'entreprise"), DOSSIER))
     if not (dossier.start_date and dossier.end_date):
-        missing.append(_("les dates du contrat"))
+        missing.append((_("les dates du contrat"), CERFA))
     if not dossier.signataire_id:
-        missing.append(_("le signataire de l'entreprise"))
+        missing.append((_("le signataire de l'entreprise"), DOSSIER))
+    elif not dossier.signataire.job_title.strip():
+        missing.append((_("la qualité du signataire de l'entreprise"), DOSSIER))
+    if not dossier.student.birth_date:
+        missing.append((_("la date de naissance de l'élève"), STUDENT))
     return missing
+
+
+def convention_missing(dossier):
+    """What the dossier still lacks for a convention (DOC-3), in French."""
+    return [what for what, _where in _dossier_missing(dossier)]
 
 
 def school_identity(dossier):
@@ -77,8 +149,16 @@ def school_identity(dossier):
     return school_for_year(dossier.year.start_year)
 
 
+def _in_sentence(capacity):
+    """« Directrice générale » inside a sentence: « …, directrice générale, »;
+    the rest as written (an acronym such as « DGS » stays)."""
+    if len(capacity) > 1 and capacity[0].isupper() and capacity[1].islower():
+        return capacity[0].lower() + capacity[1:]
+    return capacity
+
+
 def school_party(identity):
-    """The school as a party of the convention (DOC-3, DOMAIN §1), from its record."""
+    """The school as a party of the convention (DOC-3, DOC-11, DOMAIN §1), from its record."""
     return {
         "name": identity.name,
         "legal_name": identity.legal_name,
@@ -87,8 +167,21 @@ def school_party(identity):
         "nda": identity.nda,  # numéro de déclaration d'activité (CT L6352-12)
         "nda_region": identity.nda_region,
         "signatory": identity.signatory_name,
-        "signatory_capacity": identity.signatory_capacity,
+        "signatory_capacity": identity.signatory_capacity,  # as written (« Directrice générale »)
+        "signatory_capacity_in_text": _in_sentence(identity.signatory_capacity),
         "place": identity.place,
+    }
+
+
+def letterhead(identity, office):
+    """The school's lines at the top of every page of a printed document
+    (``pdf/base.html``, DOC-11, CONTACT-1)."""
+    return {
+        "name": identity.name,
+        "service": _("Service Contrats de professionnalisation"),
+        "address": [_nbsp_spaces(line) for line in identity.address_lines()],
+        "email": office["email"],
+        "phone": _nbsp_spaces(office["phone"]),
     }
 
 
@@ -97,19 +190,28 @@ def convention_school_missing(dossier):
     return school_missing(school_identity(dossier))
 
 
-def _check_ready(dossier):
-    school = convention_school_missing(dossier)
+def _check_ready(dossier, *, cerfa=_READ):
+    """Refuses, in French, a convention that cannot be produced yet (DOC-3,
+    DOC-9, DOC-11): the panel disables its button for the same reasons."""
+    blockers = convention_blockers(dossier, cerfa=cerfa)
+    if not blockers:
+        return
+    sentences = []
+    school = [b.what for b in blockers if b.place == SCHOOL]
     if school:
-        raise ValidationError(
+        sentences.append(
             _("La convention ne peut pas partir en signature : l'identité de l'école est incomplète, il manque %(missing)s. Le service Contrats pro la complète dans « Identité de l'école ».")
             % {"missing": ", ".join(school)}
         )
-    missing = convention_missing(dossier)
-    if missing:
-        raise ValidationError(
-            _("La convention ne peut pas encore être produite : il manque %(missing)s. Complétez le dossier, puis recommencez.")
-            % {"missing": ", ".join(missing)}
+    others = [b for b in blockers if b.place != SCHOOL]
+    if others:
+        sentences.append(
+            _("La convention ne peut pas encore être produite : il manque %(missing)s.")
+            % {"missing": ", ".join(b.what for b in others)}
         )
+        sentences += [b.why for b in others if b.why]
+        sentences.append(_("Complétez le dossier, puis recommencez."))
+    raise ValidationError(" ".join(str(sentence) for sentence in sentences))
 
 
 def convention_request(*, dossier, by):
@@ -125,32 +227,59 @@ def convention_build(dossier):
     """DOC-3: the convention's template and context, with every mention of
     DOMAIN.md §1 (parties, object, programme, 480 h, dates, price and VAT
     exemption, billing, OPCO, rupture and disputes, three originals)."""
-    dossier = Dossier.objects.for_detail().get(pk=dossier.pk)
-    _check_ready(dossier)
+    dossier = Dossier.objects.for_detail().select_related("cerfa").get(pk=dossier.pk)
+    _check_ready(dossier, cerfa=getattr(dossier, "cerfa", None))
     student, year = dossier.student, dossier.year
+    identity = school_identity(dossier)
+    office = office_contact(year.start_year)
     track = programme.track_for(student.department)
-    first, balance = billing_schedule(year.training_cost, s9_hours=track.s9_hours, s10_hours=track.s10_hours)
+    dates = convention_dates(dossier)
+    first, balance = billing_schedule(year.training_cost, s9_hours=dates.s9_hours, s10_hours=dates.s10_hours)
+    first_issued, balance_issued = billing_dates(dates)
     return "pdf/convention.html", {
         "dossier": dossier,
         "student": student,
         "year": year,
         "company": dossier.company,
         "signatory": dossier.signataire,
-        "school": school_party(school_identity(dossier)),
-        "to_complete": TO_COMPLETE,
-        "office": settings.CONTRATPRO_CONTACT,
+        "school": school_party(identity),
+        "letterhead": letterhead(identity, office),
+        "office": office,
+        "office_phone": _nbsp_spaces(office["phone"]),
         "reference": convention_reference(dossier),
         "version": next_version(dossier, DocumentKind.CONVENTION),
         "issued": timezone.localdate(),
         "programme": programme,
         "track": track,
-        "modules": _halves(list(Module.objects.for_student(student).values_list("name", flat=True))),
-        "periods": _halves(list(year.periods_for(student.department))),
-        "s10_end": year.pfe_start - datetime.timedelta(days=1),
+        "dates": dates,
+        "modules": _halves([_nbsp_quotes(name) for name in Module.objects.for_student(student).values_list("name", flat=True)]),
+        "periods": _halves(list(dates.periods)),
         "cost": euros(year.training_cost),
         "first_amount": euros(first),
         "balance_amount": euros(balance),
+        "first_issued": first_issued,
+        "balance_issued": balance_issued,
+        "payment_days": PAYMENT_DAYS,
+        "recovery_indemnity": euros(RECOVERY_INDEMNITY).replace(",00", ""),
     }
+
+
+def convention_dates(dossier):
+    """CAL-1…4: the periods the convention states for the dossier's track
+    and contract (``students.calendar.training_dates``)."""
+    return training_dates(
+        dossier.year, dossier.student.department, start=dossier.start_date, end=dossier.end_date
+    )
+
+
+def _nbsp_spaces(text):
+    """A phone number or an address line that never breaks inside."""
+    return text.replace(" ", NBSP)
+
+
+def _nbsp_quotes(text):
+    """French quotes hold their words: « texte » never breaks after « or before »."""
+    return text.replace("« ", "«" + NBSP).replace(" »", NBSP + "»")
 
 
 def _halves(items):
@@ -302,7 +431,7 @@ def copies_for(dossier, target):
                 _("Le CERFA 12434 signé manque (étape 4') : déposez-le avant d'envoyer les copies au service social.")
             )
         documents.insert(0, cerfa)
-        recipients = [school_identity(dossier).social_email or SERVICE_SOCIAL_EMAIL]
+        recipients = [office_contact(dossier.year.start_year)["social_email"] or SERVICE_SOCIAL_EMAIL]
     return list(dict.fromkeys(recipients)), documents
 
 
@@ -323,9 +452,10 @@ def convention_copies_send(*, dossier_id, target, by_id):
             return []
         recipients, documents = copies_for(dossier, target)
         reference = convention_reference(dossier)
+        office = office_contact(dossier.year.start_year)
         context = {
             "dossier": dossier, "reference": reference, "documents": documents,
-            "signatures": list(convention_latest(dossier).signatures.all()), "office": settings.CONTRATPRO_CONTACT,
+            "signatures": list(convention_latest(dossier).signatures.all()), "office": office,
         }
         template = "emails/convention_company.txt" if target == TO_COMPANY else "emails/convention_social.txt"
         subject = (
@@ -334,7 +464,7 @@ def convention_copies_send(*, dossier_id, target, by_id):
         ) % {"ref": reference, "name": dossier.student.full_name}
         message = EmailMessage(
             subject=subject, body=render_to_string(template, context), to=recipients,
-            cc=[settings.CONTRATPRO_CONTACT["email"]],
+            cc=[office["email"]],
         )
         for document in documents:
             with document.file.open("rb") as handle:

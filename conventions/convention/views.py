@@ -2,7 +2,6 @@
 (DOC-3…5, DOC-8, NOTIF-2). Views resolve the dossier through ``roles`` (or
 the company's personal link) and call one service of ``convention``."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,6 +10,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import (
     require_http_methods,
@@ -20,6 +20,7 @@ from django.views.decorators.http import (
 from django_htmx.http import HttpResponseStopPolling
 
 from contratpro import roles
+from contratpro.school.services import office_contact
 from conventions.documents.models import Document, DocumentKind, PdfJob, Signature
 from conventions.documents.pdf import job_in_progress
 from conventions.documents.views import documents_of_kind, latest_jobs
@@ -45,6 +46,30 @@ def _signature_rows(document):
     return [{"party": party, "label": Party(party).label, "signature": signed.get(party)} for party in Party.values]
 
 
+# Where each thing the convention waits for is filled (DOC-3, DOC-9, DOC-11).
+PLACES = {
+    convention.SCHOOL: (lambda dossier: reverse("school:edit"), _lazy("Compléter l'identité de l'école")),
+    convention.CERFA: (lambda dossier: reverse("conventions:cerfa-edit", args=[dossier.pk]), _lazy("Ouvrir les données du CERFA")),
+    convention.DOSSIER: (lambda dossier: reverse("conventions:fiche-edit", args=[dossier.pk]), _lazy("Ouvrir la fiche contact")),
+    convention.STUDENT: (lambda dossier: reverse("students:import"), _lazy("Importer les données de la scolarité")),
+}
+
+
+def _blocker_rows(dossier, blockers):
+    """The panel's list: each missing thing with the link to where it is
+    filled; the school's missing parts make one row (one page fills them)."""
+    rows = []
+    school = [str(b.what) for b in blockers if b.place == convention.SCHOOL]
+    if school:
+        rows.append({"what": _("l'identité de l'école : %(what)s") % {"what": ", ".join(school)}, "why": "",
+                     "place": convention.SCHOOL})
+    rows += [{"what": b.what, "why": b.why, "place": b.place} for b in blockers if b.place != convention.SCHOOL]
+    for row in rows:
+        url, label = PLACES[row["place"]]
+        row.update(url=url(dossier), label=label)
+    return rows
+
+
 def panel_context(request, dossier):
     """The "Convention de formation" panel for whoever sees the dossier;
     actions per actor (STEP-1: 5, 5', 6, 6', 7)."""
@@ -64,6 +89,9 @@ def panel_context(request, dossier):
     has_cerfa_signe = bool(documents_of_kind(dossier, DocumentKind.CERFA_SIGNE))
     identity = convention.school_identity(dossier)
     school_missing = convention.school_missing(identity)
+    # DOC-3, DOC-9, DOC-11: what the service would refuse; the button is
+    # disabled while anything is listed.
+    blockers = convention.convention_blockers(dossier, cerfa=cerfa, identity=identity)
     return {
         "dossier": dossier,
         "document": document,
@@ -73,6 +101,8 @@ def panel_context(request, dossier):
         "failed": job is not None and job.status == PdfJob.Status.FAILED,
         "missing": convention.convention_missing(dossier),
         "school_missing": school_missing,  # DOC-11: nothing goes out for signature without them
+        "blockers": _blocker_rows(dossier, blockers) if office else [],
+        "ready": not blockers,
         "reference": convention.convention_reference(dossier),
         "rows": rows,
         "signed_all": signed == set(Party.values),
@@ -83,6 +113,7 @@ def panel_context(request, dossier):
         "student_may_sign": document is not None and steps.Actor.STUDENT in actors and Party.STUDENT not in signed,
         "school_may_sign": document is not None and (office or direction) and first_done and Party.SCHOOL not in signed,
         "school_signer": request.user.get_full_name() if direction else identity.signatory_name,
+        "school_name": identity.name,
         "paper_parties": [(p, Party(p).label) for p in convention.FIRST_SIGNERS if p not in signed] if office and document else [],
         "originals": _originals(dossier) if document else None,
         "has_cerfa_signe": has_cerfa_signe,
@@ -93,7 +124,6 @@ def panel_context(request, dossier):
         "sent_to_company": _done(step_states.get("6p")) and signed == set(Party.values),
         "sent_to_social": _done(step_states.get("7")) and signed == set(Party.values) and has_cerfa_signe,
         "step_5_open": first_done and getattr(step_states.get("5"), "state", "") in (StepState.TODO, StepState.REFUSED),
-        "doc9_warning": cerfa is None or not cerfa.branch_allows_over_25,
         "signatory": dossier.signataire,
         "service_social": identity.social_email or convention.SERVICE_SOCIAL_EMAIL,
     }
@@ -293,7 +323,7 @@ def convention_sign_link(request, token):
         "link": link, "token": token, "dossier": dossier, "document": document,
         "rows": _signature_rows(document), "reference": convention.convention_reference(dossier),
         "signed": document is not None and document.signatures.filter(party=Party.COMPANY).exists(),
-        "error": error, "signer_name": signer_name, "office": settings.CONTRATPRO_CONTACT,
+        "error": error, "signer_name": signer_name, "office": office_contact(dossier.year.start_year),
     })
 
 
