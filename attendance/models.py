@@ -84,9 +84,13 @@ class Session(models.Model):
         return f"{self.module} – {self.get_kind_display()} ({self.date:%d/%m/%Y} {self.start:%H:%M})"
 
     @property
-    def hours(self):
-        """The duration in hours, for people (1,5 h)."""
-        return self.minutes / 60
+    def time_label(self):
+        """« 9 h – 12 h 30 », as French writes hours."""
+        return f"{_clock(self.start)} – {_clock(self.end)}"
+
+
+def _clock(value):
+    return f"{value.hour} h {value.minute:02d}" if value.minute else f"{value.hour} h"
 
 
 class SessionSignature(models.Model):

@@ -7,6 +7,7 @@ app_name = "attendance"
 urlpatterns = [
     path("seances/", views.session_list, name="session-list"),
     path("seances/nouvelle/", views.session_edit, name="session-create"),
+    path("seances/import/", views.session_import, name="session-import"),
     path("seances/<int:pk>/", views.session_detail, name="session-detail"),
     path("seances/<int:pk>/modifier/", views.session_edit, name="session-edit"),
     path("seances/<int:pk>/signer/", views.session_sign, name="session-sign"),

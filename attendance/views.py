@@ -1,10 +1,13 @@
 """Pages of the sessions and carnets (ATT-1, ATT-2): thin, every object
 through ``contratpro.roles``, every write through ``services``."""
 
+import base64
 import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django import forms
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
@@ -13,13 +16,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from contratpro import roles
 from conventions.models import Dossier
 from students.models import AcademicYear, Student
 
-from . import services
+from . import imports, services
 from .forms import CorrectionForm, SessionForm
 from .models import Presence, Session
 
@@ -263,3 +267,51 @@ def dossier_panel(request, pk):
     rows = services.totals(services.signed_minutes(
         Presence.objects.filter(student=dossier.student_id, session__year=dossier.year_id)))
     return render(request, "attendance/_panel_body.html", {"dossier": dossier, "totals": rows})
+
+
+# --- The timetable's import (ATT-1) -----------------------------------------
+
+IMPORT_SALT = "attendance.import.confirm"
+IMPORT_MAX_AGE = 60 * 60
+
+
+class TimetableForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Emploi du temps (.xlsx)"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def session_import(request):
+    """GET: the columns; POST a file: its preview, nothing written; POST the
+    preview's token: write it, all rows or none."""
+    _office_only(request)
+    context = {"columns": imports.COLUMNS, "form": TimetableForm(), "max_rows": imports.MAX_ROWS}
+    if request.method == "POST" and "token" in request.POST:
+        try:
+            payload = signing.loads(request.POST["token"], salt=IMPORT_SALT, max_age=IMPORT_MAX_AGE)
+        except signing.BadSignature:
+            payload = None
+        if not payload or payload.get("user") != request.user.pk:
+            messages.error(request, _("Cette confirmation a expiré : déposez le fichier à nouveau."))
+            return redirect("attendance:session-import")
+        preview = imports.preview_file(base64.b64decode(payload["data"]), by=request.user)
+        try:
+            written = imports.import_apply(preview, by=request.user)
+        except ValidationError as exc:
+            context.update(preview=preview, error=" ".join(exc.messages))
+            return render(request, "attendance/import.html", context, status=400)
+        messages.success(request, _("Emploi du temps importé : %(count)s séances créées ou modifiées.") % {
+            "count": len(written)})
+        return redirect("attendance:session-list")
+    if request.method == "POST":
+        form = TimetableForm(request.POST, request.FILES)
+        if not form.is_valid():
+            context["form"] = form
+            return render(request, "attendance/import.html", context, status=400)
+        data = form.cleaned_data["file"].read(imports.MAX_BYTES + 1)
+        preview = imports.preview_file(data, by=request.user)
+        context["preview"] = preview
+        if preview.is_valid and preview.to_write:
+            context["token"] = signing.dumps(
+                {"user": request.user.pk, "data": base64.b64encode(data).decode()}, salt=IMPORT_SALT, compress=True)
+    return render(request, "attendance/import.html", context)

@@ -243,6 +243,7 @@ TABLE = [
     # Sessions and carnets (ATT-1, ATT-2, ROLE-6): the teacher viewer teaches B's two sessions.
     Row("attendance:session-list",                   OFFICE,                                   METHOD),
     Row("attendance:session-create",                 OFFICE,                                   OFFICE),
+    Row("attendance:session-import",                 OFFICE,                                   OFFICE),
     Row("attendance:session-detail",                 "L L D S S D D D S D D D",                METHOD, b_session),
     Row("attendance:session-edit",                   OFFICE,                                   OFFICE, b_session),
     Row("attendance:session-sign",                   METHOD,                                   "L L D D D D D D o D D D", b_session,
