@@ -16,5 +16,6 @@ urlpatterns = [
     path("mon-carnet/", views.my_carnet, name="my-carnet"),
     path("carnets/", views.carnet_list, name="carnet-list"),
     path("carnets/<int:pk>/", views.carnet_detail, name="carnet-detail"),
+    path("carnets/<int:pk>/carnet.pdf", views.carnet_pdf, name="carnet-pdf"),
     path("dossiers/<int:pk>/presence/", views.dossier_panel, name="dossier-panel"),
 ]

@@ -11,10 +11,11 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -23,7 +24,7 @@ from contratpro import roles
 from conventions.models import Dossier
 from students.models import AcademicYear, Student
 
-from . import imports, services
+from . import imports, pdf, services
 from .forms import CorrectionForm, SessionForm
 from .models import Presence, Session
 
@@ -248,6 +249,16 @@ def carnet_list(request):
     for student in page.object_list:
         student.totals = services.totals({"s9": student.s9_minutes, "s10": student.s10_minutes})
     return render(request, "attendance/carnet_list.html", {"page": page, "year": year})
+
+
+@require_GET
+@login_required
+def carnet_pdf(request, pk):
+    """The printable carnet, for whoever sees the student (ROLE-9)."""
+    student = get_object_or_404(roles.students_for(request.user).with_programme(), pk=pk)
+    response = HttpResponse(pdf.carnet_pdf(student), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="carnet-{slugify(student.full_name)}.pdf"'
+    return response
 
 
 # --- The dossier's Présence panel -------------------------------------------
