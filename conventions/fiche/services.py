@@ -10,7 +10,9 @@ them, so the CERFA, the convention and the links read one source.
 
 Step 3 (the department head signs the fiche off, or refuses it with a
 comment) is a ``steps.step_transition`` on the steps panel; ELIG-9 is
-enforced there.
+enforced there. Each save records the fiche's content as a version when it
+changed, so that the head's visa is bound to the version it signed and a
+later change asks for a new one (``visa``).
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
