@@ -185,3 +185,29 @@ def test_step_5_no_3p_on_the_fiche_of_other_students(dossier):
     """STEP-5: step 3' is not on the fiche of a student who is not in double diploma."""
     complete(dossier)
     assert "étape 3'" not in printed(dossier)
+
+
+def test_doc_1_through_its_link_the_company_names_its_hr_contact_and_phones(client, year, head, office):
+    """DOC-1, ROLE-5, DOC-12: through its own link the company gives its
+    switchboard, its signatory's phone and names its HR contact: its own
+    link changes its people in place, even those another dossier uses."""
+    from conventions.links import services as links
+    from conventions.models import ExternalLink
+
+    company = factories.CompanyFactory(siret=IDENTITY["siret"], name=IDENTITY["name"])
+    signatory = factories.CompanyContactFactory(
+        company=company, role=CompanyContact.Role.SIGNATORY, email=COMPANY_PART["signatory_email"],
+        first_name="Anne", last_name="Roux", phone="",
+    )
+    factories.DossierFactory(company=company, signataire=signatory)
+    dossier = factories.DossierFactory(student__year=year, company=company, signataire=signatory)
+    steps.steps_sync(dossier)
+    link = links.link_create(dossier=dossier, contact=signatory, purpose=ExternalLink.Purpose.FICHE_CONTACT, by=office)
+    response = client.post(reverse("conventions:fiche-company", args=[links.make_token(link)]), COMPANY_PART)
+    assert "Merci, la fiche contact est à jour" in response.content.decode()
+    dossier.refresh_from_db()
+    signatory.refresh_from_db()
+    assert signatory.phone == "04 66 78 50 01"
+    assert (dossier.hr_contact.full_name, dossier.hr_contact.job_title) == ("Inès Morel", "Chargée de recrutement")
+    assert dossier.fiche_contact.company_phone == "04 66 78 50 00"
+    assert not ChangeProposal.objects.filter(dossier=dossier).exists()
