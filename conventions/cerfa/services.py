@@ -9,7 +9,7 @@ produces the pre-filled form:
 - else a PDF laid out by the CERFA's own frames (``pdf/cerfa.html``).
 
 Both read the same values, ``cerfa_values(dossier)``: a dict whose keys
-(``VALUES``) are the vocabulary of the mapping.
+(``keys.VALUES``) are the vocabulary of the mapping.
 
 The salarié's boxes are checked as the form's notice asks (``notice``:
 the NIR's shape and key, a job-seeker's France Travail registration, an

@@ -35,8 +35,10 @@ def _editable_dossier(request, pk):
 
 @login_required
 def cerfa_edit(request, pk):
-    """DOC-7, step 4: the employer, the contract and the CERFA's key data;
-    the pay is refused below the legal minimum, which is stated (DOC-10)."""
+    """DOC-7, step 4: the employer, the contract, the salarié (identity, NIR,
+    situation, diplomas) and the CERFA's other data, checked as the form's
+    notice asks; the pay is refused below the legal minimum, which is
+    stated (DOC-10); the boxes still empty are named."""
     dossier = _editable_dossier(request, pk)
     if dossier.company_id is None:
         messages.error(request, _("Indiquez d'abord l'entreprise (raison sociale et SIRET) dans la partie élève de la fiche."))
