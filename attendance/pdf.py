@@ -6,6 +6,7 @@ semester on top. Rendered through the documents' ``render_pdf``.
 """
 
 import itertools
+from pathlib import Path
 
 from django.utils import timezone
 
@@ -17,6 +18,8 @@ from . import services
 from .models import Presence
 
 TEMPLATE = "attendance/pdf/carnet.html"
+# Read from disk by WeasyPrint, never over the network.
+STYLESHEET = (Path(__file__).resolve().parent / "static" / "attendance" / "carnet.css").as_uri()
 
 
 def carnet_context(student):
@@ -33,7 +36,7 @@ def carnet_context(student):
     ]
     contact = office_contact(student.year.start_year)
     return {
-        "student": student, "months": months, "printed": long_date(timezone.localdate()),
+        "student": student, "months": months, "stylesheet": STYLESHEET, "printed": long_date(timezone.localdate()),
         "totals": services.totals(services.signed_minutes(Presence.objects.filter(student=student))),
         "letterhead": {"name": contact["school_name"], "service": "Service Contrats de professionnalisation",
                        "address": contact["address"][2:] or contact["address"], "email": contact["email"],
