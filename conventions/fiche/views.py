@@ -27,7 +27,8 @@ from conventions.cerfa import services as cerfa
 from conventions.companies.models import Company
 from conventions.documents.models import DocumentKind, PdfJob
 from conventions.documents.views import documents_of_kind, latest_jobs
-from conventions.dossier.shortcuts import detail_url, put_errors, say_proposals_pending, visible_dossier
+from conventions.dossier import steps
+from conventions.dossier.shortcuts import detail_url, put_errors, safe_next, say_proposals_pending, visible_dossier
 from conventions.dossier.views import already_read
 from conventions.links import views as views_links
 from conventions.links.models import ExternalLink
@@ -36,7 +37,7 @@ from conventions.links.services import LinkRefused, resolve_link
 from . import services as fiche
 from .forms import CompanyForm, FicheCompanyForm, FichePfeForm, FicheStudentForm, StudentContactForm
 from .models import FicheContact
-from .visa import visa_state
+from .visa import content_fingerprint, fiche_content, fiche_visa_sign, visa_state
 
 PANEL_KINDS = (DocumentKind.FICHE_CONTACT, DocumentKind.FICHE_PFE, DocumentKind.CERFA)
 PANEL_DOCUMENTS = (*PANEL_KINDS, DocumentKind.CERFA_SIGNE, DocumentKind.ACCORD_ORIGINE)
@@ -143,7 +144,13 @@ def fiche_read(request, dossier):
     pdfs = {kind: versions[0] for kind in PRINTABLE if (versions := documents_of_kind(dossier, kind))}
     prefetch_related_objects([dossier], "steps")  # read by step 3, the visa and step 3'
     step3 = next((row for row in dossier.steps.all() if row.code == "3"), None)
+    # DOC-1: the head signs off here the version they read (its fingerprint goes with the form).
+    may_sign = step3 is not None and steps.VALIDATE in steps.allowed_actions(step3, steps.actors_of(request.user, dossier))
     return render(request, "conventions/fiche/read.html", {
+        "may_sign": may_sign,
+        "sign_blocked": steps.blocking_reason("3", steps.VALIDATE, steps.Evidence(dossier)) if may_sign else None,
+        "fingerprint": content_fingerprint(fiche_content(sheet, dossier.company)) if may_sign else "",
+        "next": safe_next(request),
         "dossier": dossier,
         "sheet": sheet,
         "company": dossier.company,
@@ -159,6 +166,21 @@ def fiche_read(request, dossier):
         "people": fiche.people_of(dossier, sheet),
         "office": office_contact(dossier.year.start_year),
     })
+
+
+@require_POST
+@login_required
+def fiche_visa(request, pk):
+    """DOC-1, step 3: the department head signs off the version of the fiche
+    they read; a fiche changed since is refused, to be read again."""
+    dossier = _dossier(request, pk)
+    try:
+        fiche_visa_sign(dossier=dossier, fingerprint=request.POST.get("empreinte", ""), by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("conventions:fiche-edit", pk=dossier.pk)
+    messages.success(request, _("Fiche contact visée : l'étape 3 est validée sur la version que vous avez lue."))
+    return redirect(safe_next(request) or _detail(dossier, "etape-3"))
 
 
 @login_required

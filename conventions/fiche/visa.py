@@ -20,11 +20,16 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from contratpro import roles
 from contratpro.frenchdates import long_date
+from conventions.companies.models import Company
+from conventions.dossier import steps
 from conventions.dossier.models import DossierStep, StepState
 from students.history import event_record
 
@@ -200,3 +205,25 @@ def _ask_new_visa(dossier, visa, *, by=None, link=None):
         summary=_("Étape 3 : validée → soumise. La fiche contact a changé après le visa du %(date)s : "
                   "nouveau visa demandé au responsable de département.") % {"date": long_date(visa.at)},
     )
+
+
+@transaction.atomic
+def fiche_visa_sign(*, dossier, fingerprint, by):
+    """DOC-1, step 3: the head signs off the version of the fiche they read
+    (``fingerprint``, given with the page). The fiche's row is locked, as
+    every save locks it, so no change slips in between: a fiche changed
+    since is refused, to be read again. The visa itself is step 3's
+    validation (``steps.step_transition``: the head's right, ELIG-9, the
+    complete fiche of STEP-6), bound to that version."""
+    if not roles.can_validate_step(by, dossier, steps.BY_CODE[VISA_STEP]):
+        raise PermissionDenied(_("Seul le responsable du département de l'élève vise sa fiche contact."))
+    fiche = FicheContact.objects.select_for_update().filter(dossier=dossier).first()
+    step = DossierStep.objects.filter(dossier=dossier, code=VISA_STEP).first()
+    if fiche is None or step is None:
+        raise ValidationError(_("Cette fiche contact n'est pas encore remplie : rien à viser."))
+    company = Company.objects.filter(pk=dossier.company_id).first()
+    if fingerprint != content_fingerprint(fiche_content(fiche, company)):
+        raise ValidationError(
+            _("La fiche a changé depuis que vous l'avez ouverte : relisez-la, puis visez la version affichée.")
+        )
+    return steps.step_transition(step=step, action=steps.VALIDATE, by=by)

@@ -208,6 +208,8 @@ TABLE = [
     Row("conventions:fiche-edit",                    "L L D S S D D o D D D D",                OFFICE, b_pk),
     Row("conventions:fiche-company-edit",            OFFICE,                                   OFFICE, b_pk),
     Row("conventions:fiche-pfe",                     OFFICE,                                   OFFICE, b_pk),
+    # DOC-1: only B's head signs B's fiche off (none of the viewers); B's fiche is not even typed.
+    Row("conventions:fiche-visa",                    METHOD,                                   "L L D D D D D D D D D D", b_pk),
     Row("conventions:fiche-pdf",                     METHOD,                                   OFFICE, b_pk,
         lambda w: {"kind": "fiche_contact"}),
     Row("conventions:fiche-jobs",                    SEES_B,                                   SEES_B, b_pk),

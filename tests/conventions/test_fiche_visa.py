@@ -271,3 +271,53 @@ def test_doc_1_change_after_visa_of_the_employer_from_the_cerfa_asks_a_new_one(d
     fiche.attach_company(dossier=dossier, values=values, by=dossier.student.user)  # as cerfa_save does
     assert dossier.steps.get(code="3").state == StepState.SUBMITTED
     assert state_of(dossier).changes == [("SIRET de l'employeur", IDENTITY["siret"], other.siret)]
+
+
+def handed_in(dossier, head):
+    dossier_approve_contract(dossier=dossier, by=head)
+    steps.step_transition(step=dossier.steps.get(code="3"), action=steps.SUBMIT, by=dossier.student.user)
+
+
+def read_form(client, dossier):
+    """The head's read-only fiche and the fingerprint its « Viser » form carries."""
+    content = client.get(reverse("conventions:fiche-edit", args=[dossier.pk])).content.decode()
+    return content, re.search(r'name="empreinte" value="([0-9a-f]{64})"', content).group(1)
+
+
+def test_doc_1_visa_bound_to_version_the_head_read_on_the_fiche(login, dossier, head):
+    """DOC-1, step 3: the head signs off from the fiche's page the version it
+    shows: step 3 is validated, the visa bound to that very version."""
+    complete(dossier)
+    handed_in(dossier, head)
+    client = login(head)
+    content, fingerprint = read_form(client, dossier)
+    assert "Viser cette version" in content
+    response = client.post(reverse("conventions:fiche-visa", args=[dossier.pk]), {"empreinte": fingerprint})
+    assert response.status_code == 302
+    assert dossier.steps.get(code="3").state == StepState.VALIDATED
+    assert state_of(dossier).latest.version.fingerprint == fingerprint
+
+
+def test_doc_1_change_after_visa_page_opened_asks_the_head_to_read_again(login, dossier, head):
+    """DOC-1: text typed while the head reads the fiche is not signed unseen:
+    their visa of the version they read is refused, step 3 stays handed in."""
+    complete(dossier)
+    handed_in(dossier, head)
+    client = login(head)
+    _content, fingerprint = read_form(client, dossier)
+    typed(dossier, activities=CHANGED)
+    response = client.post(reverse("conventions:fiche-visa", args=[dossier.pk]), {"empreinte": fingerprint}, follow=True)
+    assert "La fiche a changé depuis que vous l&#x27;avez ouverte" in response.content.decode()
+    assert dossier.steps.get(code="3").state == StepState.SUBMITTED
+    assert not dossier.events.filter(step="3", verb=visas.VISA_VERB).exists()
+
+
+def test_doc_1_only_the_head_signs_the_fiche_off(login, dossier, head, office):
+    """DOC-1, ROLE-3: the office, which sees the dossier, may not sign the
+    fiche off (403); nothing moves."""
+    complete(dossier)
+    handed_in(dossier, head)
+    _content, fingerprint = read_form(login(head), dossier)
+    response = login(office).post(reverse("conventions:fiche-visa", args=[dossier.pk]), {"empreinte": fingerprint})
+    assert response.status_code == 403
+    assert dossier.steps.get(code="3").state == StepState.SUBMITTED
