@@ -266,7 +266,7 @@ def carnet_pdf(request, pk):
 def panel_context(request, dossier):
     """The dossier page's Présence panel: its body comes from its own URL
     (``dossier_panel``), so the dossier page reads nothing more."""
-    return {"dossier": dossier}
+    return {"dossier": dossier, "office": roles.can_manage_sessions(request.user)}
 
 
 @require_GET
