@@ -11,6 +11,7 @@ import re
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from stdnum.fr import nir as stdnum_nir
 
 from .models import ContractKind, Situation
 
@@ -19,8 +20,6 @@ from .models import ContractKind, Situation
 # Corsica; 97x overseas, 99 abroad), commune, order number, key.
 NIR_SHAPE = re.compile(r"[12378]\d{2}(0[1-9]|1[0-2]|[2-9]\d)(\d{2}|2[AB])\d{6}\d{2}")
 NIR_SEX = {"1": "M", "2": "F"}
-# The key of a Corsican NIR reads 2A as 19 and 2B as 18.
-CORSICA = {"2A": "19", "2B": "18"}
 FRANCE_TRAVAIL_ID = re.compile(r"[0-9A-Z]{8,11}")
 
 
@@ -31,9 +30,9 @@ def nir_clean(value):
 
 
 def nir_key(nir13):
-    """97 − (the 13-digit number mod 97), Corsica's 2A/2B read 19/18."""
-    digits = nir13[:5] + CORSICA.get(nir13[5:7], nir13[5:7]) + nir13[7:]
-    return 97 - int(digits) % 97
+    """97 − (the 13-digit number mod 97), Corsica's 2A/2B read 19/18: the
+    key as python-stdnum computes it (ECOSYSTEM.md), not a hand-written one."""
+    return int(stdnum_nir.calc_check_digits(nir13))
 
 
 def nir_problem(nir):
