@@ -241,6 +241,8 @@ def carnet_list(request):
     hours signed per semester, paginated in the database."""
     _office_only(request)
     year = AcademicYear.objects.current()
+    if year is None:
+        raise Http404(_("Aucune année universitaire n'est encore saisie."))
     students = services.with_totals(
         roles.students_for(request.user).with_programme()
         .filter(Exists(Dossier.objects.filter(student=OuterRef("pk"), year=OuterRef("year"))), year=year)
