@@ -7,6 +7,7 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 from django.contrib.auth.models import Group
+from stdnum.fr import nir as stdnum_nir
 
 from contratpro.models import User
 from contratpro.roles import Group_
@@ -201,8 +202,18 @@ def cerfa_entered(dossier, *, by=None):
         Student.objects.filter(pk=dossier.student_id).update(birth_date=datetime.date(2003, 5, 14))
         dossier.student.birth_date = datetime.date(2003, 5, 14)
     company = dossier.company
+    student = dossier.student
+    # DOC-7: the salarié's boxes (a NIR whose key and birth agree: a woman
+    # born in May 2003 in the Gard), kept when a test gave them already.
+    student_data = {"sex": student.sex or "F", "birth_place": student.birth_place or "Alès",
+                    "birth_department": student.birth_department or "30",
+                    "address": student.address or "6 rue Jean-Baptiste Dumas", "postal_code": student.postal_code or "30100",
+                    "city": student.city or "Alès", "phone": getattr(student.user, "phone", "") or "06 12 03 45 21"}
+    birth = student.birth_date
+    nir13 = f"{1 if student_data['sex'] == 'M' else 2}{birth.year % 100:02d}{birth.month:02d}{student_data['birth_department']:0>2}189042"
     cerfa.cerfa_save(
         dossier=dossier,
+        student_data=student_data,
         company_data={name: getattr(company, name) for name in ("name", "siret", "address", "postal_code", "city",
                                                                   "naf", "idcc", "opco")},
         contract_data={"contract_type": dossier.contract_type, "start_date": dossier.start_date,
@@ -210,7 +221,10 @@ def cerfa_entered(dossier, *, by=None):
         data={"job_title": "Ingénieur d'études", "classification": "Position 1.1", "employer_headcount": 40,
               "retirement_fund": "AG2R", "conclusion_date": dossier.start_date - datetime.timedelta(days=10),
               "trial_period_days": 30, "weekly_hours": 35, "gross_monthly_pay": 1900,
-              "branch_allows_over_25": True, "branch_agreement_reference": "Accord Syntec"},
+              "branch_allows_over_25": True, "branch_agreement_reference": "Accord Syntec",
+              "nir": nir13 + stdnum_nir.calc_check_digits(nir13), "situation_before": "etudiant",
+              "highest_diploma": "licence", "last_diploma_prepared": "ingenieur", "rqth": False,
+              "tutor_qualification": "Ingénieur, 8 ans d'expérience dans le métier"},
         by=by,
     )
     dossier.refresh_from_db()

@@ -239,7 +239,8 @@ def cerfa_problems(dossier, *, cerfa=_READ, sheet=_READ):
     DOC-9, DOC-10); [] when it may be. A page that already read the
     dossier's CERFA data and fiche passes them (None when absent); a
     service lets them be read fresh."""
-    if cerfa is _READ:
+    fresh = cerfa is _READ
+    if fresh:
         cerfa = cerfa_of(dossier)
     company = dossier.company
     problems = []
@@ -278,6 +279,12 @@ def cerfa_problems(dossier, *, cerfa=_READ, sheet=_READ):
     if problem:
         problems.append(problem)
     problems.extend(training_problems(dossier, cerfa))
+    # DOC-7, STEP-6: no box of the salarié or the tutor left empty (a page
+    # passes the student it joined; a service reads the saved one).
+    student = Student.objects.get(pk=dossier.student_id) if fresh else dossier.student
+    gaps = notice.cerfa_gaps(student, cerfa)
+    if gaps:
+        problems.append(gaps_message(gaps))
     return problems
 
 
@@ -429,29 +436,18 @@ def cerfa_pdf(dossier):
 
 # --- Production -------------------------------------------------------------
 
-def cerfa_gaps_of(dossier):
-    """DOC-7: the salarié's and the tutor's boxes still empty (French names)."""
-    cerfa = cerfa_of(dossier)
-    if cerfa is None:
-        return []
-    return notice.cerfa_gaps(Student.objects.get(pk=dossier.student_id), cerfa)
-
-
 def gaps_message(gaps):
     return _("Avant de produire le CERFA, complétez sur la page du CERFA : %(boxes)s.") % {"boxes": ", ".join(gaps)}
 
 
 def cerfa_request(*, dossier, by):
     """DOC-7, step 4: produce the pre-filled CERFA in the background, once
-    nothing in ``cerfa_problems`` stands in the way (DOC-9, DOC-10) and no
-    box of the salarié or the tutor is empty: the official model filled
+    nothing in ``cerfa_problems`` stands in the way (DOC-9, DOC-10, and no
+    box of the salarié or the tutor empty): the official model filled
     when the office uploaded one, else the portal's layout. Returns the
     ``PdfJob``."""
     _check_editor(by, dossier)
     problems = cerfa_problems(dossier)
-    gaps = cerfa_gaps_of(dossier)
-    if gaps:
-        problems.append(gaps_message(gaps))
     if problems:
         raise ValidationError(problems)
     return pdf_request(dossier=dossier, kind=DocumentKind.CERFA, by=by)

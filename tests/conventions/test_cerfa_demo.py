@@ -7,7 +7,6 @@ import pytest
 from django.core.management import call_command
 
 from conventions.cerfa import notice
-from conventions.cerfa import services as cerfa
 from conventions.models import CerfaData
 
 
@@ -32,6 +31,5 @@ def test_doc_7_every_demo_cerfa_has_its_boxes_filled_and_a_valid_nir():
         assert notice.nir_problem(data.nir) is None, student
         assert notice.nir_disagreements(data.nir, sex=student.sex, birth_date=student.birth_date,
                                         birth_department=student.birth_department) == [], student
-        assert cerfa.cerfa_gaps_of(data.dossier) == []
     assert {data.dossier.student.birth_department for data in rows} >= {"99", "30"}
     assert {data.dossier.student.sex for data in rows} == {"F", "M"}
