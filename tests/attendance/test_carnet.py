@@ -142,3 +142,15 @@ def test_att_1_my_sessions_shows_today_first(login, make_session, teacher, other
     page = login(teacher).get("/mes-seances/").content.decode()
     assert "Aujourd-hui" in page and "Avant-hier" in page and "Collegue" not in page
     assert page.index("Aujourd-hui") < page.index("Avant-hier")
+
+
+def test_role_9_a_teacher_sees_only_their_own_sessions_and_a_student_only_their_carnet(
+        login, make_session, students, other_teacher):
+    """ROLE-6, ROLE-9: another teacher's session page answers 404; a student
+    reads their own carnet, another student's answers 404."""
+    session = make_session()
+    assert login(other_teacher).get(f"/seances/{session.pk}/").status_code == 404
+    client = login(students[0].user)
+    assert client.get(f"/carnets/{students[0].pk}/").status_code == 200
+    assert client.get(f"/carnets/{students[1].pk}/").status_code == 404
+    assert client.get(f"/carnets/{students[1].pk}/carnet.pdf").status_code == 404
