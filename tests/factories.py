@@ -231,6 +231,26 @@ def cerfa_entered(dossier, *, by=None):
     return dossier
 
 
+def convention_ready(dossier):
+    """What producing a convention needs beyond the company, the dates and
+    the signatory (DOC-3, DOC-9): the student's birth date, the signatory's
+    capacity, the CERFA's data with the branch agreement allowing more than
+    25 % of training."""
+    from conventions.cerfa.models import CerfaData
+
+    if dossier.student.birth_date is None:
+        Student.objects.filter(pk=dossier.student_id).update(birth_date=datetime.date(2003, 5, 14))
+        dossier.student.birth_date = datetime.date(2003, 5, 14)
+    if dossier.signataire is not None and not dossier.signataire.job_title:
+        dossier.signataire.job_title = "Présidente"
+        dossier.signataire.save(update_fields=["job_title"])
+    CerfaData.objects.get_or_create(dossier=dossier, defaults={
+        "job_title": "Ingénieur d'études", "employer_headcount": 40, "conclusion_date": dossier.start_date,
+        "weekly_hours": Decimal(35), "gross_monthly_pay": Decimal("1900.00"),
+        "branch_allows_over_25": True, "branch_agreement_reference": "Accord Syntec"})
+    return dossier
+
+
 def convention_produced(dossier):
     """A version of the convention, as the PDF job attaches it (DOC-3), without WeasyPrint."""
     from conventions.documents.models import DocumentKind

@@ -29,7 +29,7 @@ def dossier(year):
     signatory = factories.CompanyContactFactory(company=company, role=CompanyContact.Role.SIGNATORY)
     dossier = factories.DossierFactory(student=factories.StudentFactory(), company=company, signataire=signatory, year=year)
     steps.steps_sync(dossier)
-    return dossier
+    return factories.convention_ready(dossier)
 
 
 def convention_text(dossier):
@@ -92,7 +92,7 @@ def test_doc_11_panel_disables_the_button_and_links_to_the_edit_page(dossier, of
     response = login(office).get(reverse("conventions:convention-panel", args=[dossier.pk]), HTTP_HX_REQUEST="true")
     page = html.unescape(response.content.decode())
     assert "le numéro de déclaration d'activité" in page
-    assert 'disabled aria-describedby="convention-school-missing"' in page
+    assert 'disabled aria-describedby="convention-missing"' in page and 'id="convention-school-missing"' in page
     assert reverse("school:edit") in page
     school_identity_complete.nda = "76 30 01234 30"
     school_identity_complete.save()

@@ -12,7 +12,6 @@ from django.test import RequestFactory
 from django.urls import reverse
 from pypdf import PdfWriter
 
-from conventions.cerfa import services as cerfa
 from conventions.convention import services as convention
 from conventions.documents import files
 from conventions.documents.models import DocumentKind
@@ -72,18 +71,8 @@ def arrange(dossier, *, rows, office, head):
         by=student,
     )
     fiche.fiche_save_company_part(dossier=dossier, data=factories.company_part(dossier.pk, dossier), by=student)
-    cerfa.cerfa_save(
-        dossier=dossier,
-        company_data={"name": dossier.company.name, "siret": dossier.company.siret, "address": "3 rue des Mines",
-                      "postal_code": "30100", "city": "Alès", "naf": "6201Z", "idcc": "1486", "opco": "Atlas"},
-        contract_data={"contract_type": dossier.contract_type, "start_date": dossier.start_date,
-                       "end_date": dossier.end_date},
-        data={"job_title": "Ingénieur d'études", "classification": "Position 1.1", "employer_headcount": 40,
-              "retirement_fund": "AG2R", "conclusion_date": datetime.date(2026, 8, 20), "trial_period_days": 30,
-              "weekly_hours": 35, "gross_monthly_pay": 1900, "branch_allows_over_25": True,
-              "branch_agreement_reference": "Accord Syntec"},
-        by=student,
-    )
+    # The CERFA entered whole: the salarié's and the tutor's boxes too (DOC-7).
+    factories.cerfa_entered(dossier, by=student)
     dossiers.dossier_approve_contract(dossier=dossier, by=head)
     for code in ("1", "2", "3", "4"):
         step = dossier.steps.get(code=code)
@@ -117,7 +106,7 @@ def produce_conventions(dossier, *, rows, office, django_capture_on_commit_callb
     received (DOC-3…5)."""
     for _ in range(rows):
         with django_capture_on_commit_callbacks(execute=True):
-            job = convention.convention_request(dossier=dossier, by=office)
+            job = convention.convention_request(dossier=factories.convention_ready(dossier), by=office)
     job.refresh_from_db()
     document = job.document
     convention.convention_sign(

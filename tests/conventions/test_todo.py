@@ -140,7 +140,7 @@ def names(found):
 def produce(office, django_capture_on_commit_callbacks, tiny_pdf_layout):
     def _produce(dossier):
         with django_capture_on_commit_callbacks(execute=True):
-            job = convention.convention_request(dossier=dossier, by=office)
+            job = convention.convention_request(dossier=factories.convention_ready(dossier), by=office)
         job.refresh_from_db()
         assert job.status == PdfJob.Status.READY, job.error
         return job.document

@@ -67,7 +67,7 @@ def school(year, office, head, tiny_pdf_layout, django_capture_on_commit_callbac
 
     def produce(dossier):
         with django_capture_on_commit_callbacks(execute=True):
-            job = convention.convention_request(dossier=dossier, by=office)
+            job = convention.convention_request(dossier=factories.convention_ready(dossier), by=office)
         job.refresh_from_db()
         assert job.status == PdfJob.Status.READY, job.error
         return job.document

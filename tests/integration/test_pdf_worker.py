@@ -52,7 +52,7 @@ def test_notif_2_worker_builds_a_convention(pdf_worker, private_root):
     office = factories.UserFactory(groups=["Service Contrats Pro"])
     company = factories.CompanyFactory(name="Cévennes Ingénierie SAS")
     signatory = factories.CompanyContactFactory(company=company, role=CompanyContact.Role.SIGNATORY, job_title="Gérante")
-    dossier = factories.DossierFactory(company=company, signataire=signatory)
+    dossier = factories.convention_ready(factories.DossierFactory(company=company, signataire=signatory))
 
     job = pdf_request(dossier=dossier, kind=DocumentKind.CONVENTION, by=office)
     job = wait_for_job(job, pdf_worker, BUILD_TIMEOUT)
