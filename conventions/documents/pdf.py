@@ -36,13 +36,36 @@ def register_builder(kind, func):
     return func
 
 
+STYLESHEET = "pdf/pdf.css"
+_PARSED = {}
+
+
+def _stylesheet():
+    """The documents' one stylesheet, parsed once per process with the font
+    configuration it was parsed with (and again only when the file changes):
+    WeasyPrint spends a good part of a short document reading its CSS and the
+    system's fonts."""
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    path = settings.BASE_DIR / "static" / STYLESHEET
+    mtime = path.stat().st_mtime
+    if _PARSED.get("mtime") != mtime:
+        fonts = FontConfiguration()
+        _PARSED.update(mtime=mtime, fonts=fonts, css=CSS(filename=str(path), font_config=fonts))
+    return _PARSED["css"], _PARSED["fonts"]
+
+
 def render_pdf(template_name, context):
-    """HTML template → PDF bytes. Static files (the PDF stylesheet, the
-    school's mark) are read from disk, never fetched over the network."""
+    """HTML template → PDF bytes, with the documents' stylesheet (templates
+    may link one of their own). Static files (the school's mark) are read
+    from disk, never fetched over the network."""
     from weasyprint import HTML
 
     html = render_to_string(template_name, context)
-    return HTML(string=html, base_url=str(settings.BASE_DIR / "static") + "/").write_pdf()
+    css, fonts = _stylesheet()
+    document = HTML(string=html, base_url=str(settings.BASE_DIR / "static") + "/")
+    return document.write_pdf(stylesheets=[css], font_config=fonts)
 
 
 def next_version(dossier, kind):
