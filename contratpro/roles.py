@@ -365,12 +365,15 @@ def link_problem(link, *, purpose, dossier=None, now=None):
 def home_url(user):
     """Where each role lands after login: every role with a queue on what
     awaits it (« À faire »: ROLE-2, 3, 4, 7, 8); the student on their own
-    dossier and its next step (ROLE-1)."""
+    dossier and its next step (ROLE-1); a teacher who tutors nobody on the
+    sessions to sign (« Mes séances », ROLE-6)."""
     roles = roles_of(user)
     if roles & (SEE_ALL | {Role.DEPARTMENT_HEAD, Role.TUTOR}):
         return reverse("conventions:todo")
     if Role.STUDENT in roles:
         return reverse("conventions:my-dossier")
+    if Role.TEACHER in roles:
+        return reverse("attendance:my-sessions")
     return reverse("no-role")
 
 

@@ -108,7 +108,7 @@ def test_auth_1_invitation_sets_the_password_signs_in_and_lands_home(invited):
     assert client.get(path).status_code == 200
     response = set_password(client, path)
     assert response.status_code == 302
-    assert response["Location"] == reverse("no-role")  # a teacher who tutors nobody yet
+    assert response["Location"] == reverse("attendance:my-sessions")  # a teacher who tutors nobody yet (ROLE-6)
     user.refresh_from_db()
     assert user.check_password(GOOD)
     assert client.session[SESSION_KEY] == str(user.pk)

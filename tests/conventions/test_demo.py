@@ -140,7 +140,7 @@ def test_demo_runs_on_such_a_database_when_forced():
         ("scolarite", "/a-faire/"),  # ROLE-8
         ("resp2ia", "/a-faire/"),  # ROLE-3
         ("tuteur", "/a-faire/"),  # ROLE-4
-        ("enseignant", "/bienvenue/"),  # ROLE-6, tutoring nobody
+        ("enseignant", "/mes-seances/"),  # ROLE-6, tutoring nobody: the sessions to sign
         ("eleve", "/mon-dossier/"),  # ROLE-1
     ],
 )

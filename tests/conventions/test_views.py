@@ -145,13 +145,14 @@ def test_role_4_tutor_sees_tutees_and_404_elsewhere(login, year):
     assert client.get(detail(stranger)).status_code == 404
 
 
-def test_role_6_teacher_list_is_empty_and_lands_on_welcome(login, year):
-    """ROLE-6: a teacher with no tutee lands on a welcome page and lists nothing."""
+def test_role_6_teacher_without_tutee_lands_on_the_sessions_to_sign_and_lists_no_dossier(login, year):
+    """ROLE-6: a teacher with no tutee lands on « Mes séances » (the
+    sessions they sign) and lists no dossier."""
     factories.DossierFactory()
     teacher = factories.UserFactory(groups=["Enseignants"])
     client = login(teacher)
-    assert client.get("/").url == reverse("no-role")
-    assert "aucun dossier" in client.get(reverse("no-role")).content.decode()
+    assert client.get("/").url == reverse("attendance:my-sessions")
+    assert client.get(reverse("attendance:my-sessions")).status_code == 200
     assert not client.get(LIST).context["page"].object_list
 
 
