@@ -33,6 +33,14 @@ if not DEBUG and SECRET_KEY == _INSECURE_KEY:
         "(la clé de développement est refusée en production)."
     )
 
+# DOC-7, DOMAIN §3: the salarié's NIR is stored encrypted
+# (django-fernet-encrypted-fields: Fernet, its key derived from SECRET_KEY and
+# this salt). A new SECRET_KEY keeps the old one in
+# DJANGO_SECRET_KEY_FALLBACKS until every NIR is saved again, or the stored
+# NIRs can no longer be read.
+SALT_KEY = env.list("DJANGO_FIELD_SALT", default=["contratpro-fields"])
+SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
+
 ALLOWED_HOSTS = env.list(
     "DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"]
 )

@@ -2,8 +2,18 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from encrypted_fields.fields import EncryptedCharField
 
 from conventions.dossier.models import Dossier
+
+
+class EncryptedText(EncryptedCharField):
+    """A text stored encrypted (DOMAIN §3: the NIR is sensitive), read back
+    as "" when empty, as a CharField reads."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return "" if value is None else value
 
 
 class Diploma(models.TextChoices):
@@ -85,7 +95,8 @@ class CerfaData(models.Model):
     # DOC-7, DOMAIN §3: the salarié as the CERFA asks (the identity shared
     # with the fiche contact sits on Student). The NIR is sensitive: pages
     # print it masked (``services.nir_masked``), only the CERFA in full.
-    nir = models.CharField(_("numéro de sécurité sociale (NIR)"), max_length=15, blank=True)
+    # Stored encrypted (settings.SALT_KEY), never in clear in the database.
+    nir = EncryptedText(_("numéro de sécurité sociale (NIR)"), max_length=15, blank=True, null=True)
     highest_diploma = models.CharField(
         _("diplôme ou titre le plus élevé obtenu"), max_length=20, choices=Diploma.choices, blank=True
     )

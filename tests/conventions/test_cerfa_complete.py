@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.urls import reverse
 
 from conventions.cerfa import services as cerfa
@@ -310,3 +311,18 @@ def test_doc_7_the_cerfa_page_names_the_empty_boxes_before_production(login, dos
     assert ("Le CERFA sera produit quand ces cases seront remplies : sexe, commune de naissance, département de "
             "naissance, adresse, code postal, commune, numéro de sécurité sociale") in content
     assert 'name="cerfa-contract_kind"' in content and "Contrat initial, nouveau contrat ou avenant" in content
+
+
+def test_doc_7_the_nir_is_stored_encrypted_and_read_back_whole(dossier):
+    """DOC-7, DOMAIN §3: the NIR never sits in clear in the database; the
+    portal reads it back whole (the CERFA prints it), an empty one as ""."""
+    save_complete(dossier)
+    data = CerfaData.objects.get(dossier=dossier)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nir FROM conventions_cerfadata WHERE id = %s", [data.pk])
+        stored = cursor.fetchone()[0]
+    nir = NIR.replace(" ", "")
+    assert data.nir == nir
+    assert nir not in stored and nir[:7] not in stored
+    CerfaData.objects.filter(pk=data.pk).update(nir="")
+    assert CerfaData.objects.get(pk=data.pk).nir == ""
