@@ -292,6 +292,9 @@ def test_doc_1_visa_bound_to_version_the_head_read_on_the_fiche(login, dossier, 
     client = login(head)
     content, fingerprint = read_form(client, dossier)
     assert "Viser cette version" in content
+    # The form sits in the page once, never in its <title> (token, fingerprint).
+    title = content.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "<" not in title and fingerprint not in title and content.count('id="viser"') == 1
     response = client.post(reverse("conventions:fiche-visa", args=[dossier.pk]), {"empreinte": fingerprint})
     assert response.status_code == 302
     assert dossier.steps.get(code="3").state == StepState.VALIDATED
