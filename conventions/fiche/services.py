@@ -33,7 +33,7 @@ from students import programme
 from students.history import event_record
 
 from .models import COMPANY_FIELDS, STUDENT_FIELDS, FicheContact  # noqa: F401 (the parts, read by pages and the demo)
-from .visa import version_record, visa_state
+from .visa import content_fingerprint, fiche_content, version_record, visa_state
 
 # The company's part is complete when these are filled (the HR contact is optional).
 COMPANY_REQUIRED = (
@@ -132,22 +132,31 @@ def attach_company(*, dossier, values, by=None, link=None, record=True):
     company, its contacts are taken again from the fiche, and (``record``,
     for a caller that is not the fiche's own save: the CERFA) the fiche's
     content records the new employer: a visa given before is then on an
-    earlier version (DOC-1)."""
+    earlier version (DOC-1). So does the dossier's own company corrected
+    in place (its SIRET typed again on the CERFA)."""
     company = company_attach(dossier=dossier, values=values, by=by, link=link)
-    if dossier.company_id != company.pk:
+    changed = dossier.company_id != company.pk
+    if changed:
         dossier.company = company
         dossier.tuteur_entreprise = dossier.signataire = dossier.hr_contact = None
         dossier.save(update_fields=["company", "tuteur_entreprise", "signataire", "hr_contact", "updated_at"])
-        fiche = FicheContact.objects.filter(dossier=dossier).first()
-        if fiche is not None:
-            _copy_contacts(dossier, fiche, by=by, link=link)
-            if record and fiche.content_fingerprint:
-                event = event_record(
-                    dossier=dossier, actor=by, link=link, verb="conventions.fiche.employer", step="2",
-                    summary=_("Fiche contact : l'employeur devient %(name)s (SIRET %(siret)s).")
-                    % {"name": company.name, "siret": company.siret},
-                )
-                version_record(fiche=fiche, dossier=dossier, event=event, by=by, link=link)
+    else:
+        dossier.company = company  # the row as corrected in place, read by the version below
+    fiche = FicheContact.objects.filter(dossier=dossier).first() if (changed or record) else None
+    if fiche is None:
+        return company
+    if changed:
+        _copy_contacts(dossier, fiche, by=by, link=link)
+    if record and fiche.content_fingerprint and (
+        content_fingerprint(fiche_content(fiche, company)) != fiche.content_fingerprint
+    ):
+        event = event_record(
+            dossier=dossier, actor=by, link=link, verb="conventions.fiche.employer", step="2",
+            summary=(_("Fiche contact : l'employeur devient %(name)s (SIRET %(siret)s).") if changed
+                     else _("Fiche contact : l'employeur %(name)s est corrigé (SIRET %(siret)s)."))
+            % {"name": company.name, "siret": company.siret},
+        )
+        version_record(fiche=fiche, dossier=dossier, event=event, by=by, link=link)
     return company
 
 

@@ -226,4 +226,11 @@ def fiche_visa_sign(*, dossier, fingerprint, by):
         raise ValidationError(
             _("La fiche a changé depuis que vous l'avez ouverte : relisez-la, puis visez la version affichée.")
         )
+    if fingerprint != fiche.content_fingerprint:
+        # The content shown differs from the last version recorded (the
+        # employer corrected elsewhere): recorded first, so that the visa
+        # binds to what the head read.
+        event = event_record(dossier=dossier, actor=by, verb="conventions.fiche.version", step=VISA_STEP,
+                             summary=_("Fiche contact : version lue par le responsable enregistrée avant son visa."))
+        version_record(fiche=fiche, dossier=dossier, event=event, by=by)
     return steps.step_transition(step=step, action=steps.VALIDATE, by=by)

@@ -273,6 +273,25 @@ def test_doc_1_change_after_visa_of_the_employer_from_the_cerfa_asks_a_new_one(d
     assert state_of(dossier).changes == [("SIRET de l'employeur", IDENTITY["siret"], other.siret)]
 
 
+def test_doc_1_change_after_visa_of_the_employers_siret_corrected_in_place_asks_a_new_one(dossier, head, login):
+    """DOC-1: the dossier's own company given a corrected SIRET on the CERFA
+    (the same row, corrected in place) makes the visa stale and hands step 3
+    back to the head, who can sign the version shown."""
+    complete(dossier)
+    signed_off(dossier, head)
+    values = {name: getattr(dossier.company, name) for name in fiche.IDENTITY_FIELDS}
+    values["siret"] = factories.valid_siret(9876)
+    company = fiche.attach_company(dossier=dossier, values=values, by=dossier.student.user)  # as cerfa_save does
+    assert company.pk == dossier.company_id
+    assert dossier.steps.get(code="3").state == StepState.SUBMITTED
+    assert state_of(dossier).changes == [("SIRET de l'employeur", IDENTITY["siret"], values["siret"])]
+    client = login(head)
+    _content, fingerprint = read_form(client, dossier)
+    client.post(reverse("conventions:fiche-visa", args=[dossier.pk]), {"empreinte": fingerprint})
+    assert dossier.steps.get(code="3").state == StepState.VALIDATED
+    assert not state_of(dossier).stale
+
+
 def handed_in(dossier, head):
     dossier_approve_contract(dossier=dossier, by=head)
     steps.step_transition(step=dossier.steps.get(code="3"), action=steps.SUBMIT, by=dossier.student.user)
