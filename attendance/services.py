@@ -9,11 +9,12 @@ import hashlib
 import json
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, IntegerField, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from contratpro import roles
 from contratpro.frenchdates import long_date
@@ -28,6 +29,9 @@ SIGN_VERB = "attendance.session.sign"
 CORRECT_VERB = "attendance.presence.correct"
 # CAL-2, ATT-2: the hours at school, per semester.
 TARGET_MINUTES = {"s9": programme.S9_HOURS * 60, "s10": programme.S10_HOURS * 60}
+# ATT-1: a sheet says who was present, so it is signed once the session has begun.
+NOT_STARTED = _lazy("Une séance se signe une fois commencée.")
+DUPLICATE = _lazy("Ce module a déjà une séance ce jour-là à cette heure.")
 
 
 def minutes_between(start, end):
@@ -64,9 +68,23 @@ def session_save(*, values, options, by, session=None):
         session.minutes = max(minutes_between(session.start, session.end), 0)
     _check_options(session.module, options)
     session.full_clean()
-    session.save()
+    try:
+        # Two confirmations of the same import may both pass ``full_clean``:
+        # the second one's insert then breaks the natural key (module, date,
+        # start), refused in French, the outer transaction left usable.
+        with transaction.atomic():
+            session.save()
+    except IntegrityError as exc:
+        raise ValidationError(str(DUPLICATE)) from exc
     session.options.set(options)
     return session
+
+
+def session_started(session, now=None):
+    """ATT-1: whether ``session`` has begun — its day at its start, in local
+    time, is not after ``now`` (by default, now)."""
+    start = timezone.make_aware(datetime.datetime.combine(session.date, session.start))
+    return start <= (now or timezone.now())
 
 
 def _check_options(module, options):
@@ -141,6 +159,8 @@ def session_sign(*, session, present, by):
     session = Session.objects.select_for_update().select_related("module", "year").get(pk=session.pk)
     if not roles.can_sign_session(by, session):
         raise PermissionDenied(_("Seul l'enseignant de cette séance peut la signer."))
+    if not session_started(session):
+        raise ValidationError(str(NOT_STARTED))
     if SessionSignature.objects.filter(session=session).exists():
         raise ValidationError(_("Cette séance est déjà signée : seul le service Contrats pro peut la corriger."))
     expected = list(expected_students(session))

@@ -3,6 +3,7 @@ through ``contratpro.roles``, every write through ``services``."""
 
 import base64
 import datetime
+import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -30,6 +31,10 @@ from .models import Presence, Session
 
 PAGE_SIZE = 50
 MY_SESSIONS_LIMIT = 30
+# ``?semaine=`` outside these years is the current week: the list's previous
+# and next weeks stay dates, whatever a link says.
+WEEK_YEARS = (2000, 2100)
+STUDENT_ID = re.compile(r"[0-9]{1,10}")
 
 
 def _office_only(request):
@@ -39,10 +44,21 @@ def _office_only(request):
 
 def _monday(value):
     try:
-        day = datetime.date.fromisoformat(value) if value else timezone.localdate()
-    except ValueError:
+        day = datetime.date.fromisoformat(value) if value else None
+    except (ValueError, OverflowError):
+        day = None
+    if day is None or not WEEK_YEARS[0] <= day.year <= WEEK_YEARS[1]:
         day = timezone.localdate()
     return day - datetime.timedelta(days=day.weekday())
+
+
+def _posted_ids(request):
+    """The student ids ticked in ``present``, or None when one is not an
+    id (ASCII digits only: ``int`` would take « ² » for a digit and fail)."""
+    values = request.POST.getlist("present")
+    if not all(STUDENT_ID.fullmatch(value) for value in values):
+        return None
+    return [int(value) for value in values]
 
 
 # --- The office: sessions by week, the form ----------------------------------
@@ -126,9 +142,13 @@ def _session_context(request, session):
     else:
         lines = [{"student": student, "present": False} for student in services.expected_students(session)]
         corrections = []
+    may_sign = signature is None and roles.can_sign_session(request.user, session)
+    started = services.session_started(session)
     return {
         "session": session, "signature": signature, "lines": lines, "corrections": corrections,
-        "can_sign": signature is None and roles.can_sign_session(request.user, session),
+        "can_sign": may_sign and started,
+        # ATT-1: its teacher sees the sheet, its button disabled until it begins.
+        "sign_wait": str(services.NOT_STARTED) if may_sign and not started else "",
         "can_correct": signature is not None and roles.can_correct_attendance(request.user),
         "correction_form": CorrectionForm(),
     }
@@ -162,9 +182,12 @@ def session_sign(request, pk):
     session = _session(request, pk, to_sign=True)
     if not roles.can_sign_session(request.user, session):
         raise PermissionDenied(_("Seul l'enseignant de cette séance peut la signer."))
-    present = [value for value in request.POST.getlist("present") if value.isdigit()]
+    present = _posted_ids(request)
+    if present is None:
+        messages.error(request, _("Un élève coché n'est pas reconnu : la feuille n'est pas signée."))
+        return redirect("attendance:session-detail", pk=session.pk)
     try:
-        services.session_sign(session=session, present=[int(value) for value in present], by=request.user)
+        services.session_sign(session=session, present=present, by=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -180,8 +203,10 @@ def session_correct(request, pk):
     if not roles.can_correct_attendance(request.user):
         raise PermissionDenied(_("Seul le service Contrats pro corrige une séance signée."))
     form = CorrectionForm(request.POST)
-    if form.is_valid():
-        present = [int(value) for value in request.POST.getlist("present") if value.isdigit()]
+    present = _posted_ids(request)
+    if present is None:
+        messages.error(request, _("Un élève coché n'est pas reconnu : rien n'a été corrigé."))
+    elif form.is_valid():
         try:
             services.presence_correct(session=session, present=present, reason=form.cleaned_data["reason"],
                                       by=request.user)
@@ -192,6 +217,10 @@ def session_correct(request, pk):
             return redirect("attendance:session-detail", pk=session.pk)
     context = _session_context(request, session)
     context["correction_form"] = form
+    # What was posted stays ticked, with the reason typed (the bound form).
+    ticked = {int(value) for value in request.POST.getlist("present") if STUDENT_ID.fullmatch(value)}
+    for line in context["lines"]:
+        line.present = line.student_id in ticked
     return render(request, "attendance/session_detail.html", context, status=400)
 
 

@@ -57,3 +57,16 @@ def make_session(module, teacher, office):
             options=[], by=office,
         )
     return _make
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Set the portal's « now » (``timezone.now``) to a local date and time:
+    ``clock(datetime.date(2026, 10, 5), datetime.time(9))``."""
+    from django.utils import timezone
+
+    def _set(day, time=datetime.time(12)):
+        moment = timezone.make_aware(datetime.datetime.combine(day, time))
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+        return moment
+    return _set

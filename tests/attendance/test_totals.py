@@ -11,9 +11,11 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
-def test_att_2_totals_on_both_sides_of_the_s9_end(make_session, students, teacher, year):
+def test_att_2_totals_on_both_sides_of_the_s9_end(make_session, students, teacher, year, clock):
     """ATT-2: a session on the year's end of S9 counts in S9, the next day's
-    in S10 (split on ``s9_end``, here moved to 18 December)."""
+    in S10 (split on ``s9_end``, here moved to 18 December); signed in
+    February, once they have all taken place."""
+    clock(datetime.date(2027, 2, 1))
     year.s9_end = datetime.date(2026, 12, 18)
     year.save()
     student = students[0]
