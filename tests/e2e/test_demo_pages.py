@@ -48,7 +48,7 @@ def test_role_1_student_lands_on_own_dossier(page, shared_demo, screenshot):
         ("direction", "À faire"),
         ("social", "À faire"),
         ("scolarite", "À faire"),
-        ("enseignant", "Bienvenue"),
+        ("enseignant", "Mes séances"),
     ],
 )
 def test_role_3_to_8_each_login_lands_on_its_page(page, shared_demo, username, heading):

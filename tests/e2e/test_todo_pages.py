@@ -106,6 +106,9 @@ def validate_in_place(page, row_id, done):
     page.locator(f"#{row_id}").get_by_role("button", name="Valider", exact=True).click()
     for _attempt in range(100):
         if done():
+            # The decision may still be taking the browser back to the queue:
+            # let that navigation end before the test opens another page.
+            page.wait_for_load_state("networkidle")
             return
         page.wait_for_timeout(100)
     raise AssertionError(f"{row_id} was not validated")
