@@ -125,7 +125,8 @@ def my_sessions(request):
     mine = roles.sessions_for(request.user).filter(teacher=request.user).for_list()
     signed = Exists(Session.objects.filter(pk=OuterRef("pk"), signature__isnull=False))
     return render(request, "attendance/my_sessions.html", {
-        "today": today,
+        # ATT-1: « À signer » once a session has begun, not before.
+        "today": today, "now_time": timezone.localtime().time(),
         "today_sessions": list(mine.filter(date=today).order_by("start")[:MY_SESSIONS_LIMIT]),
         "to_sign": list(mine.filter(date__lt=today).exclude(signed).order_by("-date", "-start")[:MY_SESSIONS_LIMIT]),
         "coming": list(mine.filter(date__gt=today, date__lte=today + datetime.timedelta(days=7))

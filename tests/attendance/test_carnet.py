@@ -154,3 +154,15 @@ def test_role_9_a_teacher_sees_only_their_own_sessions_and_a_student_only_their_
     assert client.get(f"/carnets/{students[0].pk}/").status_code == 200
     assert client.get(f"/carnets/{students[1].pk}/").status_code == 404
     assert client.get(f"/carnets/{students[1].pk}/carnet.pdf").status_code == 404
+
+
+def test_att_1_my_sessions_marks_to_sign_only_the_sessions_begun(login, make_session, teacher, students, clock):
+    """ATT-1: on « Mes séances », a session of today marks « À signer » once
+    it has begun, not earlier in the day."""
+    clock(datetime.date(2026, 10, 5), datetime.time(10, 30))
+    make_session(day=datetime.date(2026, 10, 5), start=datetime.time(9), end=datetime.time(10), room="Commencee")
+    make_session(day=datetime.date(2026, 10, 5), start=datetime.time(14), end=datetime.time(16), room="Plus-tard")
+    page = login(teacher).get("/mes-seances/").content.decode()
+    assert "Commencee" in page and "Plus-tard" in page
+    assert page.count("À signer") == 1
+    assert page.index("À signer") < page.index("Plus-tard")
