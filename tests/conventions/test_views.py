@@ -218,3 +218,17 @@ def test_logout_ends_the_session(login, office):
     client = login(office)
     assert client.post(reverse("logout")).status_code == 302
     assert client.get(LIST).status_code == 302
+
+
+def test_role_2_the_office_reaches_the_sessions_and_the_carnets_from_the_dossiers(login, office, year):
+    """ROLE-2, ATT-1, ATT-2: the office's « Dossiers » page links to the
+    timetable's sessions and to the carnets; a head's does not."""
+    sessions, carnets = reverse("attendance:session-list"), reverse("attendance:carnet-list")
+    page = login(office).get(LIST).content.decode()
+    assert f'href="{sessions}"' in page and f'href="{carnets}"' in page
+    head = factories.UserFactory(groups=["Enseignants"])
+    ia = factories.department("2IA")
+    ia.head = head
+    ia.save()
+    other = login(head).get(LIST).content.decode()
+    assert f'href="{sessions}"' not in other and f'href="{carnets}"' not in other
