@@ -12,9 +12,6 @@ session no longer changes (the row is an error).
 """
 
 import datetime
-import io
-import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
@@ -22,9 +19,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import load_workbook
 
 from contratpro import roles
+from students.imports import FileError, read_sheet, text_key
 from students.models import Department, Module, Option
 
 from . import services
@@ -32,7 +29,6 @@ from .models import Session
 
 MAX_BYTES = 1024 * 1024
 MAX_ROWS = 1500
-MAX_UNZIPPED_BYTES = 30 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -57,15 +53,6 @@ COLUMNS = [
                                               "département (ou l'option du module)."), required=False),
 ]
 KINDS = {"cours": Session.Kind.COURS, "td": Session.Kind.TD, "projet": Session.Kind.PROJET}
-
-
-def _key(text):
-    text = unicodedata.normalize("NFKD", str(text or "")).encode("ascii", "ignore").decode()
-    return " ".join(text.casefold().split())
-
-
-class FileError(Exception):
-    """The file as a whole cannot be read (its message is for people)."""
 
 
 @dataclass
@@ -106,17 +93,16 @@ def preview_file(data, *, by):
     """Read ``data`` (the file's bytes) and check every row; writes nothing."""
     if not roles.can_manage_sessions(by):
         raise PermissionDenied(_("Seul le service Contrats pro importe l'emploi du temps."))
+    if len(data) > MAX_BYTES:
+        return Preview(error=_("Le fichier dépasse %(mb)s Mo.") % {"mb": MAX_BYTES // (1024 * 1024)})
     try:
-        lines = _read(data)
+        # The scolarité import's reader: content checked, size bounded.
+        header, body = read_sheet(data)
     except FileError as exc:
-        return Preview(error=str(exc))
-    if not lines:
-        return Preview(error=_("Le fichier n'a pas de ligne d'en-tête."))
-    positions, missing = _header(lines[0])
+        return Preview(error=" ".join(str(message) for message in exc.messages))
+    positions, missing = _header(header)
     if missing:
         return Preview(error=_("Colonnes obligatoires absentes : %(columns)s.") % {"columns": ", ".join(missing)})
-    body = [(number, cells) for number, cells in enumerate(lines[1:], start=2)
-            if any(cell not in (None, "") for cell in cells)]
     if len(body) > MAX_ROWS:
         return Preview(error=_("Le fichier dépasse %(rows)s lignes.") % {"rows": MAX_ROWS})
     lookups = _lookups()
@@ -126,33 +112,11 @@ def preview_file(data, *, by):
     return Preview(rows=rows)
 
 
-def _read(data):
-    if len(data) > MAX_BYTES:
-        raise FileError(_("Le fichier dépasse %(mb)s Mo.") % {"mb": MAX_BYTES // (1024 * 1024)})
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED_BYTES:
-                raise FileError(_("Ce classeur est anormalement volumineux une fois décompressé."))
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except FileError:
-        raise
-    except Exception as exc:
-        raise FileError(_("Ce fichier n'est pas un classeur Excel (.xlsx) lisible.")) from exc
-    try:
-        sheet = workbook.worksheets[0]
-        lines = []
-        for cells in sheet.iter_rows(values_only=True, max_row=MAX_ROWS * 2 + 1, max_col=len(COLUMNS) + 10):
-            lines.append(list(cells))
-        return lines
-    finally:
-        workbook.close()
-
-
 def _header(cells):
-    by_key = {_key(column.header): column for column in COLUMNS}
+    by_key = {text_key(column.header): column for column in COLUMNS}
     positions = {}
     for index, cell in enumerate(cells):
-        column = by_key.get(_key(cell))
+        column = by_key.get(text_key(cell))
         if column is not None and column.key not in positions:
             positions[column.key] = index
     missing = [column.header for column in COLUMNS if column.required and column.key not in positions]
@@ -163,13 +127,13 @@ def _lookups():
     teachers = get_user_model().objects.filter(is_active=True, groups__name=roles.Group_.TEACHERS.value)
     people = {}
     for user in teachers:
-        people[_key(user.username)] = user
+        people[text_key(user.username)] = user
         if user.email:
-            people.setdefault(_key(user.email), user)
+            people.setdefault(text_key(user.email), user)
     return {
-        "departments": {_key(d.code): d for d in Department.objects.all()},
-        "modules": {(m.department_id, _key(m.name)): m for m in Module.objects.select_related("option")},
-        "options": {(o.department_id, _key(o.name)): o for o in Option.objects.all()},
+        "departments": {text_key(d.code): d for d in Department.objects.all()},
+        "modules": {(m.department_id, text_key(m.name)): m for m in Module.objects.select_related("option")},
+        "options": {(o.department_id, text_key(o.name)): o for o in Option.objects.all()},
         "teachers": people,
     }
 
@@ -219,24 +183,24 @@ def _row(number, cells, positions, lookups):
         error(_("Heure de fin illisible : écrivez-la hh:mm."))
     if start and end and end <= start:
         error(_("La fin doit suivre le début."))
-    department = lookups["departments"].get(_key(get("department")))
+    department = lookups["departments"].get(text_key(get("department")))
     module = None
     if department is None:
         error(_("Département « %(value)s » inconnu.") % {"value": get("department") or ""})
     else:
-        module = lookups["modules"].get((department.pk, _key(get("module"))))
+        module = lookups["modules"].get((department.pk, text_key(get("module"))))
         if module is None:
             error(_("Le département %(department)s n'a pas de module « %(value)s ».") % {
                 "department": department.code, "value": get("module") or ""})
-    kind = KINDS.get(_key(get("kind")))
+    kind = KINDS.get(text_key(get("kind")))
     if kind is None:
         error(_("Nature « %(value)s » inconnue : cours, TD ou projet.") % {"value": get("kind") or ""})
-    teacher = lookups["teachers"].get(_key(get("teacher")))
+    teacher = lookups["teachers"].get(text_key(get("teacher")))
     if teacher is None:
         error(_("Aucun enseignant n'a pour identifiant ou e-mail « %(value)s ».") % {"value": get("teacher") or ""})
     options = []
     for name in filter(None, (part.strip() for part in str(get("options") or "").split(";"))):
-        option = lookups["options"].get((department.pk if department else None, _key(name)))
+        option = lookups["options"].get((department.pk if department else None, text_key(name)))
         if option is None:
             error(_("Option « %(value)s » inconnue dans ce département.") % {"value": name})
         else:

@@ -210,7 +210,7 @@ def presence_correct(*, session, present, reason, by):
         signature=signature, by=by, at=timezone.now(), reason=reason, before=before,
         after=sorted(line.student_id for line in lines if line.present), sha256=digest(content),
     )
-    dossiers = {d.student_id: d for d in Dossier.objects.filter(student__in=[l.student_id for l in changed],
+    dossiers = {d.student_id: d for d in Dossier.objects.filter(student__in=[row.student_id for row in changed],
                                                                  year=session.year_id)}
     for line in changed:
         summary = _("Carnet corrigé : %(state)s à la séance « %(module)s » du %(date)s") % {
@@ -225,30 +225,31 @@ def presence_correct(*, session, present, reason, by):
     return correction
 
 
+def _semester_minutes(prefix, s9_end):
+    """ATT-2, the one split: the minutes of sessions signed with the line
+    present, up to the year's end of S9 (``s9_end``, a path to it) in S9,
+    after it in S10. ``prefix`` leads from the queried model to the
+    presence lines."""
+    counted = Q(**{f"{prefix}present": True, f"{prefix}session__signature__isnull": False})
+    minutes, day = f"{prefix}session__minutes", f"{prefix}session__date"
+    zero = Value(0, output_field=IntegerField())
+    return {
+        "s9": Coalesce(Sum(minutes, filter=counted & Q(**{f"{day}__lte": F(s9_end)})), zero),
+        "s10": Coalesce(Sum(minutes, filter=counted & Q(**{f"{day}__gt": F(s9_end)})), zero),
+    }
+
+
 def signed_minutes(presences):
     """``presences`` (a Presence queryset) aggregated to the minutes signed
-    present in S9 and in S10 (ATT-2, split on the year's end of S9): one query."""
-    counted = Q(present=True, session__signature__isnull=False)
-    s9 = Q(session__date__lte=F("session__year__s9_end"))
-    s10 = Q(session__date__gt=F("session__year__s9_end"))
-    zero = Value(0, output_field=IntegerField())
-    return presences.aggregate(
-        s9=Coalesce(Sum("session__minutes", filter=counted & s9), zero),
-        s10=Coalesce(Sum("session__minutes", filter=counted & s10), zero),
-    )
+    present in S9 and in S10 (ATT-2): one query."""
+    return presences.aggregate(**_semester_minutes("", "session__year__s9_end"))
 
 
 def with_totals(students):
     """``students`` annotated with ``s9_minutes`` and ``s10_minutes``, the
     minutes signed present per semester (ATT-2), in the same query."""
-    counted = Q(presences__present=True, presences__session__signature__isnull=False)
-    s9 = Q(presences__session__date__lte=F("year__s9_end"))
-    s10 = Q(presences__session__date__gt=F("year__s9_end"))
-    zero = Value(0, output_field=IntegerField())
-    return students.annotate(
-        s9_minutes=Coalesce(Sum("presences__session__minutes", filter=counted & s9), zero),
-        s10_minutes=Coalesce(Sum("presences__session__minutes", filter=counted & s10), zero),
-    )
+    sums = _semester_minutes("presences__", "year__s9_end")
+    return students.annotate(s9_minutes=sums["s9"], s10_minutes=sums["s10"])
 
 
 def totals(minutes):

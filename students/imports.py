@@ -163,15 +163,15 @@ CLEAR_WORDS = {"aucune", "aucun", "néant", "neant", "-", "—"}
 DATE_PATTERN = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
 
-def _key(text):
+def text_key(text):
     """A header or a name compared without accents, case, odd apostrophes
-    or extra spaces."""
-    text = unicodedata.normalize("NFKD", str(text)).replace("’", "'")
+    or extra spaces (None reads as empty); the timetable's import uses it too."""
+    text = unicodedata.normalize("NFKD", "" if text is None else str(text)).replace("’", "'")
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return " ".join(text.casefold().split())
 
 
-COLUMNS_BY_KEY = {_key(c.header): c for c in COLUMNS}
+COLUMNS_BY_KEY = {text_key(c.header): c for c in COLUMNS}
 
 
 def display(value):
@@ -298,7 +298,7 @@ def preview_file(f, *, by=None):
         message = _("Ce fichier dépasse %(mb)s Mo : découpez-le en plusieurs fichiers.")
         return Preview(errors=[message % {"mb": MAX_BYTES // (1024 * 1024)}])
     try:
-        header, lines = _read_sheet(data)
+        header, lines = read_sheet(data)
         columns, positions = _read_header(header)
     except FileError as exc:
         return Preview(errors=exc.messages)
@@ -322,9 +322,11 @@ def preview_file(f, *, by=None):
     return preview
 
 
-def _read_sheet(data):
-    """The header and the non-empty rows of the first sheet. The content is
-    checked before openpyxl opens it: an .xlsx is a zip holding a workbook."""
+def read_sheet(data):
+    """The header and the non-empty rows of the first sheet, as (row number,
+    cells). The content is checked before openpyxl opens it: an .xlsx is a
+    zip holding a workbook, of bounded size once unzipped. Shared by the
+    timetable's import (``attendance.imports``)."""
     if not data.startswith(b"PK\x03\x04") or not zipfile.is_zipfile(io.BytesIO(data)):
         raise not_a_workbook()
     try:
@@ -384,7 +386,7 @@ def _read_header(header):
     for index, value in enumerate(header):
         if _blank(value):
             continue
-        column = COLUMNS_BY_KEY.get(_key(value))
+        column = COLUMNS_BY_KEY.get(text_key(value))
         if column is None:
             errors.append(_(
                 "Colonne %(letter)s : l'en-tête « %(header)s » n'est pas une colonne connue. Corrigez-le "
@@ -507,7 +509,7 @@ def _new_student(row, where, creation):
         errors.append(_("%(where)s, colonne « Département » : aucun département de code « %(value)s ».")
                       % {"where": where, "value": account["department"]})
     elif account.get("option"):
-        option = next((o for o in department.options.all() if _key(o.name) == _key(account["option"])), None)
+        option = next((o for o in department.options.all() if text_key(o.name) == text_key(account["option"])), None)
         if option is None:
             errors.append(_("%(where)s, colonne « Option » : le département %(code)s n'a pas d'option « %(value)s ».")
                           % {"where": where, "code": department.code, "value": account["option"]})
@@ -701,7 +703,7 @@ def _parse_date(value):
 
 
 def _check_name(student, name):
-    if student is not None and student.pk and name and _key(name) != _key(student.user.last_name):
+    if student is not None and student.pk and name and text_key(name) != text_key(student.user.last_name):
         raise ValidationError(
             _("« %(name)s » ne correspond pas au nom de l'élève (%(expected)s) : vérifiez le N° étudiant.")
             % {"name": name, "expected": student.user.last_name}

@@ -38,7 +38,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from contratpro import roles
 from contratpro.accounts import services as accounts
 
-from .imports import MAX_BYTES, MAX_ROWS, FileError, _blank, _key, _read_sheet
+from .imports import MAX_BYTES, MAX_ROWS, FileError, _blank, read_sheet, text_key
 from .models import Department, Option
 
 SOURCE = "students.staff_import"
@@ -67,7 +67,7 @@ COLUMNS = [
            gettext_lazy("Facultatif : nom de l'option dirigée, tel qu'il figure dans le portail ; plusieurs "
                         "séparées par « ; »."))
 ]
-COLUMNS_BY_KEY = {_key(c.header): c for c in COLUMNS}
+COLUMNS_BY_KEY = {text_key(c.header): c for c in COLUMNS}
 FUNCTIONS = {
     "enseignant": roles.Group_.TEACHERS, "enseignante": roles.Group_.TEACHERS, "enseignants": roles.Group_.TEACHERS,
     "direction": roles.Group_.DIRECTION,
@@ -165,7 +165,7 @@ def preview_file(f, *, by=None):
         return Preview(errors=[_("Ce fichier dépasse %(mb)s Mo : découpez-le en plusieurs fichiers.")
                                % {"mb": MAX_BYTES // (1024 * 1024)}])
     try:
-        header, lines = _read_sheet(data)
+        header, lines = read_sheet(data)
         positions = _read_header(header)
     except FileError as exc:
         return Preview(errors=exc.messages)
@@ -182,7 +182,7 @@ def preview_file(f, *, by=None):
     departments = {d.code.casefold(): d for d in Department.objects.select_related("head")}
     options = {}
     for option in Option.objects.select_related("head", "department"):
-        options.setdefault(_key(option.name), []).append(option)
+        options.setdefault(text_key(option.name), []).append(option)
     for number, cells in lines:
         preview.rows.append(_read_row(number, cells, positions, users, departments, options,
                                       by or AnonymousUser()))
@@ -195,7 +195,7 @@ def _read_header(header):
     for index, value in enumerate(header):
         if _blank(value):
             continue
-        column = COLUMNS_BY_KEY.get(_key(value))
+        column = COLUMNS_BY_KEY.get(text_key(value))
         if column is None:
             errors.append(_("L'en-tête « %(header)s » n'est pas une colonne connue : corrigez-le ou supprimez la "
                             "colonne (les colonnes acceptées sont décrites sur la page d'import).")
@@ -249,7 +249,7 @@ def _read_row(number, cells, positions, users, departments, options, by):
             row.user = _holder(email, users.get(email.lower(), []), by, lambda message: error(headers["email"],
                                                                                             message))
     for part in _parts(_cell(cells, positions, "groups")):
-        group = FUNCTIONS.get(_key(part))
+        group = FUNCTIONS.get(text_key(part))
         if group is None:
             error(headers["groups"], _("« %(value)s » n'est pas une fonction connue (enseignant, direction, "
                                        "service social, scolarité).") % {"value": part})
@@ -262,7 +262,7 @@ def _read_row(number, cells, positions, users, departments, options, by):
         else:
             row.departments.append(department)
     for name in _parts(_cell(cells, positions, "options")):
-        found = options.get(_key(name), [])
+        found = options.get(text_key(name), [])
         if not found:
             error(headers["options"], _("aucune option nommée « %(value)s ».") % {"value": name})
         elif len(found) > 1:
