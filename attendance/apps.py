@@ -11,6 +11,8 @@ class AttendanceConfig(AppConfig):
         from conventions.dossier import panels
 
         from . import demo
+        from .absences import registrations as absences
+        from .certificates import registrations as certificates
         from .views import panel_context
 
         # The dossier page's « Présence » part (ATT-2); its body loads from its own URL.
@@ -18,3 +20,6 @@ class AttendanceConfig(AppConfig):
 
         # Demo builders: the timetable and its signatures, once conventions' démarche stands (order 700).
         demo_builders.register("attendance.timetable", demo.build_timetable, order=750)
+
+        absences.register_all()
+        certificates.register_all()

@@ -165,3 +165,8 @@ class PresenceCorrection(models.Model):
 
     def __str__(self):
         return f"{self.signature.session} – {self.at:%d/%m/%Y}"
+
+
+# The subjects' own models (ARCHITECTURE.md: a subject package is small and whole).
+from attendance.absences.models import *  # noqa: E402,F401,F403
+from attendance.certificates.models import *  # noqa: E402,F401,F403

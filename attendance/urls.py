@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -18,4 +18,6 @@ urlpatterns = [
     path("carnets/<int:pk>/", views.carnet_detail, name="carnet-detail"),
     path("carnets/<int:pk>/carnet.pdf", views.carnet_pdf, name="carnet-pdf"),
     path("dossiers/<int:pk>/presence/", views.dossier_panel, name="dossier-panel"),
+    path("", include("attendance.absences.urls")),
+    path("", include("attendance.certificates.urls")),
 ]

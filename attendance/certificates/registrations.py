@@ -1,0 +1,6 @@
+"""What certificates registers (panels, deadlines, PDF builders, demo builders),
+called once from ``AttendanceConfig.ready``."""
+
+
+def register_all():
+    pass
