@@ -7,6 +7,7 @@ PAGES is the table to extend: (login or None, page name, path or a
 function of the login returning the path, or None to skip it). A function
 runs in the test, with the database, after the sign-in."""
 
+import datetime
 import re
 
 import pytest
@@ -85,6 +86,17 @@ def a_person(login):
     return reverse("accounts:person-detail", args=[_user(accounts_demo.INVITED[0]).pk])
 
 
+def a_session_to_sign(login):
+    """The page where the teacher ticks and signs: their latest session
+    that has begun and is not signed yet (ATT-1), else their first one."""
+    from attendance.models import Session
+
+    sessions = Session.objects.filter(teacher=_user(login))
+    unsigned = sessions.filter(signature__isnull=True, date__lte=datetime.date.today()).order_by("-date", "-start")
+    session = unsigned.first() or sessions.order_by("date", "start").first()
+    return reverse("attendance:session-detail", args=[session.pk])
+
+
 PAGES = [
     (None, "connexion", "/connexion/"),
     (None, "lien-personnel", personal_link),
@@ -135,6 +147,7 @@ PAGES = [
     ("scolarite", "a-faire", todo),
     ("scolarite", "dossier", a_dossier),
     ("enseignant", "accueil", home),
+    ("enseignant", "seance", a_session_to_sign),
 ]
 LOGINS = list(dict.fromkeys(login for login, _name, _url in PAGES))
 
