@@ -43,7 +43,10 @@ _ALL_EXTENSIONS = frozenset(ext for exts in ALLOWED_TYPES.values() for ext in ex
 ACCEPT = ".pdf,.png,.jpg,.jpeg"  # the file picker's filter; the content decides
 
 # The portal produces these (DOC-1, DOC-3, DOC-7); nobody uploads them.
-GENERATED_KINDS = frozenset({DocumentKind.FICHE_CONTACT, DocumentKind.CERFA, DocumentKind.CONVENTION})
+GENERATED_KINDS = frozenset({
+    DocumentKind.FICHE_CONTACT, DocumentKind.CERFA, DocumentKind.CONVENTION,
+    DocumentKind.CERTIFICAT,  # CERT-1: issued from the signed carnet only
+})
 UPLOAD_KINDS = tuple((value, label) for value, label in DocumentKind.choices if value not in GENERATED_KINDS)
 
 

@@ -34,6 +34,7 @@ class DocumentKind(models.TextChoices):
     EVALUATION_TUTEUR = "evaluation_tuteur", _("Fiche d'évaluation tuteur")
     CARNET = "carnet", _("Carnet de présence")
     FICHE_PFE = "fiche_pfe", _("Fiche contact PFE")
+    CERTIFICAT = "certificat", _("Certificat de réalisation")
     AUTRE = "autre", _("Autre pièce")
 
 
