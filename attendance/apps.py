@@ -8,15 +8,20 @@ class AttendanceConfig(AppConfig):
 
     def ready(self):
         from contratpro import demo as demo_builders
+        from conventions.documents import pdf as documents_pdf
+        from conventions.documents.models import DocumentKind
         from conventions.dossier import panels
 
-        from . import demo
+        from . import demo, pdf
         from .absences import registrations as absences
         from .certificates import registrations as certificates
         from .views import panel_context
 
         # The dossier page's « Présence » part (ATT-2); its body loads from its own URL.
         panels.register(panels.Panel("attendance", "attendance/_panel.html", panel_context, order=60))
+
+        # The carnet as a dossier's document, built by the PDF task (ATT-1, ATT-3, NOTIF-2).
+        documents_pdf.register_builder(DocumentKind.CARNET, pdf.carnet_build)
 
         # Demo builders: the timetable and its signatures, once conventions' démarche stands (order 700).
         demo_builders.register("attendance.timetable", demo.build_timetable, order=750)

@@ -1,8 +1,15 @@
-"""The printable carnet de présence (ATT-1, ATT-2), laid out in blocks.
+"""The printable carnet de présence (ATT-1, ATT-2, ATT-3), laid out in blocks.
 
-One block per month, each signed line a short row of inline blocks (long
-tables are 5-7× slower in WeasyPrint, ECOSYSTEM.md); the totals per
-semester on top. Rendered through the documents' ``render_pdf``.
+One block per month, each line a short paragraph (long tables are 5-7×
+slower in WeasyPrint, ECOSYSTEM.md); the totals per semester on top. A
+signed line says present or absent, who signed the session and when; a
+past session its teacher has not signed yet is printed too, marked « non
+signée : ne compte pas » (ATT-1: an unsigned line counts nothing).
+
+The carnet is a dossier's document (DocumentKind.CARNET, step C and F's
+evidence): ``carnet_build`` is the PDF jobs' builder for that kind, run by
+the Celery task (NOTIF-2), and ``carnet_document_build`` the same build in
+the calling process, for the demo.
 """
 
 import itertools
@@ -12,7 +19,8 @@ from django.utils import timezone
 
 from contratpro.frenchdates import long_date, month_year
 from contratpro.school.services import office_contact
-from conventions.documents.pdf import render_pdf
+from conventions.documents.models import DocumentKind
+from conventions.documents.pdf import document_attach, render_pdf
 
 from . import services
 from .models import Presence
@@ -22,21 +30,40 @@ TEMPLATE = "attendance/pdf/carnet.html"
 STYLESHEET = (Path(__file__).resolve().parent / "static" / "attendance" / "carnet.css").as_uri()
 
 
-def carnet_context(student):
-    """The carnet's lines (signed sessions, present or absent), by month, and
-    its totals; a fixed number of queries whatever the lines."""
-    lines = list(
+class Unsigned:
+    """A past session of the carnet its teacher has not signed: printed, not counted."""
+
+    signed = False
+
+    def __init__(self, session):
+        self.session = session
+
+
+def carnet_context(student, today=None):
+    """The carnet's lines by month — the signed ones (present or absent,
+    with signer and time) and the past sessions not signed yet — and its
+    totals; a fixed number of queries whatever the lines (4)."""
+    today = today or timezone.localdate()
+    signed = list(
         Presence.objects.filter(student=student, session__signature__isnull=False)
-        .select_related("session__module", "session__teacher", "session__signature__signed_by")
+        .select_related("session__module", "session__signature__signed_by")
         .order_by("session__date", "session__start")
     )
+    for line in signed:
+        line.signed = True
+    unsigned = [
+        Unsigned(session) for session in services.expected_sessions(student)
+        .filter(signature__isnull=True, date__lte=today).select_related("module", "teacher")
+    ]
+    lines = sorted([*signed, *unsigned], key=lambda line: (line.session.date, line.session.start, line.session.pk))
     months = [
         {"label": month_year(day), "lines": list(group)}
         for day, group in itertools.groupby(lines, key=lambda line: line.session.date.replace(day=1))
     ]
     contact = office_contact(student.year.start_year)
     return {
-        "student": student, "months": months, "stylesheet": STYLESHEET, "printed": long_date(timezone.localdate()),
+        "student": student, "months": months, "stylesheet": STYLESHEET, "printed": long_date(today),
+        "signed_count": len(signed), "unsigned_count": len(unsigned),
         "totals": services.totals(services.signed_minutes(Presence.objects.filter(student=student))),
         "letterhead": {"name": contact["school_name"], "service": "Service Contrats de professionnalisation",
                        "address": contact["address"][2:] or contact["address"], "email": contact["email"],
@@ -47,3 +74,18 @@ def carnet_context(student):
 def carnet_pdf(student):
     """The carnet as PDF bytes."""
     return render_pdf(TEMPLATE, carnet_context(student))
+
+
+def carnet_build(dossier):
+    """The PDF jobs' builder of DocumentKind.CARNET (NOTIF-2): the carnet of
+    the dossier's student, to lay out."""
+    return TEMPLATE, carnet_context(dossier.student)
+
+
+def carnet_document_build(*, dossier, by=None):
+    """The carnet built now and attached as the next version of the
+    dossier's CARNET document (generated), as the task does (the demo)."""
+    return document_attach(
+        dossier=dossier, kind=DocumentKind.CARNET, content=render_pdf(*carnet_build(dossier)), generated=True,
+        name=f"carnet-{dossier.student.user.last_name.lower()}.pdf", by=by,
+    )

@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from contratpro import roles
 from contratpro.frenchdates import long_date
+from conventions.documents.jobs import pdf_request
+from conventions.documents.models import DocumentKind
 from conventions.models import Dossier
 from students import programme
 from students.history import event_record
@@ -269,3 +271,12 @@ def hours(minutes):
     """``minutes`` as French hours: « 3 h », « 4 h 30 »."""
     h, m = divmod(int(minutes or 0), 60)
     return f"{h} h {m:02d}" if m else f"{h} h"
+
+
+def carnet_request(*, dossier, by):
+    """ATT-1, ATT-3, NOTIF-2: ask for the dossier's carnet as a new version of
+    its CARNET document, built by the PDF task (``pdf.carnet_build``): the
+    request never waits for it. The office, or the dossier's student."""
+    if not roles.can_produce_carnet(by, dossier):
+        raise PermissionDenied(_("Seuls l'élève et le service Contrats pro produisent le carnet de présence."))
+    return pdf_request(dossier=dossier, kind=DocumentKind.CARNET, by=by)

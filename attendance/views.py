@@ -12,20 +12,21 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from contratpro import roles
+from conventions.documents.models import Document, DocumentKind, PdfJob
+from conventions.documents.pdf import job_in_progress
 from conventions.models import Dossier
 from students.models import AcademicYear, Student
 
-from . import imports, pdf, services
+from . import imports, services
 from .forms import CorrectionForm, SessionForm
 from .models import Presence, Session
 
@@ -236,6 +237,30 @@ def _carnet_context(student):
     return lines, services.totals(services.signed_minutes(Presence.objects.filter(student=student)))
 
 
+def _carnet_dossier(request, student):
+    """The student's dossier of their year, as the viewer sees it (ROLE-9), or None."""
+    return (roles.dossiers_for(request.user).select_related("student__user", "student__department",
+                                                            "student__option", "year")
+            .filter(student=student, year=student.year_id).first())
+
+
+def _document_context(request, student, dossier, *, own):
+    """ATT-1, ATT-3, NOTIF-2: the carnet as the dossier's document — its
+    latest versions and the last production asked (pending, failed with
+    « Relancer »): two queries."""
+    if dossier is None:
+        return {"student": student, "dossier": None, "own": own}
+    job = PdfJob.objects.filter(dossier=dossier, kind=DocumentKind.CARNET).order_by("-requested_at", "-pk").first()
+    versions = list(Document.objects.filter(dossier=dossier, kind=DocumentKind.CARNET).order_by("-version")[:4])
+    pending = job is not None and job_in_progress(job)
+    return {
+        "student": student, "dossier": dossier, "own": own, "job": job, "pending": pending,
+        "failed": job is not None and job.status == PdfJob.Status.FAILED,
+        "latest": versions[0] if versions else None, "older": versions[1:],
+        "may_produce": roles.can_produce_carnet(request.user, dossier),
+    }
+
+
 def _carnet(request, student, *, own):
     lines, rows = _carnet_context(student)
     page = Paginator(lines, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -243,6 +268,7 @@ def _carnet(request, student, *, own):
         "student": student, "page": page, "totals": rows, "own": own,
         "unsigned_count": services.expected_sessions(student).filter(
             signature__isnull=True, date__lte=timezone.localdate()).count(),
+        "document": _document_context(request, student, _carnet_dossier(request, student), own=own),
     })
 
 
@@ -283,14 +309,41 @@ def carnet_list(request):
     return render(request, "attendance/carnet_list.html", {"page": page, "year": year})
 
 
+def _carnet_page(student, own):
+    return reverse("attendance:my-carnet") if own else reverse("attendance:carnet-detail", args=[student.pk])
+
+
 @require_GET
 @login_required
-def carnet_pdf(request, pk):
-    """The printable carnet, for whoever sees the student (ROLE-9)."""
+def carnet_document(request, pk):
+    """The carnet document's part of the carnet page (htmx polls it while
+    the PDF is being built), for whoever sees the student (ROLE-9)."""
     student = get_object_or_404(roles.students_for(request.user).with_programme(), pk=pk)
-    response = HttpResponse(pdf.carnet_pdf(student), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="carnet-{slugify(student.full_name)}.pdf"'
-    return response
+    own = student.user_id == request.user.pk
+    if not request.htmx:
+        return redirect(_carnet_page(student, own))
+    context = _document_context(request, student, _carnet_dossier(request, student), own=own)
+    return render(request, "attendance/_carnet_document.html", {"document": context})
+
+
+@require_POST
+@login_required
+def carnet_produce(request, pk):
+    """ATT-1, ATT-3: « Produire le carnet » — the office, or the student
+    from « Mon carnet »: a PDF job (NOTIF-2), its state shown on the page."""
+    student = get_object_or_404(roles.students_for(request.user).with_programme(), pk=pk)
+    dossier = _carnet_dossier(request, student)
+    if dossier is None:
+        raise Http404(_("Cet élève n'a pas de dossier de contrat pro cette année."))
+    if not roles.can_produce_carnet(request.user, dossier):
+        raise PermissionDenied(_("Seuls l'élève et le service Contrats pro produisent le carnet de présence."))
+    services.carnet_request(dossier=dossier, by=request.user)
+    own = student.user_id == request.user.pk
+    if request.htmx:
+        context = _document_context(request, student, dossier, own=own)
+        return render(request, "attendance/_carnet_document.html", {"document": context})
+    messages.success(request, _("Production du carnet demandée : il rejoint les documents du dossier dès qu'il est prêt."))
+    return redirect(_carnet_page(student, own) + "#carnet-document")
 
 
 # --- The dossier's Présence panel -------------------------------------------

@@ -407,3 +407,9 @@ def sessions_for(user, *, to_sign=False):
     if not user_roles:
         return Session.objects.none()
     return Session.objects.filter(teacher=user)
+
+
+def can_produce_carnet(user, dossier):
+    """ATT-1, ATT-3: the carnet document is produced by the office, or by the
+    student for their own dossier (« Mon carnet »), to hand it in (step F)."""
+    return bool(actors_of(user, dossier) & {Actor.STUDENT, Actor.OFFICE})

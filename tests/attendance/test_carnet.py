@@ -153,7 +153,8 @@ def test_role_9_a_teacher_sees_only_their_own_sessions_and_a_student_only_their_
     client = login(students[0].user)
     assert client.get(f"/carnets/{students[0].pk}/").status_code == 200
     assert client.get(f"/carnets/{students[1].pk}/").status_code == 404
-    assert client.get(f"/carnets/{students[1].pk}/carnet.pdf").status_code == 404
+    assert client.get(f"/carnets/{students[1].pk}/document/").status_code == 404
+    assert client.post(f"/carnets/{students[1].pk}/produire/").status_code == 404
 
 
 def test_att_1_my_sessions_marks_to_sign_only_the_sessions_begun(login, make_session, teacher, students, clock):

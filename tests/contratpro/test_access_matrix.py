@@ -256,7 +256,8 @@ TABLE = [
     Row("attendance:my-carnet",                      "L L h D D D D D D D D D",                METHOD),
     Row("attendance:carnet-list",                    "L L D S S D D D D D D D",                METHOD),
     Row("attendance:carnet-detail",                  "L L D S S D D S D S S S",                METHOD, b_student),
-    Row("attendance:carnet-pdf",                     "L L D o o D D o D o o o",                METHOD, b_student),
+    Row("attendance:carnet-document",                "L L D o o D D o D o o o",                METHOD, b_student),
+    Row("attendance:carnet-produce",                 METHOD,                                   OFFICE, b_student),
     Row("attendance:dossier-panel",                  SEES_B,                                   METHOD, b_pk),
 ]
 # fmt: on
