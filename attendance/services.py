@@ -10,16 +10,18 @@ import json
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, IntegerField, OuterRef, Q, Sum, Value
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 
 from contratpro import roles
 from contratpro.frenchdates import long_date
 from conventions.documents.jobs import pdf_request
 from conventions.documents.models import DocumentKind
+from conventions.dossier.proposals import Proposal
 from conventions.models import Dossier
 from students import programme
 from students.history import event_record
@@ -280,3 +282,54 @@ def carnet_request(*, dossier, by):
     if not roles.can_produce_carnet(by, dossier):
         raise PermissionDenied(_("Seuls l'élève et le service Contrats pro produisent le carnet de présence."))
     return pdf_request(dossier=dossier, kind=DocumentKind.CARNET, by=by)
+
+
+# Step C (STEP-1: sign the carnet at every class), its proposed points
+# (SCORE-1): the share of the sessions expected so far that are signed with
+# the student present, against these thresholds, by the barème's maximum.
+STEP_C_THRESHOLDS = {
+    2: ((90, 2), (70, 1)),  # progressive (SCORE-2's default for C): ≥ 90 % → 2, ≥ 70 % → 1, else 0
+    1: ((90, 1),),  # fait / non fait, when the year's barème says so: ≥ 90 % → 1, else 0
+}
+
+
+def carnet_share(student, now=None):
+    """``(attended, expected)``: the sessions of ``student``'s carnet begun by
+    ``now`` (by default, now), and those of them signed by their teacher
+    with the student present (ATT-1); one query."""
+    now = timezone.localtime(now or timezone.now())
+    begun = Q(date__lt=now.date()) | Q(date=now.date(), start__lte=now.time())
+    attended = Exists(Presence.objects.filter(session=OuterRef("pk"), student=student, present=True))
+    counts = expected_sessions(student).filter(begun).aggregate(
+        expected=Count("pk"), attended=Count("pk", filter=Q(attended, signature__isnull=False)),
+    )
+    return counts["attended"], counts["expected"]
+
+
+def step_c_points(attended, expected, maximum):
+    """Step C's points for ``attended`` of ``expected`` sessions, on a scale
+    of 0 to ``maximum`` (1 or 2), by ``STEP_C_THRESHOLDS``: a share of
+    at least 90 % gives the maximum; in mode progressive at least 70 % gives
+    1; less gives 0. None when no session was expected yet."""
+    if not expected:
+        return None
+    for percent, points in STEP_C_THRESHOLDS[maximum]:
+        if attended * 100 >= percent * expected:
+            return points
+    return 0
+
+
+def step_c_proposal(dossier, *, maximum, now=None):
+    """The proposal (``conventions.dossier.proposals``) for step C of
+    ``dossier``: ``step_c_points`` of its student's carnet so far, with what
+    it comes from, « 46 présences signées sur 48 séances »; the office
+    confirms it or scores otherwise (SCORE-1). None before any session."""
+    attended, expected = carnet_share(dossier.student, now)
+    points = step_c_points(attended, expected, maximum)
+    if points is None:
+        return None
+    reason = _("%(attended)s %(expected)s") % {
+        "attended": ngettext("%(n)s présence signée", "%(n)s présences signées", attended) % {"n": attended},
+        "expected": ngettext("sur %(n)s séance à ce jour", "sur %(n)s séances à ce jour", expected) % {"n": expected},
+    }
+    return Proposal(points=points, reason=reason)

@@ -3,15 +3,17 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from contratpro import roles
+from conventions.dossier import proposals
 from conventions.dossier.filters import DossierFilter
+from conventions.dossier.steps import BY_CODE
 
 from . import scoring
 from .excel import CLASS_COLUMNS, bareme_workbook
@@ -25,17 +27,33 @@ def panel_context(request, dossier):
     sees the barème and the points (barème transparent); the office scores."""
     if not dossier.steps.all():
         return None
+    sheet = scoring.dossier_scoresheet(dossier, *scoring.bareme_and_points(dossier))
+    can_score = roles.can_manage_dossiers(request.user)
+    asked = request.GET.get("proposition")
+    for row in sheet["rows"]:
+        # A proposed score (SCORE-1) loads from the step's points URL (htmx),
+        # so the dossier page reads nothing more; without htmx the link
+        # ``?proposition=<code>`` reads it in the page.
+        row["proposed"] = can_score and proposals.proposes(row["code"])
+        if row["proposed"] and asked == row["code"]:
+            row["proposal"] = _proposal_view(dossier, row["code"], row["maximum"], row["points"])
+    return {"dossier": dossier, "sheet": sheet, "can_score": can_score}
+
+
+def _proposal_view(dossier, code, maximum, current):
     return {
-        "dossier": dossier,
-        "sheet": scoring.dossier_scoresheet(dossier, *scoring.bareme_and_points(dossier)),
-        "can_score": roles.can_manage_dossiers(request.user),
+        "dossier_pk": dossier.pk, "code": code, "display_code": BY_CODE[code].display_code, "maximum": maximum,
+        "current": current, "proposal": proposals.proposal_for(code, dossier, maximum=maximum),
     }
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def score_set(request, pk, code):
-    """The office sets a step's points; with htmx the panel is re-rendered."""
+    """The office sets a step's points; with htmx the panel is re-rendered.
+    GET: the points a room proposes for the step (``score_proposal``)."""
+    if request.method == "GET":
+        return score_proposal(request, pk, code)
     dossier = get_object_or_404(roles.dossiers_for(request.user).for_detail().prefetch_related("steps"), pk=pk)
     error = None
     try:
@@ -56,6 +74,23 @@ def score_set(request, pk, code):
     else:
         messages.success(request, _("Points enregistrés."))
     return redirect(reverse("conventions:dossier-detail", args=[dossier.pk]) + "#bareme")
+
+
+def score_proposal(request, pk, code):
+    """SCORE-1: the points a room proposes for a step (step C from the
+    carnet), for the office, beside the step in the barème panel with one
+    click to confirm them; nothing is scored until the office does."""
+    if not roles.can_manage_dossiers(request.user):
+        raise PermissionDenied(_("Seul le service Contrats pro note la démarche."))
+    dossier = get_object_or_404(roles.dossiers_for(request.user).select_related("student", "year"), pk=pk)
+    line = scoring.bareme_for(dossier.year).get(code)
+    if line is None or not line.counted or not proposals.proposes(code):
+        raise Http404(_("Aucune proposition pour cette étape."))
+    if not request.htmx:
+        return redirect(reverse("conventions:dossier-detail", args=[dossier.pk]) + f"?proposition={code}#bareme")
+    current = dossier.scores.filter(step=code).values_list("points", flat=True).first()
+    return render(request, "grading/_panel.html#proposal",
+                  {"pr": _proposal_view(dossier, code, line.maximum, current)})
 
 
 def _xlsx_response(data, filename):
