@@ -413,3 +413,39 @@ def can_produce_carnet(user, dossier):
     """ATT-1, ATT-3: the carnet document is produced by the office, or by the
     student for their own dossier (« Mon carnet »), to hand it in (step F)."""
     return bool(actors_of(user, dossier) & {Actor.STUDENT, Actor.OFFICE})
+
+
+# --- Absences and incidents (ABS-1…3, NOTIF-3) --------------------------------
+
+def can_request_absence(user, dossier):
+    """ABS-1, ABS-2: the student declares an arrêt or asks for an exceptional
+    absence; the office may do it for them."""
+    return bool(actors_of(user, dossier) & {Actor.STUDENT, Actor.OFFICE})
+
+
+def can_read_sick_leave(user, dossier):
+    """ABS-1: the arrêt de travail (a health document) is read by its
+    student and the office only, not by every role that sees the dossier."""
+    return bool(actors_of(user, dossier) & {Actor.STUDENT, Actor.OFFICE})
+
+
+def can_decide_absence(user, dossier):
+    """ABS-2, ROLE-3: the head of the student's department (or option)
+    authorises or refuses an exceptional absence; nobody else."""
+    return is_head_of(user, dossier)
+
+
+def can_follow_makeup(user, dossier):
+    """ABS-2: the office and the student's head plan a make-up and mark it done."""
+    return bool(actors_of(user, dossier) & {Actor.OFFICE, Actor.HEAD})
+
+
+def can_see_absence_queue(user):
+    """ABS-2: the queue of exceptional absences is for the heads (theirs to
+    decide) and the office (the make-ups to follow)."""
+    return bool(roles_of(user) & {Role.OFFICE, Role.DEPARTMENT_HEAD})
+
+
+def can_record_rupture_declaration(user):
+    """NOTIF-3: the office records that the employer reported a rupture."""
+    return Role.OFFICE in roles_of(user)

@@ -1,6 +1,14 @@
-"""What absences registers (panels, deadlines, PDF builders, demo builders),
-called once from ``AttendanceConfig.ready``."""
+"""What absences registers (panels, deadlines sources, PDF builders, demo
+builders), called once from ``AttendanceConfig.ready``."""
+
+from contratpro import demo as demo_builders
+from conventions.dossier import deadlines
+
+from . import demo, services
 
 
 def register_all():
-    pass
+    # NOTIF-3: the employer's 30 days to declare a rupture, in the deadlines registry.
+    deadlines.register(deadlines.Source(services.RUPTURE_SOURCE, services.rupture_obligations))
+    # The demo's arrêts and absences, after the timetable (order 750).
+    demo_builders.register("attendance.absences", demo.build_absences, order=770)

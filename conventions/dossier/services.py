@@ -68,16 +68,30 @@ def dossier_approve_contract(*, dossier, by):
 @transaction.atomic
 def incident_report(*, dossier, kind, start, by, description=""):
     """ABS-3, step E: the student or the office records an incident; step E
-    then applies to the dossier (STEP-5)."""
+    then applies to the dossier (STEP-5). A rupture is recorded once, on a
+    day no later than today: it ends the steps not yet validated
+    (``steps.ended_by_rupture``), named in its event."""
 
     if not roles.can_report_incident(by, dossier):
         raise PermissionDenied(_("Seuls l'élève et le service Contrats pro signalent un incident."))
+    if kind == Incident.Kind.RUPTURE:
+        # One rupture per dossier, whoever reports it first (the row is locked).
+        Dossier.objects.select_for_update().filter(pk=dossier.pk).first()
+        if dossier.incidents.filter(kind=Incident.Kind.RUPTURE).exists():
+            raise ValidationError(_("La rupture de ce contrat est déjà enregistrée."))
+        if start and start > timezone.localdate():
+            raise ValidationError({"start": _("Une rupture se signale une fois survenue : sa date est passée ou d'aujourd'hui.")})
     incident = Incident(dossier=dossier, kind=kind, start=start, description=description, reported_by=by)
     incident.full_clean()
     incident.save()
-    steps.steps_sync(dossier)
+    before = set(dossier.steps.values_list("code", flat=True))
+    after = {row.code for row in steps.steps_sync(dossier)}
+    summary = _("Incident signalé : %(incident)s.") % {"incident": incident}
+    ended = [steps.BY_CODE[code].display_code for code in sorted(before - after, key=steps.ORDER.get)]
+    if ended:
+        summary += " " + _("Étapes closes, sans objet après la rupture : %(codes)s.") % {"codes": ", ".join(ended)}
     event_record(
-        dossier=dossier, actor=by, verb="conventions.incident.report",
-        summary=_("Incident signalé : %(incident)s.") % {"incident": incident},
+        dossier=dossier, actor=by, verb="conventions.incident.report", summary=summary,
+        changes={"steps_ended": ended} if ended else None,
     )
     return incident

@@ -21,7 +21,7 @@ from contratpro.workdays import previous_working_day
 from students.history import event_record
 
 from .deadlines import Obligation
-from .models import DossierStep, StepState
+from .models import DossierStep, Incident, StepState
 
 A = Actor
 
@@ -128,15 +128,30 @@ def deadline_of(step, year):
     return step.deadline(year) if step.deadline else None
 
 
+def ended_by_rupture(step, row):
+    """ABS-3, STEP-5: after a rupture, the démarche stops: a step not
+    validated by then no longer applies (its row goes, so it counts neither
+    in the points nor in the maxima, SCORE-3, and has no deadline left);
+    the validated ones stay as they were scored, and so does E, which
+    reports the rupture itself."""
+    return step.code != "E" and (row is None or row.state != StepState.VALIDATED)
+
+
 @transaction.atomic
 def steps_sync(dossier):
     """Make the dossier's step rows match what applies (STEP-5) with their
     deadlines (STEP-2). A step that stops applying is removed only while
-    nothing was done on it. Safe to call any time."""
-    has_incident = dossier.incidents.exists()
+    nothing was done on it, but for a rupture, which ends every step not yet
+    validated (``ended_by_rupture``). Safe to call any time."""
+    kinds = set(dossier.incidents.values_list("kind", flat=True))
+    has_incident, ruptured = bool(kinds), Incident.Kind.RUPTURE in kinds
     existing = {s.code: s for s in dossier.steps.all()}
     for step in CATALOGUE:
         row = existing.get(step.code)
+        if ruptured and ended_by_rupture(step, row):
+            if row is not None:
+                row.delete()
+            continue
         if applies(step, dossier, has_incident=has_incident):
             deadline = deadline_of(step, dossier.year)
             if row is None:

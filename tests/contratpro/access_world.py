@@ -10,6 +10,7 @@ B's marker on a page that should not carry it, or as a change in a table.
 import datetime
 from types import SimpleNamespace
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from contratpro.accounts import services as accounts
@@ -133,12 +134,14 @@ def build_world():
     accounts.invitation_send(user=target.student.user, by=office)
     target.refresh_from_db()
     b_session, b_signed_session = _attendance(target, people["teacher"], office)
+    b_sick_leave, b_absence, rupture = _absences(target, office, year, dept_y)
     return SimpleNamespace(
         b_user=target.student.user, b_replaced_invitation=replaced_invitation,
         year=year, people=people, own=own, tutee=tutee, b=target, b_student=target.student,
         b_report=report, b_convention=convention, b_active_link=active_link, b_unconfirmed=unconfirmed,
         b_revoked_token=links.make_token(revoked_link), external_token=links.make_token(external_link),
         b_session=b_session, b_signed_session=b_signed_session,
+        b_sick_leave=b_sick_leave, b_absence=b_absence, rupture=rupture,
         proposal=proposal, today=timezone.localdate(), tomorrow=timezone.localdate() + datetime.timedelta(days=1),
     )
 
@@ -158,3 +161,29 @@ def _attendance(target, teacher, office):
     ]
     attendance.session_sign(session=sessions[1], present=[], by=teacher)
     return sessions
+
+
+def _absences(target, office, year, department):
+    """ABS-1…3: B's arrêt (declared by the office), B's accepted exceptional
+    absence awaiting its make-up, and a rupture in another dossier of B's
+    department (a rupture in B's would close B's steps)."""
+    from attendance.absences import services as absences
+    from attendance.absences.models import AbsenceState, ExceptionalAbsence
+    from conventions.dossier.models import Incident
+    from conventions.dossier.services import incident_report
+
+    start = datetime.date(2026, 10, 5)
+    leave = absences.sick_leave_declare(
+        dossier=target, start=start, end=start, by=office,
+        employer_told_at=timezone.make_aware(datetime.datetime.combine(start, datetime.time(9))),
+        uploaded_file=SimpleUploadedFile("arret.pdf", factories.tiny_pdf(), content_type="application/pdf"),
+    )
+    # Decided and accepted as ABS-2 tells (the day's own checks are in test_absences).
+    absence = ExceptionalAbsence.objects.create(
+        dossier=target, day=datetime.date(2026, 11, 3), reason="Audit du client.", requested_by=target.student.user,
+        state=AbsenceState.ACCEPTED, decided_at=timezone.now(), decision_comment="Accord.",
+    )
+    other = factories.DossierFactory(student__year=year, student__department=department)
+    steps.steps_sync(other)
+    rupture = incident_report(dossier=other, kind=Incident.Kind.RUPTURE, start=start, by=office)
+    return leave, absence, rupture

@@ -1,0 +1,26 @@
+"""Background jobs of absences and incidents (NOTIF-2): thin, by id."""
+
+from celery import shared_task
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from contratpro.school.services import office_contact
+from conventions.dossier.models import Incident
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def notify_incident_reported(incident_id):
+    """ABS-3: tell the office's mailbox (CONTACT-1) that an incident was
+    reported, once, after the report's commit."""
+    incident = Incident.objects.select_related(
+        "dossier__student__user", "dossier__student__department", "dossier__year", "dossier__company", "reported_by"
+    ).get(pk=incident_id)
+    student = incident.dossier.student
+    send_mail(
+        subject=_("Contrat pro : %(kind)s signalé pour %(name)s (%(dept)s)")
+        % {"kind": incident.get_kind_display(), "name": student.full_name, "dept": student.department.code},
+        message=render_to_string("attendance/absences/email_incident.txt", {"incident": incident, "student": student}),
+        from_email=None,
+        recipient_list=[office_contact(incident.dossier.year.start_year)["email"]],
+    )

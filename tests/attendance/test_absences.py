@@ -1,0 +1,345 @@
+"""Sick leave (ABS-1) and the exceptional one-day absence (ABS-2)."""
+
+import datetime
+import zoneinfo
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from attendance.absences import services
+from attendance.absences.models import AbsenceState, ExceptionalAbsence, SickLeave
+from conventions.dossier.models import Incident
+from students.models import CalendarPeriod, Event
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+PARIS = zoneinfo.ZoneInfo("Europe/Paris")
+START = datetime.date(2026, 10, 5)
+
+
+def paris(day, hour, minute=0):
+    return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=PARIS)
+
+
+def pdf_file(name="arret.pdf"):
+    return SimpleUploadedFile(name, factories.tiny_pdf(), content_type="application/pdf")
+
+
+@pytest.fixture
+def dossier(students):
+    return students[0].dossiers.get()
+
+
+@pytest.fixture
+def declare(dossier, clock):
+    """Declare an arrêt of ``dossier`` by its student, on 20 October 2026."""
+    clock(datetime.date(2026, 10, 20))
+
+    def _declare(start=START, end=START + datetime.timedelta(days=2), told=None, file=None, by=None):
+        return services.sick_leave_declare(
+            dossier=dossier, start=start, end=end, employer_told_at=told or paris(start, 8),
+            uploaded_file=file or pdf_file(), by=by or dossier.student.user,
+        )
+    return _declare
+
+
+# --- ABS-1: the 48 hours ------------------------------------------------------------
+
+@pytest.mark.parametrize(("told", "late"), [
+    (paris(START + datetime.timedelta(days=1), 23, 59), False),  # 47 h 59
+    (paris(START + datetime.timedelta(days=2), 0, 0), False),  # exactly 48 h: in time
+    (paris(START + datetime.timedelta(days=2), 0, 1), True),  # 48 h 01
+])
+def test_abs_1_employer_told_late_past_48_hours_from_0_h(told, late):
+    """ABS-1: the arrêt starts at 0 h of its first day (Europe/Paris); told
+    at 47 h 59 or exactly 48 h is in time, at 48 h 01 it is late."""
+    assert services.told_late(START, told) is late
+
+
+def test_abs_1_48_hours_are_real_hours_across_summer_time():
+    """ABS-1: across the end of summer time (25 October 2026), 48 real hours
+    after 0 h on the 24th end at 23 h on the 26th's eve, not at midnight."""
+    start = datetime.date(2026, 10, 24)
+    assert services.employer_deadline(start) == paris(datetime.date(2026, 10, 25), 23)
+    assert not services.told_late(start, paris(datetime.date(2026, 10, 25), 23))
+    assert services.told_late(start, paris(datetime.date(2026, 10, 25), 23, 1))
+
+
+def test_abs_1_late_notice_flagged_on_the_declaration(declare):
+    """ABS-1: the declaration keeps the flag « employeur prévenu tardivement »."""
+    on_time = declare(told=paris(START + datetime.timedelta(days=2), 0))
+    late = declare(start=START + datetime.timedelta(days=7), end=START + datetime.timedelta(days=8),
+                   told=paris(START + datetime.timedelta(days=9), 0, 1))
+    assert (on_time.told_late, late.told_late) == (False, True)
+    assert "prévenu tardivement" in Event.objects.filter(verb="attendance.sick_leave.declare").order_by("pk").last().summary
+
+
+def test_abs_1_declaration_records_the_step_e_incident_and_the_private_file(declare, dossier, private_root):
+    """ABS-1, ABS-3: an arrêt is the dossier's step-E incident of kind arrêt;
+    its file lands in the private storage with its SHA-256."""
+    leave = declare()
+    assert leave.incident.kind == Incident.Kind.SICK_LEAVE and leave.incident.start == START
+    assert dossier.steps.filter(code="E").exists()
+    stored = private_root / leave.file_name
+    assert stored.read_bytes().startswith(b"%PDF") and len(leave.sha256) == 64
+    assert leave.content_type == "application/pdf"
+
+
+def test_abs_1_file_checked_by_content_nothing_written(declare, private_root):
+    """ABS-1, DOC-6: a text file named .pdf is refused for what it holds;
+    neither a row, nor an incident, nor a file is written."""
+    with pytest.raises(ValidationError) as refused:
+        declare(file=SimpleUploadedFile("arret.pdf", b"ceci n'est pas un PDF", content_type="application/pdf"))
+    assert "Seuls les PDF, PNG et JPEG" in " ".join(refused.value.message_dict["file"])
+    assert not SickLeave.objects.exists() and not Incident.objects.exists()
+    assert not any(path.is_file() for path in private_root.rglob("*"))
+
+
+def test_abs_1_dates_in_order_and_employer_told_in_the_past(declare):
+    """ABS-1: the last day follows the first; « employeur prévenu » is not to come."""
+    with pytest.raises(ValidationError) as refused:
+        declare(end=START - datetime.timedelta(days=1), told=paris(datetime.date(2026, 10, 25), 9))
+    assert set(refused.value.message_dict) == {"end", "employer_told_at"}
+
+
+def test_abs_1_office_notified_once_after_commit(declare, django_capture_on_commit_callbacks):
+    """ABS-1, ABS-3: the office's mailbox hears of the arrêt once, after the commit."""
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        declare()
+        assert mail.outbox == []
+    assert len(callbacks) == 1
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["contrats-pro@mines-ales.fr"]
+    assert "Arrêt de travail" in mail.outbox[0].subject
+
+
+def test_abs_1_form_keeps_what_was_typed(login, dossier, clock):
+    """ABS-1: a refused file brings the form back with the dates typed."""
+    clock(datetime.date(2026, 10, 20))
+    response = login(dossier.student.user).post(f"/dossiers/{dossier.pk}/arret/", {
+        "start": "2026-10-05", "end": "2026-10-07", "employer_told_at": "2026-10-05T08:30",
+        "file": SimpleUploadedFile("arret.pdf", b"pas un PDF"),
+    })
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert 'value="2026-10-05"' in page and 'value="2026-10-07"' in page and 'value="2026-10-05T08:30"' in page
+    assert "choisissez à nouveau le fichier" in page
+    assert not SickLeave.objects.exists()
+
+
+def test_abs_1_student_declares_through_the_form(login, dossier, clock):
+    """ABS-1: the student's form records the arrêt and lists it in « Mes absences »."""
+    clock(datetime.date(2026, 10, 20))
+    client = login(dossier.student.user)
+    response = client.post(f"/dossiers/{dossier.pk}/arret/", {
+        "start": "2026-10-05", "end": "2026-10-07", "employer_told_at": "2026-10-07T09:00", "file": pdf_file(),
+    })
+    assert response.status_code == 302
+    leave = SickLeave.objects.get()
+    assert leave.told_late and leave.employer_told_at == paris(datetime.date(2026, 10, 7), 9)
+    assert "prévenu tardivement" in client.get("/mes-absences/").content.decode()
+
+
+def test_abs_1_arret_read_by_its_student_and_the_office_only(declare, login, office, head, students):
+    """ABS-1, ROLE-9: the arrêt (a health document) opens for its student and
+    the office; the head who sees the dossier gets 403; another student 404."""
+    leave = declare()
+    url = f"/absences/arrets/{leave.pk}/fichier/"
+    assert login(students[0].user).get(url).status_code == 200
+    assert login(office).get(url).status_code == 200
+    assert login(head).get(url).status_code == 403
+    assert login(students[1].user).get(url).status_code == 404
+
+
+def test_abs_1_student_never_sees_another_students_absences(declare, login, students, dossier, clock):
+    """ROLE-1, ROLE-9: another student's arrêt, request and incidents answer
+    404 and never show in « Mes absences »."""
+    leave = declare()
+    clock(datetime.date(2026, 10, 20))
+    absence = services.absence_request(dossier=dossier, day=datetime.date(2026, 11, 3), reason="Audit client.",
+                                       by=dossier.student.user)
+    other = login(students[1].user)
+    for url in (f"/absences/arrets/{leave.pk}/fichier/", f"/absences/demandes/{absence.pk}/",
+                f"/dossiers/{dossier.pk}/incidents/", f"/dossiers/{dossier.pk}/arret/"):
+        assert other.get(url).status_code == 404, url
+    page = other.get("/mes-absences/").content.decode()
+    assert "3 novembre" not in page and "5 octobre" not in page
+
+
+def test_abs_1_office_list_queries_do_not_grow(login, office, year, clock, django_assert_num_queries):
+    """ABS-1, STYLE §6: the office's list of arrêts costs the same with 2 or 12 rows."""
+    clock(datetime.date(2026, 10, 20))
+
+    def add(count):
+        for _ in range(count):
+            dossier = factories.DossierFactory(student__year=year)
+            services.sick_leave_declare(dossier=dossier, start=START, end=START, employer_told_at=paris(START, 9),
+                                        uploaded_file=pdf_file(), by=office)
+    add(2)
+    client = login(office)
+    # 1. the user and their roles; 2. the list's count; 3. the page's arrêts
+    # with student and company; 4. the ruptures awaiting their declaration;
+    # 5. the navigation's « À faire » count; 6. the footer's office contact.
+    with django_assert_num_queries(6) as two:
+        assert "Employeur prévenu" in client.get("/absences/").content.decode()
+    add(10)
+    with django_assert_num_queries(len(two.captured_queries)):
+        assert client.get("/absences/").status_code == 200
+
+
+# --- ABS-2: the exceptional absence ---------------------------------------------------
+
+@pytest.fixture
+def exams(year):
+    return CalendarPeriod.objects.create(year=year, kind=CalendarPeriod.Kind.EXAM, label="Examens du S9",
+                                         start=datetime.date(2026, 12, 14), end=datetime.date(2026, 12, 18))
+
+
+@pytest.fixture
+def request_absence(dossier, clock):
+    clock(datetime.date(2026, 10, 20))
+
+    def _request(day=datetime.date(2026, 11, 3), reason="Mise en production chez le client.", by=None):
+        return services.absence_request(dossier=dossier, day=day, reason=reason, by=by or dossier.student.user)
+    return _request
+
+
+def test_abs_2_exam_period_refused_by_the_service_with_its_reason(request_absence, exams, login, dossier, head):
+    """ABS-2: a day of an exam period is refused at once by the service, the
+    reason stated in French; nothing is left for the head to decide."""
+    absence = request_absence(day=datetime.date(2026, 12, 15))
+    assert absence.state == AbsenceState.REFUSED and absence.decided_by is None
+    assert "période d'examens « Examens du S9 » (du 14 décembre 2026 au 18 décembre 2026)" in absence.decision_comment
+    page = login(dossier.student.user).get("/mes-absences/").content.decode()
+    assert "Refusée d&#x27;office" in page or "Refusée d'office" in page
+    with pytest.raises(ValidationError, match="déjà décidée"):
+        services.absence_decide(absence=absence, accept=True, by=head)
+
+
+def test_abs_2_exam_period_of_another_department_does_not_refuse(request_absence, year):
+    """ABS-2, CAL-4: only the exams of the student's department (or of all) count."""
+    CalendarPeriod.objects.create(year=year, department=factories.department("GCBD"), kind=CalendarPeriod.Kind.EXAM,
+                                  start=datetime.date(2026, 11, 2), end=datetime.date(2026, 11, 6))
+    assert request_absence().state == AbsenceState.REQUESTED
+
+
+def test_abs_2_refused_in_the_page_with_the_reason(login, dossier, exams, clock):
+    """ABS-2: the student who asks for an exam day reads why it is refused."""
+    clock(datetime.date(2026, 10, 20))
+    response = login(dossier.student.user).post(f"/dossiers/{dossier.pk}/absence/", {
+        "day": "2026-12-16", "reason": "Salon professionnel."}, follow=True)
+    assert "Aucune absence exceptionnelle n&#x27;est accordée pendant les examens" in response.content.decode()
+
+
+def test_abs_2_past_day_refused_nothing_written_form_keeps_typing(login, dossier, clock):
+    """ABS-2: a past day is refused; the form comes back with what was typed."""
+    clock(datetime.date(2026, 10, 20))
+    response = login(dossier.student.user).post(f"/dossiers/{dossier.pk}/absence/", {
+        "day": "2026-10-19", "reason": "Réunion de chantier imprévue."})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Ce jour est passé" in page and "Réunion de chantier imprévue." in page and 'value="2026-10-19"' in page
+    assert not ExceptionalAbsence.objects.exists()
+
+
+def test_abs_2_one_request_per_day(request_absence):
+    """ABS-2: one day, one request (until refused)."""
+    request_absence()
+    with pytest.raises(ValidationError, match="existe déjà"):
+        request_absence()
+
+
+def test_abs_2_head_of_another_department_cannot_decide(request_absence, login):
+    """ABS-2, ROLE-3: a head of another department gets 403 and nothing changes."""
+    absence = request_absence()
+    other_head = factories.UserFactory(username="resp-gcbd", groups=["Enseignants"])
+    gcbd = factories.department("GCBD")
+    gcbd.head = other_head
+    gcbd.save()
+    response = login(other_head).post(f"/absences/demandes/{absence.pk}/", {"decision": "accept"})
+    assert response.status_code in (403, 404)
+    absence.refresh_from_db()
+    assert absence.state == AbsenceState.REQUESTED
+    with pytest.raises(PermissionDenied):
+        services.absence_decide(absence=absence, accept=True, by=other_head)
+
+
+def test_abs_2_head_who_sees_the_dossier_as_tutor_cannot_decide(request_absence, login, dossier):
+    """ABS-2, ROLE-3: a head of another department who tutors the student
+    reads the request but gets 403 on deciding."""
+    absence = request_absence()
+    other_head = factories.UserFactory(username="resp-gcbd", groups=["Enseignants"])
+    gcbd = factories.department("GCBD")
+    gcbd.head = other_head
+    gcbd.save()
+    dossier.tuteur_ecole = other_head
+    dossier.save()
+    client = login(other_head)
+    assert client.get(f"/absences/demandes/{absence.pk}/").status_code == 200
+    assert client.post(f"/absences/demandes/{absence.pk}/", {"decision": "accept"}).status_code == 403
+    assert "Mise en production" not in client.get("/absences/demandes/").content.decode()
+
+
+def test_abs_2_refusal_needs_a_comment(request_absence, head):
+    """ABS-2: a refusal says why."""
+    absence = request_absence()
+    with pytest.raises(ValidationError) as refused:
+        services.absence_decide(absence=absence, accept=False, by=head)
+    assert "comment" in refused.value.message_dict
+
+
+def test_abs_2_makeup_tracked_until_done(request_absence, head, office, login):
+    """ABS-2: an accepted absence stays on the queue with its make-up until
+    the office (or the head) marks it done."""
+    absence = request_absence()
+    client = login(head)
+    response = client.post(f"/absences/demandes/{absence.pk}/", {"decision": "accept", "comment": "D'accord."})
+    assert response.status_code == 302
+    absence.refresh_from_db()
+    assert absence.state == AbsenceState.ACCEPTED and absence.makeup_pending
+    assert "Rattrapage à faire" in client.get("/absences/demandes/").content.decode()
+    with pytest.raises(ValidationError, match="Prévoyez d'abord"):
+        services.makeup_done(absence=absence, by=office)
+    office_client = login(office)
+    office_client.post(f"/absences/demandes/{absence.pk}/rattrapage/", {"what": "TD rattrapé", "planned_on": "2026-11-10"})
+    absence.refresh_from_db()
+    assert (absence.makeup_what, absence.makeup_planned_on) == ("TD rattrapé", datetime.date(2026, 11, 10))
+    assert "prévu le 10 novembre 2026" in office_client.get("/absences/demandes/").content.decode()
+    office_client.post(f"/absences/demandes/{absence.pk}/rattrapage/", {"done": "1"})
+    absence.refresh_from_db()
+    assert absence.makeup_done_at is not None and absence.makeup_done_by == office
+    assert f"/absences/demandes/{absence.pk}/" not in client.get("/absences/demandes/").content.decode()
+
+
+def test_abs_2_sessions_of_the_day_shown(request_absence, make_session, login, head):
+    """ABS-2: the request shows the sessions of the student's carnet that day."""
+    make_session(day=datetime.date(2026, 11, 3), start=datetime.time(9), end=datetime.time(12))
+    make_session(day=datetime.date(2026, 11, 4), start=datetime.time(9), end=datetime.time(12))
+    absence = request_absence()
+    assert [s.date for s in services.sessions_on(absence)] == [datetime.date(2026, 11, 3)]
+    assert "9 h – 12 h" in login(head).get(f"/absences/demandes/{absence.pk}/").content.decode()
+
+
+def test_abs_2_queue_queries_do_not_grow(login, head, year, option, clock, django_assert_num_queries):
+    """ABS-2, STYLE §6: the head's queue costs the same with 2 or 12 requests."""
+    clock(datetime.date(2026, 10, 20))
+
+    def add(count):
+        for _ in range(count):
+            dossier = factories.DossierFactory(student__year=year, student__option=option)
+            services.absence_request(dossier=dossier, day=datetime.date(2026, 11, 3), reason="Audit.",
+                                     by=dossier.student.user)
+    add(2)
+    client = login(head)
+    # 1. the user and their roles; 2. the queue's count; 3. the page's
+    # requests with student and decider; 4. the navigation's « À faire »
+    # count; 5. the footer's office contact.
+    with django_assert_num_queries(5) as two:
+        assert "Audit." in client.get("/absences/demandes/").content.decode()
+    add(10)
+    with django_assert_num_queries(len(two.captured_queries)):
+        assert client.get("/absences/demandes/").status_code == 200
