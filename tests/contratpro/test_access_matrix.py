@@ -260,6 +260,26 @@ TABLE = [
     Row("attendance:carnet-document",                "L L D o o D D o D o o o",                METHOD, b_student),
     Row("attendance:carnet-produce",                 METHOD,                                   OFFICE, b_student),
     Row("attendance:dossier-panel",                  SEES_B,                                   METHOD, b_pk),
+
+    # Absences and incidents (ABS-1…3, NOTIF-3, ROLE-3): nobody among the viewers heads B's department.
+    Row("attendance:absence-list",                   "L L D S S D D D D D D D",                METHOD),
+    Row("attendance:absence-queue",                  "L L D S S h D h D D D D",                METHOD),
+    Row("attendance:absence-detail",                 "L L D S S D D S D S S S",                "L L D D D D D D D D D D",
+        lambda w, v: {"pk": w.b_absence.pk}, lambda w: {"decision": "accept"}),
+    Row("attendance:absence-makeup",                 METHOD,                                   OFFICE,
+        lambda w, v: {"pk": w.b_absence.pk}, lambda w: {"what": "TD rattrapé", "planned_on": "2026-11-10"}),
+    Row("attendance:sick-leave-file",                OFFICE,                                   METHOD,
+        lambda w, v: {"pk": w.b_sick_leave.pk}),
+    Row("attendance:my-absences",                    "L L h D D D D D D D D D",                METHOD),
+    Row("attendance:sick-leave-declare",             OFFICE,                                   OFFICE, b_pk,
+        lambda w: {"start": "2026-10-12", "end": "2026-10-13", "employer_told_at": "2026-10-12T09:00",
+                   "file": SimpleUploadedFile("arret.pdf", factories.tiny_pdf(), content_type="application/pdf")}),
+    Row("attendance:absence-request",                OFFICE,                                   OFFICE, b_pk,
+        lambda w: {"day": "2026-11-04", "reason": "Audit du client."}),
+    Row("attendance:incident-report",                SEES_B,                                   OFFICE, b_pk,
+        lambda w: {"kind": "accident", "start": "2026-10-12", "description": "Chute sur le chantier."}),
+    Row("attendance:rupture-declared",               METHOD,                                   "L L D o o D D D D D D D",
+        lambda w, v: {"pk": w.rupture.pk}),
 ]
 # fmt: on
 
