@@ -449,3 +449,11 @@ def can_see_absence_queue(user):
 def can_record_rupture_declaration(user):
     """NOTIF-3: the office records that the employer reported a rupture."""
     return Role.OFFICE in roles_of(user)
+
+
+# --- Certificats de réalisation (CERT-1) --------------------------------------
+
+def can_issue_certificates(user):
+    """CERT-1: the office issues the certificats de réalisation, for one
+    dossier or a whole year (the superuser as the office)."""
+    return Role.OFFICE in roles_of(user)

@@ -78,6 +78,12 @@ class Certificate(models.Model):
         return f"{self.get_kind_display()} v{self.version} ({self.code_display})"
 
     @property
+    def hours(self):
+        """« 37 h 30 »: the realised minutes as French hours."""
+        h, m = divmod(self.minutes, 60)
+        return f"{h}\u00a0h\u00a0{m:02d}" if m else f"{h}\u00a0h"
+
+    @property
     def code_display(self):
         """« ABCD-EFGH-JKMN »: the code in groups of four, as printed."""
         return "-".join(self.code[i:i + 4] for i in range(0, len(self.code), 4))

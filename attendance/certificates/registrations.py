@@ -3,4 +3,12 @@ called once from ``AttendanceConfig.ready``."""
 
 
 def register_all():
-    pass
+    from contratpro import demo as demo_builders
+    from conventions.dossier import deadlines
+
+    from . import demo, services
+
+    # CERT-1, NOTIF-1: the S9, end-of-contract and rupture certificates to issue.
+    deadlines.register(deadlines.Source("attendance.certificates", services.certificate_deadlines))
+    # The demo's S9 certificates, once the timetable is signed (attendance.timetable, 750).
+    demo_builders.register("attendance.certificates", demo.build_certificates, order=760)

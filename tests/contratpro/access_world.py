@@ -146,6 +146,24 @@ def build_world():
     )
 
 
+def add_certificates(w):
+    """CERT-1, CERT-2: B's S9 certificate (its code for the public page) and
+    a batch asking B's again, not built yet; the school's identity complete
+    first (DOC-11), as tests/conftest.py gives it."""
+    import importlib
+
+    from attendance.certificates import services as certificates
+    from contratpro.school.demo import DEMO
+    from contratpro.school.models import SchoolIdentity
+
+    seed = importlib.import_module("contratpro.migrations.0004_school_identity").SEED
+    SchoolIdentity.objects.update_or_create(valid_from_year=seed["valid_from_year"], defaults={**seed, **DEMO})
+    office = w.people["office"]
+    w.b_certificate = certificates.certificate_issue(dossier=w.b, kind="s9", by=office)
+    w.b_batch = certificates.certificate_batch_create(year=w.year, kind="s9", by=office, dossier=w.b)
+    return w
+
+
 def _attendance(target, teacher, office):
     """ATT-1: two sessions of B's option taught by the teacher viewer, one
     to sign, one signed with B absent (the office's correction marks B present)."""

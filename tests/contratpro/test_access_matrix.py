@@ -218,6 +218,21 @@ TABLE = [
     Row("conventions:cerfa-pdf",                     METHOD,                                   OFFICE, b_pk),
     Row("conventions:cerfa-model",                   OFFICE,                                   OFFICE),
 
+    # Certificats de réalisation (CERT-1) and their public verification (CERT-2: B's initials only).
+    Row("attendance:certificate-list",               "L L D S S D D D D D D D",                METHOD),
+    Row("attendance:certificate-issue",              METHOD,                                   OFFICE,
+        data=lambda w: {"year": w.year.pk, "kind": "fin"}),
+    Row("attendance:certificate-batch",              "L L D S S D D D D D D D",                METHOD,
+        lambda w, v: {"pk": w.b_batch.pk}),
+    Row("attendance:certificate-batch-retry",        METHOD,                                   OFFICE,
+        lambda w, v: {"pk": w.b_batch.pk}),
+    Row("attendance:dossier-certificates",           "L L D S S D D S D S S S",                METHOD, b_pk),
+    Row("attendance:dossier-certificate-issue",      METHOD,                                   OFFICE, b_pk,
+        lambda w: {"kind": "s9"}),
+    Row("attendance:certificate-verify-form",        "h h h h h h h h h h h h",                METHOD),
+    Row("attendance:certificate-verify",             "h h h h h h h h h h h h",                METHOD,
+        lambda w, v: {"code": w.b_certificate.code}),
+
     # Eligibility (ELIG-1…10, ROLE-4: a tutor never reads the file).
     Row("students:my-eligibility",                   "L L o D D D D D D D D D",                "L L o D D D D D D D D D"),
     Row("students:acknowledge",                      METHOD,                                   "L L o D D D D D D D D D",
@@ -350,6 +365,9 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
             from conventions.convention import services as convention
 
             built.tutee_convention = convention.convention_latest(built.tutee)
+            from tests.contratpro.access_world import add_certificates
+
+            add_certificates(built)
             yield built
             transaction.set_rollback(True)
 

@@ -1,0 +1,415 @@
+"""Certificats de réalisation (CERT-1) and their verification (CERT-2).
+
+A certificate covers one period of one dossier:
+
+- ``s9``: from the start of the contract (the rentrée when it began
+  earlier or is not entered) to the year's end of S9;
+- ``fin``: from the start of S10 to the end of the contract (the year's
+  contract end when the dossier has none): the second billing period
+  (BILL-2), issued early September;
+- ``rupture``: from the start of the billing period the rupture falls in
+  (the contract's start, or S10's) to the rupture's date (the ``start`` of
+  the dossier's Incident of kind rupture).
+
+Its hours are the minutes of the sessions of that period signed by their
+teacher with the student's line present (ATT-1): an unsigned session, or
+an absence, counts nothing (DOMAIN.md §2: absences are not realised hours).
+
+Each issue writes a new ``Certificate`` (version 1, 2… per dossier and
+period) with a new code and a new version of the dossier's
+« Certificat de réalisation » document; older ones stay valid records.
+The certified content (canonical JSON) and its SHA-256 are kept: the
+verification page (CERT-2) confirms a certificate only while its record
+still matches them.
+"""
+
+import datetime
+import hashlib
+import json
+import re
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Exists, F, Max, OuterRef, Q, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from attendance.models import Presence
+from contratpro import roles
+from contratpro.frenchdates import long_date
+from contratpro.school.services import school_for_year, school_missing
+from contratpro.workdays import add_working_days
+from conventions.documents.models import DocumentKind
+from conventions.documents.pdf import document_attach
+from conventions.dossier.deadlines import Obligation
+from conventions.models import Dossier, Incident
+from students import programme
+from students.history import event_record
+
+from . import pdf
+from .models import Certificate, CertificateBatch, CertificateBatchItem, CertificateKind
+
+ISSUE_VERB = "attendance.certificate.issue"
+# CERT-2: 12 characters of an alphabet without look-alikes (no 0/O, 1/I/L, U):
+# 30^12 ≈ 5·10^17 codes, typed in three groups of four.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
+CODE_LENGTH = 12
+_CODE = re.compile(f"[{CODE_ALPHABET}]{{{CODE_LENGTH}}}")
+# CERT-1 deadlines: the S9 certificate early January, the end-of-contract one
+# early September, a rupture's soon after: 5 working days after the period's
+# end (31 December 2026 → Friday 8 January 2027, 1 January being a holiday).
+DEADLINE_WORKING_DAYS = 5
+PLANNED_HOURS = {CertificateKind.S9: programme.S9_HOURS, CertificateKind.FIN: programme.S10_HOURS}
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: str
+    start: datetime.date
+    end: datetime.date
+
+
+# --- Periods and hours (CERT-1) ----------------------------------------------
+
+def rupture_of(dossier):
+    """The dossier's rupture (the first Incident of kind rupture), or None."""
+    return Incident.objects.filter(dossier=dossier, kind=Incident.Kind.RUPTURE).order_by("start", "pk").first()
+
+
+def _contract_start(dossier):
+    year = dossier.year
+    return max(dossier.start_date, year.rentree) if dossier.start_date else year.rentree
+
+
+def certificate_period(dossier, kind, *, rupture=None):
+    """The period ``kind`` covers for ``dossier`` (see the module), or a
+    French ``ValidationError`` when the dossier has no such period: no
+    rupture for ``rupture``; a contract broken before the period ends for
+    the others (the rupture's certificate stands for it)."""
+    year = dossier.year
+    rupture = rupture if rupture is not None else rupture_of(dossier)
+    if kind == CertificateKind.RUPTURE:
+        if rupture is None:
+            raise ValidationError(_("Ce contrat n'a pas de rupture déclarée : il n'a pas de certificat de rupture."))
+        start = _contract_start(dossier) if rupture.start <= year.s9_end else year.s10_start
+        if rupture.start < start:
+            raise ValidationError(_("La rupture déclarée précède le début du contrat : corrigez sa date."))
+        return Period(kind, start, rupture.start)
+    if kind == CertificateKind.S9:
+        period = Period(kind, _contract_start(dossier), year.s9_end)
+    elif kind == CertificateKind.FIN:
+        period = Period(kind, year.s10_start, dossier.end_date or year.contract_end)
+    else:
+        raise ValidationError(_("Période de certificat inconnue."))
+    if rupture is not None and rupture.start <= period.end:
+        raise ValidationError(
+            _("Le contrat a été rompu le %(date)s : émettez le certificat de rupture.") % {
+                "date": long_date(rupture.start)})
+    if period.end < period.start:
+        raise ValidationError(_("Le contrat commence après la fin de cette période : pas de certificat à émettre."))
+    return period
+
+
+def realised_minutes(dossier, period):
+    """CERT-1: the minutes of the period's sessions signed by their teacher
+    with the student present; one query."""
+    return Presence.objects.filter(
+        student=dossier.student_id, present=True, session__signature__isnull=False,
+        session__year=dossier.year_id, session__date__gte=period.start, session__date__lte=period.end,
+    ).aggregate(total=Sum("session__minutes"))["total"] or 0
+
+
+def hours_text(minutes):
+    """« 37 heures 30 minutes » as the certificate prints realised hours."""
+    h, m = divmod(int(minutes or 0), 60)
+    text = _("%(h)s heures") % {"h": h} if h != 1 else _("1 heure")
+    return f"{text} {m:02d}" if m else text
+
+
+# --- Codes and content (CERT-2) ----------------------------------------------
+
+def new_code():
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalize_code(text):
+    """What a person typed (« abcd-efgh jkmn ») as a stored code, or ""
+    when it cannot be one."""
+    code = re.sub(r"[\s\-.]", "", str(text or "")).upper()[: CODE_LENGTH * 2]
+    return code if _CODE.fullmatch(code) else ""
+
+
+def verification_url(code):
+    """The absolute address of the code's public page (the QR code's), from
+    ``CONTRATPRO_PUBLIC_URL``."""
+    return settings.CONTRATPRO_PUBLIC_URL.rstrip("/") + reverse("attendance:certificate-verify", args=[code])
+
+
+def certified_content(*, dossier, school, period, minutes, code, issued_on):
+    """What the certificate certifies, as plain data (canonical JSON is taken
+    of it): the student, the employer, the school, the period, the hours."""
+    student, company = dossier.student, dossier.company
+    return {
+        "code": code, "kind": period.kind, "minutes": int(minutes),
+        "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
+        "student": {"id": student.pk, "first_name": student.user.first_name, "last_name": student.user.last_name},
+        "company": {"name": company.name if company else "", "siret": company.siret if company else ""},
+        "school": {"name": school.name, "siret": school.siret, "nda": school.nda},
+        "action": {"title": str(programme.DIPLOMA_TITLE), "rncp": programme.RNCP_CODE},
+        "issued_on": issued_on.isoformat(),
+    }
+
+
+def digest(content):
+    """SHA-256 of the canonical JSON of ``content`` (sorted keys, no spaces, UTF-8)."""
+    text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def initials(first_name, last_name):
+    """« J.-P. D. » for Jean-Pierre Dupont: all CERT-2 shows of a person."""
+    def part(name):
+        words = [w for w in re.split(r"[\s]+", name.strip()) if w]
+        return " ".join("-".join(f"{piece[0].upper()}." for piece in word.split("-") if piece) for word in words)
+    return " ".join(p for p in (part(first_name or ""), part(last_name or "")) if p)
+
+
+GENUINE, TAMPERED, UNKNOWN = "genuine", "tampered", "unknown"
+
+
+def certificate_verify(code):
+    """CERT-2: ``(status, certificate)`` for a typed code — ``unknown`` (no
+    such code), ``tampered`` (the record no longer matches the content it
+    certified, or that content its SHA-256) or ``genuine``."""
+    code = normalize_code(code)
+    certificate = Certificate.objects.filter(code=code).first() if code else None
+    if certificate is None:
+        return UNKNOWN, None
+    content = certificate.content if isinstance(certificate.content, dict) else {}
+    matches = (
+        digest(content) == certificate.sha256
+        and content.get("code") == certificate.code
+        and content.get("kind") == certificate.kind
+        and content.get("minutes") == certificate.minutes
+        and content.get("period") == {"start": certificate.period_start.isoformat(),
+                                      "end": certificate.period_end.isoformat()}
+    )
+    return (GENUINE if matches else TAMPERED), certificate
+
+
+def verification_facts(certificate):
+    """The only facts the public page shows (CERT-2): hours, period, initials."""
+    student = certificate.content.get("student", {})
+    return {
+        "hours": hours_text(certificate.minutes), "start": certificate.period_start, "end": certificate.period_end,
+        "initials": initials(student.get("first_name", ""), student.get("last_name", "")),
+        "kind": certificate.get_kind_display(),
+    }
+
+
+# --- Issue (CERT-1) ------------------------------------------------------------
+
+def _check_school(school):
+    missing = school_missing(school)
+    if missing:
+        raise ValidationError(
+            _("Le certificat ne peut pas être émis : l'identité de l'école est incomplète, il manque %(missing)s. "
+              "Le service Contrats pro la complète dans « Identité de l'école ».") % {"missing": ", ".join(missing)})
+
+
+def certificate_issue(*, dossier, kind, by, item=None):
+    """CERT-1: issue ``dossier``'s certificate for ``kind`` — its period, its
+    hours from the signed carnet, a new code, the PDF as a new version of
+    the dossier's certificate document — and record the event. Within a
+    batch (``item``), a dossier already issued returns its certificate and
+    issues nothing (a task delivered twice). The PDF is laid out before the
+    transaction; the row, its document and the item's state are written
+    together, or none of them."""
+    if not roles.can_issue_certificates(by):
+        raise PermissionDenied(_("Seul le service Contrats pro émet les certificats de réalisation."))
+    dossier = Dossier.objects.select_related("student__user", "student__department", "year", "company").get(
+        pk=dossier.pk)
+    period = certificate_period(dossier, kind)
+    school = school_for_year(dossier.year.start_year)
+    _check_school(school)
+    minutes = realised_minutes(dossier, period)
+    code = new_code()
+    while Certificate.objects.filter(code=code).exists():  # 30^12 codes: practically never
+        code = new_code()
+    issued_at = timezone.now()
+    content = certified_content(dossier=dossier, school=school, period=period, minutes=minutes, code=code,
+                                issued_on=timezone.localdate(issued_at))
+    document_bytes = pdf.certificate_pdf(pdf.certificate_context(
+        dossier=dossier, school=school, period=period, minutes=minutes, planned_hours=PLANNED_HOURS.get(kind),
+        code=code, url=verification_url(code), issued_at=issued_at, hours=hours_text(minutes),
+    ))
+    with transaction.atomic():
+        # One issue at a time per dossier: versions never race.
+        Dossier.objects.select_for_update().filter(pk=dossier.pk).first()
+        if item is not None:
+            item = CertificateBatchItem.objects.select_for_update().select_related("certificate").get(pk=item.pk)
+            if item.state == CertificateBatchItem.State.DONE:
+                return item.certificate
+        version = (Certificate.objects.filter(dossier=dossier, kind=kind).aggregate(v=Max("version"))["v"] or 0) + 1
+        document = document_attach(
+            dossier=dossier, kind=DocumentKind.CERTIFICAT, content=document_bytes, generated=True, by=by,
+            name=f"certificat-{kind}-v{version}-{dossier.student.user.last_name.lower()}.pdf",
+        )
+        certificate = Certificate.objects.create(
+            dossier=dossier, kind=kind, version=version, period_start=period.start, period_end=period.end,
+            minutes=minutes, document=document, issued_at=issued_at, issued_by=by,
+            batch=item.batch if item is not None else None, code=code, content=content, sha256=digest(content),
+        )
+        event_record(
+            dossier=dossier, actor=by, verb=ISSUE_VERB,
+            summary=_("Certificat de réalisation émis (%(kind)s, version %(v)s) : %(hours)s du %(start)s au %(end)s.") % {
+                "kind": certificate.get_kind_display().lower(), "v": version, "hours": hours_text(minutes),
+                "start": long_date(period.start), "end": long_date(period.end)},
+            changes={"certificate": certificate.pk, "minutes": minutes},
+        )
+        if item is not None:
+            _item_done(item, certificate)
+    return certificate
+
+
+# --- Batches (CERT-1, NOTIF-2) -------------------------------------------------
+
+def batch_dossiers(year, kind):
+    """The year's dossiers that await ``kind`` and have none yet: a rupture
+    takes the place of the periods it cuts (S9 when it falls before the S9
+    end, the end of contract always)."""
+    dossiers = Dossier.objects.filter(year=year).exclude(
+        Exists(Certificate.objects.filter(dossier=OuterRef("pk"), kind=kind)))
+    ruptures = Incident.objects.filter(dossier=OuterRef("pk"), kind=Incident.Kind.RUPTURE)
+    if kind == CertificateKind.RUPTURE:
+        dossiers = dossiers.filter(Exists(ruptures))
+    elif kind == CertificateKind.S9:
+        dossiers = dossiers.exclude(Exists(ruptures.filter(start__lte=year.s9_end)))
+    else:
+        dossiers = dossiers.exclude(Exists(ruptures))
+    return dossiers.order_by("student__user__last_name", "student__user__first_name", "pk")
+
+
+@transaction.atomic
+def certificate_batch_create(*, year, kind, by, dossier=None):
+    """CERT-1: the office asks for ``kind``'s certificates of ``year`` (those
+    not yet issued), or for one ``dossier`` (a new version if it has one):
+    a batch and its items, nothing built yet (``jobs`` queues the builds)."""
+    if not roles.can_issue_certificates(by):
+        raise PermissionDenied(_("Seul le service Contrats pro émet les certificats de réalisation."))
+    if dossier is not None:
+        certificate_period(dossier, kind)  # refused now, in French, rather than as a failed build
+        if dossier.year_id != year.pk:
+            raise ValidationError(_("Ce dossier n'est pas de cette année."))
+        dossier_ids = [dossier.pk]
+    else:
+        dossier_ids = list(batch_dossiers(year, kind).values_list("pk", flat=True))
+        if not dossier_ids:
+            raise ValidationError(_("Aucun dossier de cette année n'attend ce certificat : rien à émettre."))
+    batch = CertificateBatch.objects.create(year=year, kind=kind, dossier=dossier, total=len(dossier_ids),
+                                            requested_by=by)
+    CertificateBatchItem.objects.bulk_create(CertificateBatchItem(batch=batch, dossier_id=pk) for pk in dossier_ids)
+    return batch
+
+
+def _finish(batch_id):
+    """The batch's state once every item is counted (same transaction)."""
+    CertificateBatch.objects.filter(pk=batch_id, total=F("done") + F("failed"), failed=0).update(
+        state=CertificateBatch.State.DONE, finished_at=timezone.now())
+    CertificateBatch.objects.filter(pk=batch_id, total=F("done") + F("failed"), failed__gt=0).update(
+        state=CertificateBatch.State.FAILED, finished_at=timezone.now())
+
+
+def _item_done(item, certificate):
+    was_failed = item.state == CertificateBatchItem.State.FAILED
+    CertificateBatchItem.objects.filter(pk=item.pk).update(
+        state=CertificateBatchItem.State.DONE, certificate=certificate, error="")
+    CertificateBatch.objects.filter(pk=item.batch_id).update(
+        done=F("done") + 1, failed=F("failed") - (1 if was_failed else 0))
+    _finish(item.batch_id)
+
+
+@transaction.atomic
+def _item_failed(item_id, error):
+    item = CertificateBatchItem.objects.select_for_update().filter(pk=item_id).first()
+    if item is None or item.state == CertificateBatchItem.State.DONE:
+        return
+    newly = item.state != CertificateBatchItem.State.FAILED
+    CertificateBatchItem.objects.filter(pk=item_id).update(state=CertificateBatchItem.State.FAILED,
+                                                          error=error[:2000])
+    if newly:
+        CertificateBatch.objects.filter(pk=item.batch_id).update(failed=F("failed") + 1)
+    _finish(item.batch_id)
+
+
+def certificate_item_build(item_id):
+    """The task's body (NOTIF-2): build one item's certificate, once. A
+    failure is kept on the item with its French reason and counted; a
+    transient one (``OSError``: disk, fonts) is raised again for the task
+    to retry; « Relancer » runs the failed items again."""
+    item = CertificateBatchItem.objects.select_related("batch__requested_by", "dossier").filter(pk=item_id).first()
+    if item is None or item.state == CertificateBatchItem.State.DONE:
+        return None
+    batch = item.batch
+    CertificateBatch.objects.filter(pk=batch.pk, state=CertificateBatch.State.PENDING).update(
+        state=CertificateBatch.State.RUNNING)
+    CertificateBatchItem.objects.filter(pk=item_id).update(attempts=F("attempts") + 1)
+    try:
+        return certificate_issue(dossier=item.dossier, kind=batch.kind, by=batch.requested_by, item=item).pk
+    except Exception as error:  # noqa: BLE001 — every failure is kept on its item
+        messages = getattr(error, "messages", None)
+        _item_failed(item_id, " ".join(str(m) for m in messages) if messages else f"{type(error).__name__}: {error}")
+        if isinstance(error, OSError):
+            raise
+        return None
+
+
+@transaction.atomic
+def certificate_batch_retry(*, batch, by):
+    """The failed items of ``batch``, to be built again (``jobs`` queues them)."""
+    if not roles.can_issue_certificates(by):
+        raise PermissionDenied(_("Seul le service Contrats pro émet les certificats de réalisation."))
+    failed = list(batch.items.filter(state=CertificateBatchItem.State.FAILED).values_list("pk", flat=True))
+    if not failed:
+        raise ValidationError(_("Aucun certificat de ce lot n'est en échec."))
+    CertificateBatch.objects.filter(pk=batch.pk).update(state=CertificateBatch.State.RUNNING, finished_at=None)
+    return failed
+
+
+# --- Deadlines (CERT-1, NOTIF-1) -------------------------------------------------
+
+def certificate_deadlines(dossiers):
+    """The deadlines registry's view of the certificates: for each dossier,
+    the S9 certificate due 5 working days after the S9 end (early January),
+    the end-of-contract one 5 working days after the contract's end (early
+    September), or, after a rupture, the rupture's 5 working days after it
+    in place of those it cuts; done once issued. Three queries."""
+    rows = list(Dossier.objects.filter(pk__in=dossiers.values("pk")).select_related("year")
+                .only("pk", "end_date", "year__s9_end", "year__contract_end"))
+    issued = set(Certificate.objects.filter(dossier__in=[d.pk for d in rows]).values_list("dossier_id", "kind"))
+    ruptures = {}
+    for dossier_id, start in (Incident.objects.filter(dossier__in=[d.pk for d in rows], kind=Incident.Kind.RUPTURE)
+                              .order_by("-start").values_list("dossier_id", "start")):
+        ruptures[dossier_id] = start  # the first rupture wins (ordered last)
+    labels = {
+        CertificateKind.S9: _("Certificat de réalisation de fin du S9 à émettre"),
+        CertificateKind.FIN: _("Certificat de réalisation de fin de contrat à émettre"),
+        CertificateKind.RUPTURE: _("Certificat de réalisation à la rupture du contrat à émettre"),
+    }
+    for dossier in rows:
+        ends = {CertificateKind.S9: dossier.year.s9_end, CertificateKind.FIN: dossier.end_date or dossier.year.contract_end}
+        rupture = ruptures.get(dossier.pk)
+        if rupture is not None:
+            ends = {k: v for k, v in ends.items() if v < rupture}
+            ends[CertificateKind.RUPTURE] = rupture
+        for kind, end in ends.items():
+            yield Obligation(
+                dossier_id=dossier.pk, key=f"certificate:{kind}", label=str(labels[kind]),
+                actors=frozenset({roles.Actor.OFFICE}), due=add_working_days(end, DEADLINE_WORKING_DAYS),
+                done=(dossier.pk, kind) in issued,
+                url=reverse("attendance:dossier-certificates", args=[dossier.pk]),
+            )
