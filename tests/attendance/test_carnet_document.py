@@ -6,12 +6,18 @@ import datetime
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from pypdf import PdfReader
 
 from attendance import pdf, services
+from conventions.documents import files
 from conventions.documents import pdf as documents_pdf
 from conventions.documents.models import Document, DocumentKind, PdfJob
+from conventions.dossier import deadlines, steps
+from conventions.dossier.models import StepState
 from conventions.models import Dossier
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -117,3 +123,55 @@ def test_att_1_only_the_office_and_the_student_produce_the_carnet(login, signed,
     assert not PdfJob.objects.filter(dossier=dossier).exists()
     with pytest.raises(Exception, match="Seuls l'élève et le service"):
         services.carnet_request(dossier=dossier, by=head)
+
+
+# --- Step F (ATT-3): the complete carnet handed in before PFE ----------------
+
+def test_att_3_step_f_is_handed_in_only_with_the_carnet_document(
+        login, signed, office, django_capture_on_commit_callbacks, tiny_pdf_layout):
+    """ATT-3, STEP-6: step F cannot be handed in before the dossier holds a
+    carnet (the service refuses it, whoever the caller); once the portal has
+    built it, the student hands step F in and the office validates it."""
+    dossier = Dossier.objects.get(student=signed)
+    step_f = {row.code: row for row in steps.steps_sync(dossier)}["F"]
+    with pytest.raises(ValidationError, match="Le carnet de présence complet n'est pas encore déposé"):
+        steps.step_transition(step=step_f, action=steps.SUBMIT, by=signed.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        login(signed.user).post(f"/carnets/{signed.pk}/produire/")
+    assert carnets(signed).get().generated
+    steps.step_transition(step=step_f, action=steps.SUBMIT, by=signed.user)
+    assert steps.step_transition(step=step_f, action=steps.VALIDATE, by=office).state == StepState.VALIDATED
+
+
+def test_att_3_step_f_an_uploaded_carnet_does_too(signed):
+    """ATT-3, STEP-4: a carnet deposited as a file (nature « Carnet de
+    présence ») is evidence for step F as well as the portal's."""
+    dossier = Dossier.objects.get(student=signed)
+    step_f = {row.code: row for row in steps.steps_sync(dossier)}["F"]
+    files.document_upload(
+        dossier=dossier, kind=DocumentKind.CARNET, by=signed.user,
+        uploaded_file=SimpleUploadedFile("carnet.pdf", factories.tiny_pdf(), content_type="application/pdf"),
+    )
+    assert steps.step_transition(step=step_f, action=steps.SUBMIT, by=signed.user).state == StepState.SUBMITTED
+
+
+def test_att_3_step_f_deadline_is_the_working_day_before_pfe_in_the_obligations(signed, year):
+    """ATT-3, STEP-2: the deadlines registry names step F, due the last
+    working day before the PFE starts (1 March 2027, a Monday: Friday 26
+    February), and follows the calendar when the PFE moves."""
+    dossier = Dossier.objects.get(student=signed)
+    steps.steps_sync(dossier)
+
+    def step_f():
+        found = [o for o in deadlines.obligations_for(Dossier.objects.filter(pk=dossier.pk)) if o.key == "step:F"]
+        assert len(found) == 1
+        return found[0]
+
+    obligation = step_f()
+    assert year.pfe_start == datetime.date(2027, 3, 1)
+    assert obligation.due == datetime.date(2027, 2, 26) and not obligation.done
+    assert "Remettre le carnet de présence complet avant le départ en PFE" in obligation.label
+    year.pfe_start = datetime.date(2027, 3, 10)
+    year.save()
+    steps.steps_refresh_year(year)
+    assert step_f().due == datetime.date(2027, 3, 9)
