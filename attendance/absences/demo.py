@@ -1,7 +1,8 @@
 """The demo's arrêts and exceptional absences (ABS-1, ABS-2), after the timetable.
 
-- Two arrêts de travail with their file: ``eleve02``'s, the employer told
-  the same morning; ``eleve04``'s, told three days later (flagged late).
+- The arrêt de travail of ``eleve08`` (reported by conventions' démarche,
+  12 October) gets its file: five days, the employer told on the 15th
+  (flagged late).
 - ``eleve`` (2IA, Ingénierie logicielle) asked for Wednesday 2 December
   for a client's go-live: accepted by the head of 2IA, its make-up planned.
 - ``eleve07`` asked for Tuesday 15 December: refused by the service, the
@@ -28,13 +29,12 @@ from .models import ExceptionalAbsence, SickLeave
 STORY_MOMENT = (datetime.date(2026, 11, 21), datetime.time(10))
 # (login, first day, last day, employer told on, at)
 LEAVES = (
-    ("eleve02", datetime.date(2026, 10, 19), datetime.date(2026, 10, 21), datetime.date(2026, 10, 19), datetime.time(8, 30)),
-    ("eleve04", datetime.date(2026, 11, 9), datetime.date(2026, 11, 13), datetime.date(2026, 11, 12), datetime.time(9, 15)),
+    ("eleve08", datetime.date(2026, 10, 12), datetime.date(2026, 10, 16), datetime.date(2026, 10, 15), datetime.time(10)),
 )
 # (login, day, company's reason, accepted with its make-up or None: left to the service)
 ABSENCES = (
     ("eleve", datetime.date(2026, 12, 2),
-     "Mise en production chez le client principal : l'élève pilote la bascule, prévue de longue date.",
+     "Mise en production chez le client principal : l’élève pilote la bascule, prévue de longue date.",
      ("Rattrapage du cours et du TD du jour avec l'enseignante, travail écrit rendu.", datetime.date(2026, 12, 9))),
     ("eleve07", datetime.date(2026, 12, 15),
      "Salon professionnel à Lyon : l'entreprise souhaite la présence de l'élève sur le stand.", None),
@@ -77,7 +77,7 @@ def build_absences(context):
                                                  content_type="application/pdf"),
                 by=dossier.student.user,
             )
-            tally["created"] += 2
+            tally["created"] += 1
         for login, day, reason, makeup in ABSENCES:
             dossier = dossiers.get(login)
             if dossier is None or ExceptionalAbsence.objects.filter(dossier=dossier, day=day).exists():
@@ -90,5 +90,5 @@ def build_absences(context):
                                         comment="Accord : mission exceptionnelle, rattrapage organisé.",
                                         makeup_what=makeup[0], makeup_planned_on=makeup[1])
     leaves = SickLeave.objects.filter(dossier__year=context.year)
-    context.summary["demarche"].append(_("arrêts de travail déclarés : %(leaves)s, dont %(late)s tardif") % {
+    context.summary["demarche"].append(_("arrêts de travail avec leur fichier : %(leaves)s (employeur prévenu tardivement : %(late)s)") % {
         "leaves": leaves.count(), "late": leaves.filter(told_late=True).count()})

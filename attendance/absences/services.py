@@ -59,7 +59,8 @@ def sick_leave_declare(*, dossier, start, end, employer_told_at, uploaded_file, 
     """ABS-1, ABS-3: the student (or the office for them) declares an arrêt
     de travail: its first and last days, the arrêt itself (PDF, PNG or JPEG
     checked by content, size-capped: DOC-6's checks) and when the employer
-    was told. Records the step-E incident of kind arrêt, flags a late
+    was told. Records the step-E incident of kind arrêt (or links the one
+    already reported for that first day without its file), flags a late
     notice (``told_late``) and tells the office after commit. A refusal
     writes nothing, neither a row nor a file."""
     if not roles.can_request_absence(by, dossier):
@@ -92,10 +93,14 @@ def sick_leave_declare(*, dossier, start, end, employer_told_at, uploaded_file, 
 @transaction.atomic
 def _sick_leave_record(*, dossier, start, end, employer_told_at, by, file_name, content, content_type, name):
     late = told_late(start, employer_told_at)
-    incident = incident_report(
-        dossier=dossier, kind=Incident.Kind.SICK_LEAVE, start=start, by=by,
-        description=_("Arrêt de travail du %(start)s au %(end)s.") % {"start": long_date(start), "end": long_date(end)},
-    )
+    # An arrêt already reported as an incident (step E) without its file gets it now.
+    incident = dossier.incidents.filter(kind=Incident.Kind.SICK_LEAVE, start=start, sick_leave__isnull=True).first()
+    if incident is None:
+        incident = incident_report(
+            dossier=dossier, kind=Incident.Kind.SICK_LEAVE, start=start, by=by,
+            description=_("Arrêt de travail du %(start)s au %(end)s.") % {
+                "start": long_date(start), "end": long_date(end)},
+        )
     leave = SickLeave(
         dossier=dossier, incident=incident, start=start, end=end, employer_told_at=employer_told_at, told_late=late,
         file_name=file_name, sha256=hashlib.sha256(content).hexdigest(), size=len(content),

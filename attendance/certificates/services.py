@@ -26,6 +26,7 @@ still matches them.
 import datetime
 import hashlib
 import json
+import logging
 import re
 import secrets
 from dataclasses import dataclass
@@ -53,6 +54,7 @@ from students.history import event_record
 from . import pdf
 from .models import Certificate, CertificateBatch, CertificateBatchItem, CertificateKind
 
+logger = logging.getLogger(__name__)
 ISSUE_VERB = "attendance.certificate.issue"
 # CERT-2: 12 characters of an alphabet without look-alikes (no 0/O, 1/I/L, U):
 # 30^12 ≈ 5·10^17 codes, typed in three groups of four.
@@ -251,7 +253,7 @@ def certificate_issue(*, dossier, kind, by, item=None):
         # One issue at a time per dossier: versions never race.
         Dossier.objects.select_for_update().filter(pk=dossier.pk).first()
         if item is not None:
-            item = CertificateBatchItem.objects.select_for_update().select_related("certificate").get(pk=item.pk)
+            item = CertificateBatchItem.objects.select_for_update().get(pk=item.pk)
             if item.state == CertificateBatchItem.State.DONE:
                 return item.certificate
         version = (Certificate.objects.filter(dossier=dossier, kind=kind).aggregate(v=Max("version"))["v"] or 0) + 1
@@ -365,6 +367,7 @@ def certificate_item_build(item_id):
         _item_failed(item_id, " ".join(str(m) for m in messages) if messages else f"{type(error).__name__}: {error}")
         if isinstance(error, OSError):
             raise
+        logger.exception("Certificate of batch item %s failed", item_id)
         return None
 
 

@@ -89,6 +89,16 @@ def test_abs_1_declaration_records_the_step_e_incident_and_the_private_file(decl
     assert leave.content_type == "application/pdf"
 
 
+def test_abs_1_arret_already_reported_gets_its_file(declare, dossier):
+    """ABS-1, ABS-3: an arrêt reported as an incident without its file is
+    linked by its declaration, not reported twice."""
+    from conventions.dossier.services import incident_report
+
+    reported = incident_report(dossier=dossier, kind=Incident.Kind.SICK_LEAVE, start=START, by=dossier.student.user)
+    assert declare().incident == reported
+    assert Incident.objects.get() == reported
+
+
 def test_abs_1_file_checked_by_content_nothing_written(declare, private_root):
     """ABS-1, DOC-6: a text file named .pdf is refused for what it holds;
     neither a row, nor an incident, nor a file is written."""

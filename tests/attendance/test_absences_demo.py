@@ -7,6 +7,8 @@ import pytest
 from attendance.absences import demo
 from attendance.absences.models import AbsenceState, ExceptionalAbsence, SickLeave
 from contratpro.demo import DemoContext, builders
+from conventions.dossier.models import Dossier, Incident
+from conventions.dossier.services import incident_report
 from students.models import CalendarPeriod, Option
 from tests import factories
 
@@ -16,8 +18,11 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def context(year, office, head):
     option = Option.objects.get(department__code="2IA", name="Ingénierie logicielle")
-    for login in ("eleve", "eleve02", "eleve04", "eleve07"):
+    for login in ("eleve", "eleve07", "eleve08"):
         factories.DossierFactory(student__year=year, student__option=option, student__user__username=login)
+    eleve08 = Dossier.objects.get(student__user__username="eleve08")
+    incident_report(dossier=eleve08, kind=Incident.Kind.SICK_LEAVE, start=datetime.date(2026, 10, 12),
+                    by=eleve08.student.user)
     CalendarPeriod.objects.create(year=year, kind=CalendarPeriod.Kind.EXAM, label="Examens du S9",
                                   start=datetime.date(2026, 12, 14), end=datetime.date(2026, 12, 18))
     return DemoContext(year=year, users={"bureau": office, "resp2ia": head})
@@ -30,13 +35,13 @@ def test_abs_1_demo_absences_run_after_the_timetable():
 
 
 def test_abs_2_demo_arrets_accepted_and_refused_absences(context, head, private_root):
-    """ABS-1, ABS-2: two arrêts with their file (one told late, flagged), an
-    absence accepted with its make-up planned, one refused for the exams; a
-    second run writes nothing."""
+    """ABS-1, ABS-2: the démarche's arrêt gets its file (told late, flagged),
+    no second incident; an absence accepted with its make-up planned, one
+    refused for the exams; a second run writes nothing."""
     demo.build_absences(context)
-    leaves = SickLeave.objects.order_by("start")
-    assert [leave.told_late for leave in leaves] == [False, True]
-    assert all((private_root / leave.file_name).is_file() for leave in leaves)
+    leave = SickLeave.objects.get()
+    assert leave.told_late and (private_root / leave.file_name).is_file()
+    assert Incident.objects.get() == leave.incident
     accepted = ExceptionalAbsence.objects.get(dossier__student__user__username="eleve")
     assert (accepted.state, accepted.decided_by, accepted.makeup_planned_on) == (
         AbsenceState.ACCEPTED, head, datetime.date(2026, 12, 9))
@@ -44,4 +49,4 @@ def test_abs_2_demo_arrets_accepted_and_refused_absences(context, head, private_
     assert refused.state == AbsenceState.REFUSED and "Examens du S9" in refused.decision_comment
     context.tally.clear()
     demo.build_absences(context)
-    assert not context.tally and SickLeave.objects.count() == 2 and ExceptionalAbsence.objects.count() == 2
+    assert not context.tally and SickLeave.objects.count() == 1 and ExceptionalAbsence.objects.count() == 2
