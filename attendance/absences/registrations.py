@@ -2,12 +2,14 @@
 builders), called once from ``AttendanceConfig.ready``."""
 
 from contratpro import demo as demo_builders
-from conventions.dossier import deadlines
+from conventions.dossier import deadlines, panels
 
-from . import demo, services
+from . import demo, services, views
 
 
 def register_all():
+    # The dossier page's « Absences et incidents »: links only, no query (ABS-1…3).
+    panels.register(panels.Panel("absences", "attendance/absences/_panel.html", views.panel_context, order=65))
     # NOTIF-3: the employer's 30 days to declare a rupture, in the deadlines registry.
     deadlines.register(deadlines.Source(services.RUPTURE_SOURCE, services.rupture_obligations))
     # The demo's arrêts and absences, after the timetable (order 750).

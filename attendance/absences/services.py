@@ -28,7 +28,7 @@ from students.models import CalendarPeriod
 
 from ..services import expected_sessions
 from .models import AbsenceState, ExceptionalAbsence, RuptureDeclaration, SickLeave
-from .tasks import notify_incident_reported
+from .tasks import notify_absence_requested, notify_incident_reported
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 # ABS-1, DOMAIN.md §5 (CT L1226-1): the employer is told within 48 hours of the arrêt's start.
@@ -152,7 +152,7 @@ def absence_request(*, dossier, day, reason, by):
     from class for an unavoidable company need, with the company's reason.
     A past day is refused (nothing written); a day in an exam period is
     recorded as refused by the service at once, with the reason stated;
-    any other goes to the department head."""
+    any other goes to the department head, told by mail after commit."""
     if not roles.can_request_absence(by, dossier):
         raise PermissionDenied(_("Seuls l'élève et le service Contrats pro demandent une absence exceptionnelle."))
     reason = (reason or "").strip()
@@ -181,6 +181,8 @@ def absence_request(*, dossier, day, reason, by):
         summary += " " + absence.decision_comment
     event_record(dossier=dossier, actor=by, verb="attendance.absence.request", summary=summary,
                  to_state=absence.state)
+    if period is None:
+        notify_absence_requested.delay_on_commit(absence.pk)
     return absence
 
 

@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 from contratpro.school.services import office_contact
 from conventions.dossier.models import Incident
 
+from .models import ExceptionalAbsence
+
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def notify_incident_reported(incident_id):
@@ -23,4 +25,25 @@ def notify_incident_reported(incident_id):
         message=render_to_string("attendance/absences/email_incident.txt", {"incident": incident, "student": student}),
         from_email=None,
         recipient_list=[office_contact(incident.dossier.year.start_year)["email"]],
+    )
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def notify_absence_requested(absence_id):
+    """ABS-2: tell the heads of the student's department and option that a
+    request waits for their decision."""
+    absence = ExceptionalAbsence.objects.select_related(
+        "dossier__student__user", "dossier__student__department__head", "dossier__student__option__head",
+        "dossier__company",
+    ).get(pk=absence_id)
+    student = absence.dossier.student
+    heads = [head.email for head in (student.department.head, student.option and student.option.head)
+             if head is not None and head.email]
+    if not heads:
+        return
+    send_mail(
+        subject=_("Contrat pro : %(name)s demande une absence exceptionnelle") % {"name": student.full_name},
+        message=render_to_string("attendance/absences/email_absence_request.txt", {"absence": absence, "student": student}),
+        from_email=None,
+        recipient_list=list(dict.fromkeys(heads)),
     )

@@ -49,6 +49,12 @@ def _absences(user):
     )
 
 
+def panel_context(request, dossier):
+    """The dossier page's « Absences et incidents »: where to report, for
+    whoever sees the dossier; read from the dossier's own relations."""
+    return {"dossier": dossier, "may_report": roles.can_report_incident(request.user, dossier)}
+
+
 # --- ABS-1: the arrêt de travail -------------------------------------------------
 
 @require_http_methods(["GET", "POST"])

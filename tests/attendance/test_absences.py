@@ -256,6 +256,17 @@ def test_abs_2_past_day_refused_nothing_written_form_keeps_typing(login, dossier
     assert not ExceptionalAbsence.objects.exists()
 
 
+def test_abs_2_head_told_of_a_request_after_commit(request_absence, head, exams, django_capture_on_commit_callbacks):
+    """ABS-2: the head hears of a request to decide, once, after commit; not
+    of one the service refused for the exams."""
+    with django_capture_on_commit_callbacks(execute=True):
+        request_absence()
+        request_absence(day=datetime.date(2026, 12, 15))
+        assert mail.outbox == []
+    assert [message.to for message in mail.outbox] == [[head.email]]
+    assert "3 novembre 2026" in mail.outbox[0].body
+
+
 def test_abs_2_one_request_per_day(request_absence):
     """ABS-2: one day, one request (until refused)."""
     request_absence()
