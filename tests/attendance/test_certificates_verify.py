@@ -49,7 +49,7 @@ def test_cert_2_a_genuine_certificate_shows_hours_period_and_initials_only(certi
     response = verify(certificate.code)
     page = response.content.decode()
     assert response.status_code == 200
-    assert "Certificat authentique" in page
+    assert "Certificat authentique" in page and "(fin du semestre 9)" in page
     assert "3 heures" in page and "du 1er septembre 2026 au 31 décembre 2026" in page
     student = students[0]
     first, last = student.user.first_name, student.user.last_name
