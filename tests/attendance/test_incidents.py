@@ -138,3 +138,14 @@ def test_abs_3_office_records_the_declaration_from_the_page(dossier, login, offi
     assert "au plus tard le 16 décembre 2026" in client.get(f"/dossiers/{dossier.pk}/incidents/").content.decode()
     assert client.post(f"/incidents/{incident.pk}/declaration-opco/").status_code == 302
     assert "Déclarée à l'OPCO" in client.get(f"/dossiers/{dossier.pk}/incidents/").content.decode()
+
+
+def test_abs_3_rupture_obligations_read_in_one_query(students, office, clock, django_assert_num_queries):
+    """NOTIF-1, NOTIF-3: the source is set-based: one query whatever the ruptures."""
+    clock(datetime.date(2026, 11, 20))
+    for student in students:
+        dossier = student.dossiers.get()
+        rupture(dossier, by=office)
+    with django_assert_num_queries(1):  # the ruptures with whether each is declared
+        found = list(services.rupture_obligations(Dossier.objects.all()))
+    assert len(found) == 3 and {o.dossier_id for o in found} == {s.dossiers.get().pk for s in students}
