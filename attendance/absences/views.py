@@ -289,13 +289,15 @@ def incident_report(request, pk):
         else:
             messages.success(request, _("Incident signalé au service Contrats pro."))
             return redirect("attendance:incident-report", pk=dossier.pk)
-    incidents = list(dossier.incidents.select_related("reported_by", "rupture_declaration").order_by("-start", "-pk"))
+    incidents = list(dossier.incidents.select_related("reported_by", "rupture_declaration", "sick_leave")
+                     .order_by("-start", "-pk"))
     for incident in incidents:
         if incident.kind == Incident.Kind.RUPTURE:
             incident.due = services.rupture_due(incident)
     return render(request, "attendance/absences/incident_form.html", {
         "form": form, "dossier": dossier, "incidents": incidents, "may_report": may_report,
         "may_record": roles.can_record_rupture_declaration(request.user),
+        "may_read_leave": roles.can_read_sick_leave(request.user, dossier),
     }, status=400 if form.errors else 200)
 
 

@@ -152,6 +152,8 @@ def test_abs_1_student_declares_through_the_form(login, dossier, clock):
     leave = SickLeave.objects.get()
     assert leave.told_late and leave.employer_told_at == paris(datetime.date(2026, 10, 7), 9)
     assert "prévenu tardivement" in client.get("/mes-absences/").content.decode()
+    incidents = client.get(f"/dossiers/{dossier.pk}/incidents/").content.decode()
+    assert "prévenu tardivement" in incidents and f"/absences/arrets/{leave.pk}/fichier/" in incidents
 
 
 def test_abs_1_arret_read_by_its_student_and_the_office_only(declare, login, office, head, students):
