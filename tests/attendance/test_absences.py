@@ -366,3 +366,23 @@ def test_abs_2_queue_queries_do_not_grow(login, head, year, option, clock, djang
     add(10)
     with django_assert_num_queries(len(two.captured_queries)):
         assert client.get("/absences/demandes/").status_code == 200
+
+
+def test_abs_2_my_absences_queries_do_not_grow(login, dossier, clock, django_assert_num_queries):
+    """ABS-1, ABS-2, STYLE §6: « Mes absences » costs the same with 2 or 12 requests."""
+    clock(datetime.date(2026, 10, 20))
+
+    def add(days):
+        for day in days:
+            services.absence_request(dossier=dossier, day=datetime.date(2026, 11, day), reason="Audit.",
+                                     by=dossier.student.user)
+    add((2, 3))
+    client = login(dossier.student.user)
+    # 1. the user and their roles; 2. the dossier; 3. its arrêts; 4. its
+    # requests with who decided; 5. its other incidents; 6. the footer's
+    # office contact (a student's navigation counts nothing).
+    with django_assert_num_queries(6) as two:
+        assert "lundi 2 novembre 2026" in client.get("/mes-absences/").content.decode()
+    add(range(4, 14))
+    with django_assert_num_queries(len(two.captured_queries)):
+        assert client.get("/mes-absences/").status_code == 200
