@@ -8,6 +8,9 @@ story's day (21 November 2026) are signed by their teacher on the day, a
 few absences rotating, but two September TDs left unsigned; one signed
 session is corrected by the office with its reason. Sessions are found by
 their natural key (module, date, start), so a second run writes nothing.
+The ``eleve`` login's carnet (else the option's first student's) is then
+built once by the portal as of the story's day, through the service the
+PDF task runs (ATT-1, ATT-3): the dossier's documents show it.
 """
 
 import datetime
@@ -15,9 +18,11 @@ import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from conventions.documents.models import Document, DocumentKind
+from conventions.models import Dossier
 from students.models import Event, Module, Option
 
-from . import services
+from . import pdf, services
 from .models import PresenceCorrection, Session, SessionSignature
 
 STORY_DAY = datetime.date(2026, 11, 21)
@@ -80,7 +85,28 @@ def build_timetable(context):
                 Event.objects.filter(verb=services.CORRECT_VERB, student=absent[0]).update(
                     at=_moment(day, datetime.time(18)))
                 tally["created"] += 1
+    carnet = build_carnet(context, option)
     sessions = Session.objects.filter(year=context.year, module__in=modules)
+    if carnet is not None:
+        context.summary["demarche"].append(_("carnet de présence de %(name)s produit par le portail") % {
+            "name": carnet.dossier.student.full_name})
     context.summary["demarche"].append(_("séances de l’option %(option)s : %(sessions)s, dont %(signed)s signées") % {
         "option": option.name, "sessions": sessions.count(), "signed": sessions.filter(signature__isnull=False).count(),
     })
+
+
+def build_carnet(context, option):
+    """ATT-1, ATT-3: one carnet built by the portal, version 1 of the
+    dossier's CARNET document, dated at the story's end of day; None when
+    the dossier already holds a carnet (a second run) or has no student."""
+    dossiers = Dossier.objects.filter(year=context.year, student__option=option).select_related(
+        "student__user", "student__year", "student__department", "student__option")
+    eleve = context.users.get("eleve")
+    dossier = (dossiers.filter(student__user=eleve).first() if eleve else None) or dossiers.order_by(
+        "student__user__last_name", "student__user__first_name", "pk").first()
+    if dossier is None or Document.objects.filter(dossier=dossier, kind=DocumentKind.CARNET).exists():
+        return None
+    document = pdf.carnet_document_build(dossier=dossier, by=context.users["bureau"], today=STORY_DAY)
+    Document.objects.filter(pk=document.pk).update(created_at=_moment(STORY_DAY, datetime.time(17, 30)))
+    context.tally["created"] += 1
+    return document

@@ -82,10 +82,13 @@ def carnet_build(dossier):
     return TEMPLATE, carnet_context(dossier.student)
 
 
-def carnet_document_build(*, dossier, by=None):
-    """The carnet built now and attached as the next version of the
-    dossier's CARNET document (generated), as the task does (the demo)."""
+def carnet_document_build(*, dossier, by=None, today=None):
+    """The carnet as of ``today`` (by default, today) built in this process
+    and attached as the next version of the dossier's CARNET document
+    (generated), as the task does: for the demo, which tells its story on
+    its own day."""
+    content = render_pdf(TEMPLATE, carnet_context(dossier.student, today))
     return document_attach(
-        dossier=dossier, kind=DocumentKind.CARNET, content=render_pdf(*carnet_build(dossier)), generated=True,
+        dossier=dossier, kind=DocumentKind.CARNET, content=content, generated=True,
         name=f"carnet-{dossier.student.user.last_name.lower()}.pdf", by=by,
     )

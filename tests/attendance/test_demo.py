@@ -43,3 +43,25 @@ def test_att_1_demo_signs_the_autumn_before_the_story_day_and_leaves_some_unsign
     context.tally.clear()
     demo.build_timetable(context)
     assert sum(context.tally.values()) == 0 and sessions.count() == 78
+
+
+def test_att_3_demo_builds_one_portal_carnet_for_one_student(context):
+    """ATT-1, ATT-3: after the signatures, the demo builds one carnet through
+    the portal's service (version 1 of the dossier's CARNET document,
+    generated, as of the story's day); a second run builds none."""
+    import io
+
+    from pypdf import PdfReader
+
+    from conventions.documents.models import Document, DocumentKind
+
+    demo.build_timetable(context)
+    carnet = Document.objects.get(kind=DocumentKind.CARNET)
+    assert (carnet.version, carnet.generated, carnet.dossier.student.user.last_name) == (1, True, "Fontaine")
+    with carnet.file.open("rb") as handle:
+        text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(handle.read())).pages)
+    assert "édité le 21 novembre 2026" in text and "ne compte pas" in text and "signée par" in text
+    assert "23 novembre" not in text  # after the story's day: not in the carnet yet
+    assert any("carnet de présence de" in line for line in context.summary["demarche"])
+    demo.build_timetable(context)
+    assert Document.objects.filter(kind=DocumentKind.CARNET).count() == 1
