@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, F, Max, OuterRef, Q, Sum
+from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -390,29 +390,34 @@ def certificate_deadlines(dossiers):
     the S9 certificate due 5 working days after the S9 end (early January),
     the end-of-contract one 5 working days after the contract's end (early
     September), or, after a rupture, the rupture's 5 working days after it
-    in place of those it cuts; done once issued. Three queries."""
-    rows = list(Dossier.objects.filter(pk__in=dossiers.values("pk")).select_related("year")
-                .only("pk", "end_date", "year__s9_end", "year__contract_end"))
-    issued = set(Certificate.objects.filter(dossier__in=[d.pk for d in rows]).values_list("dossier_id", "kind"))
-    ruptures = {}
-    for dossier_id, start in (Incident.objects.filter(dossier__in=[d.pk for d in rows], kind=Incident.Kind.RUPTURE)
-                              .order_by("-start").values_list("dossier_id", "start")):
-        ruptures[dossier_id] = start  # the first rupture wins (ordered last)
+    in place of those it cuts; done once issued. One query (``dossiers``: a
+    queryset, or dossiers or their ids)."""
+    if isinstance(dossiers, QuerySet):
+        scope = Q(pk__in=dossiers.values("pk"))
+    else:
+        scope = Q(pk__in=[getattr(dossier, "pk", dossier) for dossier in dossiers])
+    first_rupture = Incident.objects.filter(dossier=OuterRef("pk"), kind=Incident.Kind.RUPTURE).order_by("start", "pk")
+    issued = {kind: Exists(Certificate.objects.filter(dossier=OuterRef("pk"), kind=kind)) for kind in CertificateKind}
+    rows = Dossier.objects.filter(scope).annotate(
+        rupture_on=Subquery(first_rupture.values("start")[:1]),
+        **{f"issued_{kind}": condition for kind, condition in issued.items()},
+    ).values("pk", "end_date", "year__s9_end", "year__contract_end", "rupture_on",
+             *(f"issued_{kind}" for kind in CertificateKind))
     labels = {
         CertificateKind.S9: _("Certificat de réalisation de fin du S9 à émettre"),
         CertificateKind.FIN: _("Certificat de réalisation de fin de contrat à émettre"),
         CertificateKind.RUPTURE: _("Certificat de réalisation à la rupture du contrat à émettre"),
     }
-    for dossier in rows:
-        ends = {CertificateKind.S9: dossier.year.s9_end, CertificateKind.FIN: dossier.end_date or dossier.year.contract_end}
-        rupture = ruptures.get(dossier.pk)
+    for row in rows:
+        ends = {CertificateKind.S9: row["year__s9_end"],
+                CertificateKind.FIN: row["end_date"] or row["year__contract_end"]}
+        rupture = row["rupture_on"]
         if rupture is not None:
-            ends = {k: v for k, v in ends.items() if v < rupture}
+            ends = {kind: end for kind, end in ends.items() if end < rupture}
             ends[CertificateKind.RUPTURE] = rupture
         for kind, end in ends.items():
             yield Obligation(
-                dossier_id=dossier.pk, key=f"certificate:{kind}", label=str(labels[kind]),
+                dossier_id=row["pk"], key=f"certificate:{kind}", label=str(labels[kind]),
                 actors=frozenset({roles.Actor.OFFICE}), due=add_working_days(end, DEADLINE_WORKING_DAYS),
-                done=(dossier.pk, kind) in issued,
-                url=reverse("attendance:dossier-certificates", args=[dossier.pk]),
+                done=row[f"issued_{kind}"], url=reverse("attendance:dossier-certificates", args=[row["pk"]]),
             )

@@ -305,3 +305,17 @@ def test_cert_1_after_a_rupture_its_certificate_is_due_instead(students, office)
     found = {o.key: o.due for o in obligations_for(Dossier.objects.filter(pk=dossier.pk))
              if o.key.startswith("certificate:")}
     assert found == {"certificate:rupture": D(2026, 10, 16)}
+
+
+def test_cert_1_deadlines_read_in_one_query(year, option, office, django_assert_num_queries):
+    """CERT-1, NOTIF-1: the certificates' obligations of 2 or 12 dossiers,
+    with a certificate and a rupture among them, cost one query."""
+    from attendance.certificates.services import certificate_deadlines
+
+    for count in (2, 10):
+        for _ in range(count):
+            factories.DossierFactory(student__year=year, student__option=option)
+        with django_assert_num_queries(1):  # the dossiers, their year, ruptures and certificates, in one SELECT
+            found = list(certificate_deadlines(Dossier.objects.all()))
+        assert len(found) == 2 * Dossier.objects.count()
+    assert list(certificate_deadlines([Dossier.objects.first()]))[0].key == "certificate:s9"
