@@ -128,7 +128,8 @@ def realised_minutes(dossier, period):
 def hours_text(minutes):
     """« 37 heures 30 minutes » as the certificate prints realised hours."""
     h, m = divmod(int(minutes or 0), 60)
-    text = _("%(h)s heures") % {"h": h} if h != 1 else _("1 heure")
+    # French: « 0 heure », « 1 heure », « 2 heures ».
+    text = (_("%(h)s heures") if h > 1 else _("%(h)s heure")) % {"h": h}
     return f"{text} {m:02d}" if m else text
 
 

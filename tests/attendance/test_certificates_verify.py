@@ -125,3 +125,9 @@ def test_cert_2_initials_of_composed_names():
     """CERT-2: initials keep hyphenated parts: Jean-Pierre de la Tour → « J.-P. D. L. T. »."""
     assert services.initials("Jean-Pierre", "de la Tour") == "J.-P. D. L. T."
     assert services.initials("Élodie", "Dupont") == "É. D."
+
+
+def test_cert_2_hours_in_words():
+    """CERT-2: the hours as the page and the PDF write them, French plural rule."""
+    assert [services.hours_text(m) for m in (0, 45, 60, 210, 15750)] == [
+        "0 heure", "0 heure 45", "1 heure", "3 heures 30", "262 heures 30"]
