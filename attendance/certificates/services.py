@@ -205,12 +205,17 @@ def certificate_verify(code):
 
 
 def verification_facts(certificate):
-    """The only facts the public page shows (CERT-2): hours, period, initials."""
+    """The only facts the public page shows (CERT-2): hours, period,
+    initials, and whether a later version replaced this one (the date it
+    was issued, so the OPCO asks for it)."""
     student = certificate.content.get("student", {})
+    newer = (Certificate.objects.filter(dossier=certificate.dossier_id, kind=certificate.kind,
+                                        version__gt=certificate.version)
+             .order_by("-version").values_list("issued_at", flat=True).first())
     return {
         "hours": hours_text(certificate.minutes), "start": certificate.period_start, "end": certificate.period_end,
         "initials": initials(student.get("first_name", ""), student.get("last_name", "")),
-        "kind": certificate.get_kind_display(),
+        "kind": certificate.get_kind_display(), "replaced_on": newer,
     }
 
 

@@ -131,3 +131,14 @@ def test_cert_2_hours_in_words():
     """CERT-2: the hours as the page and the PDF write them, French plural rule."""
     assert [services.hours_text(m) for m in (0, 45, 60, 210, 15750)] == [
         "0 heure", "0 heure 45", "1 heure", "3 heures 30", "262 heures 30"]
+
+
+def test_cert_2_a_replaced_version_says_so(certificate, office):
+    """CERT-2: version 1 stays genuine once version 2 is issued, and its page
+    says a later version replaces it, with that version's date."""
+    first = verify(certificate.code).content.decode()
+    assert "Une version plus récente" not in first
+    services.certificate_issue(dossier=certificate.dossier, kind=CertificateKind.S9, by=office)
+    page = verify(certificate.code).content.decode()
+    assert "Certificat authentique" in page
+    assert "Une version plus récente de ce certificat a été émise le 6 octobre 2026 : elle remplace celle-ci." in page
