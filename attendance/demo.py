@@ -9,7 +9,7 @@ few absences rotating, but two September TDs left unsigned; one signed
 session is corrected by the office with its reason. Sessions are found by
 their natural key (module, date, start), so a second run writes nothing.
 The ``eleve`` login's carnet (else the option's first student's) is then
-built once by the portal as of the story's day, through the service the
+built once by the portal, a version after any scan deposited, as of the story's day, through the service the
 PDF task runs (ATT-1, ATT-3): the dossier's documents show it.
 """
 
@@ -96,15 +96,16 @@ def build_timetable(context):
 
 
 def build_carnet(context, option):
-    """ATT-1, ATT-3: one carnet built by the portal, version 1 of the
-    dossier's CARNET document, dated at the story's end of day; None when
-    the dossier already holds a carnet (a second run) or has no student."""
+    """ATT-1, ATT-3: one carnet built by the portal, the next version of the
+    dossier's CARNET document (after the scan the démarche's story may have
+    deposited), dated at the story's end of day; None when the portal built
+    one already (a second run) or without a dossier."""
     dossiers = Dossier.objects.filter(year=context.year, student__option=option).select_related(
         "student__user", "student__year", "student__department", "student__option")
     eleve = context.users.get("eleve")
     dossier = (dossiers.filter(student__user=eleve).first() if eleve else None) or dossiers.order_by(
         "student__user__last_name", "student__user__first_name", "pk").first()
-    if dossier is None or Document.objects.filter(dossier=dossier, kind=DocumentKind.CARNET).exists():
+    if dossier is None or Document.objects.filter(dossier=dossier, kind=DocumentKind.CARNET, generated=True).exists():
         return None
     document = pdf.carnet_document_build(dossier=dossier, by=context.users["bureau"], today=STORY_DAY)
     Document.objects.filter(pk=document.pk).update(created_at=_moment(STORY_DAY, datetime.time(17, 30)))

@@ -47,21 +47,29 @@ def test_att_1_demo_signs_the_autumn_before_the_story_day_and_leaves_some_unsign
 
 def test_att_3_demo_builds_one_portal_carnet_for_one_student(context):
     """ATT-1, ATT-3: after the signatures, the demo builds one carnet through
-    the portal's service (version 1 of the dossier's CARNET document,
-    generated, as of the story's day); a second run builds none."""
+    the portal's service (the next version of the dossier's CARNET document
+    after a scan deposited, generated, as of the story's day); a second run
+    builds none."""
     import io
 
     from pypdf import PdfReader
 
-    from conventions.documents.models import Document, DocumentKind
+    from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from conventions.documents import files
+    from conventions.documents.models import Document, DocumentKind
+    from conventions.models import Dossier
+
+    scanned = Dossier.objects.get(student__user__last_name="Fontaine")
+    files.document_upload(dossier=scanned, kind=DocumentKind.CARNET, by=scanned.student.user, uploaded_file=
+                          SimpleUploadedFile("carnet.pdf", factories.tiny_pdf(), content_type="application/pdf"))
     demo.build_timetable(context)
-    carnet = Document.objects.get(kind=DocumentKind.CARNET)
-    assert (carnet.version, carnet.generated, carnet.dossier.student.user.last_name) == (1, True, "Fontaine")
+    carnet = Document.objects.get(kind=DocumentKind.CARNET, generated=True)
+    assert (carnet.version, carnet.dossier) == (2, scanned)
     with carnet.file.open("rb") as handle:
         text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(handle.read())).pages)
     assert "édité le 21 novembre 2026" in text and "ne compte pas" in text and "signée par" in text
     assert "23 novembre" not in text  # after the story's day: not in the carnet yet
     assert any("carnet de présence de" in line for line in context.summary["demarche"])
     demo.build_timetable(context)
-    assert Document.objects.filter(kind=DocumentKind.CARNET).count() == 1
+    assert Document.objects.filter(kind=DocumentKind.CARNET).count() == 2
