@@ -18,6 +18,7 @@ import magic
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from contratpro import roles
 from conventions.dossier import steps
@@ -125,6 +126,20 @@ def _check_image(content, content_type):
         _refuse(_("Cette image est endommagée ou trop grande : déposez le fichier d'origine (PNG ou JPEG)."))
 
 
+# What a refused file was found to be, in words (no MIME type on a page: DOC-6).
+_SEEN_AS = {
+    "text": gettext_lazy("C'est un fichier texte."),
+    "image/gif": gettext_lazy("C'est une image GIF."),
+    "image/webp": gettext_lazy("C'est une image WebP."),
+    "image/heic": gettext_lazy("C'est une photo HEIC (iPhone) : exportez-la en JPEG."),
+    "image/tiff": gettext_lazy("C'est une image TIFF."),
+    "application/zip": gettext_lazy("C'est une archive ZIP ou un document Office : enregistrez-le en PDF."),
+    "application/msword": gettext_lazy("C'est un document Word : enregistrez-le en PDF."),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": gettext_lazy("C'est un document Word : enregistrez-le en PDF."),
+    "application/vnd.oasis.opendocument.text": gettext_lazy("C'est un document LibreOffice : enregistrez-le en PDF."),
+}
+
+
 def check_upload(uploaded_file):
     """The bytes, the type found in them and a clean display name, or a
     ``ValidationError`` saying in French why the file is refused (DOC-6)."""
@@ -141,10 +156,9 @@ def check_upload(uploaded_file):
         _refuse(_("Ce fichier est vide."))
     content_type = magic.from_buffer(content[:SNIFF_BYTES], mime=True)
     if content_type not in ALLOWED_TYPES:
-        _refuse(
-            _("Seuls les PDF, PNG et JPEG sont acceptés ; ce fichier n'en est pas un, quel que soit son nom (type reconnu : %(type)s).")
-            % {"type": content_type}
-        )
+        seen = _SEEN_AS.get(content_type.split("/")[0] if content_type.startswith("text/") else content_type)
+        message = _("Seuls les PDF, PNG et JPEG sont acceptés ; ce fichier n'en est pas un, quel que soit son nom.")
+        _refuse(f"{message} {seen}" if seen else message)
     if content_type == "application/pdf":
         _check_pdf(content)
     else:

@@ -38,6 +38,7 @@ PANEL_SECTIONS = {
     "links": "signatures",
     "bareme": "evaluation",
     "attendance": "presence",
+    "absences": "presence",
     "next_step": "top",  # the student's « prochaine étape », above the parts
 }
 
@@ -46,7 +47,7 @@ PANEL_SECTIONS = {
 # records grades).
 ORDER = {
     "office": ("demarche", "documents", "signatures", "evaluation", "presence", "contrat", "historique"),
-    "head": ("demarche", "documents", "signatures", "evaluation", "contrat", "historique"),
+    "head": ("demarche", "documents", "signatures", "evaluation", "presence", "contrat", "historique"),
     "tutor": ("evaluation", "demarche", "documents", "presence", "contrat", "historique"),
     "student": ("demarche", "documents", "signatures", "evaluation", "presence", "contrat", "historique"),
     "direction": ("signatures", "documents", "contrat", "historique"),

@@ -209,10 +209,11 @@ def test_doc_6_encrypted_pdf_is_refused(private_root, dossier, student):
 
 
 def test_doc_6_gif_is_refused(private_root, dossier, student):
-    """DOC-6: a GIF is not one of the accepted types, even named .png."""
+    """DOC-6: a GIF is not one of the accepted types, even named .png; the
+    message says what it is in words, with no MIME type."""
     assert_refused(
         private_root, dossier, lambda: deposit(dossier, student, "scan.png", image_bytes("GIF")),
-        r"type reconnu : image/gif",
+        r"C'est une image GIF\.",
     )
 
 
