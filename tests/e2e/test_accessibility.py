@@ -97,12 +97,50 @@ def a_session_to_sign(login):
     return reverse("attendance:session-detail", args=[session.pk])
 
 
+def a_certificate_check(login):
+    """The public verification page of a demo certificate (CERT-2)."""
+    from attendance.models import Certificate
+
+    certificate = Certificate.objects.order_by("pk").first()
+    return reverse("attendance:certificate-verify", args=[certificate.code])
+
+
+def a_batch(login):
+    """The progress page of a certificates' batch, when the demo has one."""
+    from attendance.models import CertificateBatch
+
+    batch = CertificateBatch.objects.order_by("pk").first()
+    return reverse("attendance:certificate-batch", args=[batch.pk]) if batch else None
+
+
+def own_dossier_page(name):
+    """A page of the student's own dossier (``attendance:<name>``)."""
+
+    def path(login):
+        dossier = roles.dossiers_for(_user(login)).order_by("pk").first()
+        return reverse(f"attendance:{name}", args=[dossier.pk])
+
+    path.__name__ = name
+    return path
+
+
+def an_absence_to_decide(login):
+    """The head's page of an exceptional absence request (ABS-2)."""
+    from attendance.models import ExceptionalAbsence
+
+    request = ExceptionalAbsence.objects.filter(dossier__student__user__username="eleve").order_by("pk").first()
+    return reverse("attendance:absence-detail", args=[request.pk]) if request else None
+
+
 PAGES = [
     (None, "connexion", "/connexion/"),
     (None, "lien-personnel", personal_link),
     (None, "lien-refuse", "/lien/lien-modifie/"),
     (None, "mot-de-passe-oublie", "/mot-de-passe/oublie/"),
     (None, "invitation-refusee", "/invitation/lien-modifie/"),
+    (None, "verifier-certificat", "/verifier/"),
+    (None, "certificat-verifie", a_certificate_check),
+    (None, "certificat-inconnu", "/verifier/ABCD-EFGH-JKMN/"),
     ("bureau", "accueil", home),
     ("bureau", "a-faire", todo),
     ("bureau", "dossiers", "/dossiers/"),
@@ -124,12 +162,17 @@ PAGES = [
     ("bureau", "seances", "/seances/"),
     ("bureau", "import-seances", "/seances/import/"),
     ("bureau", "carnets", "/carnets/"),
+    ("bureau", "certificats", "/certificats/"),
+    ("bureau", "lot-certificats", a_batch),
+    ("bureau", "absences", "/absences/"),
     ("resp2ia", "accueil", home),
     ("resp2ia", "a-faire", todo),
     ("resp2ia", "dossier", a_dossier),
     ("resp2ia", "eleves", "/eleves/"),
     ("resp2ia", "eleve", a_student),
     ("resp2ia", "interdit", "/eleves/import/"),
+    ("resp2ia", "absences-a-decider", "/absences/demandes/"),
+    ("resp2ia", "absence", an_absence_to_decide),
     ("tuteur", "accueil", home),
     ("tuteur", "a-faire", todo),
     ("tuteur", "dossier", a_dossier),
@@ -137,6 +180,10 @@ PAGES = [
     ("eleve", "mon-eligibilite", "/mon-eligibilite/"),
     ("eleve", "mon-compte", "/mon-compte/"),
     ("eleve", "mon-carnet", "/mon-carnet/"),
+    ("eleve", "mes-absences", "/mes-absences/"),
+    ("eleve", "declarer-arret", own_dossier_page("sick-leave-declare")),
+    ("eleve", "demander-absence", own_dossier_page("absence-request")),
+    ("eleve", "incidents", own_dossier_page("incident-report")),
     ("direction", "accueil", home),
     ("direction", "a-faire", todo),
     ("direction", "dossier", a_dossier),
