@@ -11,9 +11,14 @@ class GradingConfig(AppConfig):
         from conventions.dossier import panels
 
         from . import demo
+        from .pfe import registrations as pfe
+        from .s9 import registrations as s9
         from .views import panel_context
 
         panels.register(panels.Panel("bareme", "grading/_panel.html", panel_context, order=10))
 
         # Demo builders: the scores, once conventions' démarche stands (order 700).
         demo_builders.register("grading.scores", demo.build_scores, order=800)
+
+        s9.register_all()
+        pfe.register_all()

@@ -70,3 +70,8 @@ class StepScore(models.Model):
 
     def __str__(self):
         return f"{self.dossier} – {self.step} : {self.points}/{self.maximum}"
+
+
+# The subjects' own models (ARCHITECTURE.md: a subject package is small and whole).
+from grading.pfe.models import *  # noqa: E402,F401,F403
+from grading.s9.models import *  # noqa: E402,F401,F403

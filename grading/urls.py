@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -8,4 +8,6 @@ urlpatterns = [
     path("dossiers/<int:pk>/points/<str:code>/", views.score_set, name="score-set"),
     path("dossiers/<int:pk>/bareme.xlsx", views.dossier_workbook, name="dossier-workbook"),
     path("dossiers/bareme.xlsx", views.class_workbook, name="class-workbook"),
+    path("", include("grading.s9.urls")),
+    path("", include("grading.pfe.urls")),
 ]

@@ -1,0 +1,4 @@
+"""Models of grading's pfe subject (placeholder: filled by its subject).
+
+Re-exported by ``grading/models.py``; other grading models are named by
+string ("grading.StepScore"), never imported here (no cycle)."""
