@@ -36,12 +36,12 @@ STEP_DOCUMENTS = {
         "du dossier (nature « Fiche d'évaluation tuteur »)."
     )),
     "C": (Kind.CARNET, gettext_lazy(
-        "Le carnet de présence n'est pas encore déposé : déposez-le dans les documents du dossier "
-        "(nature « Carnet de présence »)."
+        "Le carnet de présence n'est pas encore au dossier : produisez-le depuis le carnet (« Produire le carnet ») "
+        "ou déposez-le dans les documents du dossier (nature « Carnet de présence »)."
     )),
     "F": (Kind.CARNET, gettext_lazy(
-        "Le carnet de présence complet n'est pas encore déposé : déposez-le dans les documents du dossier "
-        "(nature « Carnet de présence »)."
+        "Le carnet de présence complet n'est pas encore au dossier : produisez-le depuis le carnet (« Produire le carnet ») "
+        "ou déposez-le dans les documents du dossier (nature « Carnet de présence »)."
     )),
 }
 

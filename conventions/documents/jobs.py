@@ -9,7 +9,9 @@ from .tasks import build_pdf
 
 
 def pdf_request(*, dossier, kind, by):
-    """Ask for a PDF; returns the job. Re-running a failed job resets it."""
+    """Ask for a PDF; returns the job: the one already pending or running,
+    else a new one (a failed job stays as it was, with its error; asking
+    again makes a new job)."""
     with transaction.atomic():
         job = PdfJob.objects.filter(in_progress(), dossier=dossier, kind=kind).first()
         if job is None:

@@ -134,7 +134,7 @@ def test_att_3_step_f_is_handed_in_only_with_the_carnet_document(
     built it, the student hands step F in and the office validates it."""
     dossier = Dossier.objects.get(student=signed)
     step_f = {row.code: row for row in steps.steps_sync(dossier)}["F"]
-    with pytest.raises(ValidationError, match="Le carnet de présence complet n'est pas encore déposé"):
+    with pytest.raises(ValidationError, match="Le carnet de présence complet n.est pas encore au dossier"):
         steps.step_transition(step=step_f, action=steps.SUBMIT, by=signed.user)
     with django_capture_on_commit_callbacks(execute=True):
         login(signed.user).post(f"/carnets/{signed.pk}/produire/")

@@ -265,8 +265,8 @@ def test_step_6_7_view_shows_the_missing_cerfa(login, people):
 @pytest.mark.parametrize("code, message", [
     ("A", "Le rapport de Projet Entreprise n'est pas encore déposé"),
     ("B", "La fiche d'évaluation du tuteur entreprise n'est pas encore déposée"),
-    ("C", "Le carnet de présence n'est pas encore déposé"),
-    ("F", "Le carnet de présence complet n'est pas encore déposé"),
+    ("C", "Le carnet de présence n'est pas encore au dossier"),
+    ("F", "Le carnet de présence complet n'est pas encore au dossier"),
 ])
 def test_step_6_a_b_c_f_their_document_uploaded(people, code, message):
     """STEP-6: A needs the report, B the tutor's evaluation, C and F the carnet (until attendance lands)."""
