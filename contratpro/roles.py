@@ -457,3 +457,74 @@ def can_issue_certificates(user):
     """CERT-1: the office issues the certificats de réalisation, for one
     dossier or a whole year (the superuser as the office)."""
     return Role.OFFICE in roles_of(user)
+
+
+# --- Tutors and the S9 Projet Entreprise (ROLE-3, ROLE-4, EVAL-1…3) ------------
+
+def can_name_tutor(user, dossier):
+    """ROLE-3: the head of the student's department (or option) names the
+    dossier's tuteur école; the office may do it for them."""
+    return bool(actors_of(user, dossier) & {Actor.HEAD, Actor.OFFICE})
+
+
+def can_see_tutor_queue(user):
+    """ROLE-3: « Tuteurs à nommer » is for the heads and the office."""
+    return bool(roles_of(user) & {Role.OFFICE, Role.DEPARTMENT_HEAD})
+
+
+def can_grade_report(user, dossier):
+    """ROLE-4, EVAL-1: the dossier's tuteur école grades the S9 report."""
+    return Actor.TUTOR in actors_of(user, dossier)
+
+
+def can_type_appraisal(user, dossier):
+    """ROLE-4, EVAL-1: the company tutor's paper appraisal is typed in by
+    the office or the dossier's tuteur école."""
+    return bool(actors_of(user, dossier) & {Actor.TUTOR, Actor.OFFICE})
+
+
+def can_transmit_s9(user, dossier):
+    """EVAL-2: the tuteur école passes the S9 grade to the scolarité."""
+    return Actor.TUTOR in actors_of(user, dossier)
+
+
+# --- The fiche contact PFE and the defences (DOC-2, PFE-1…3) -------------------
+
+def can_review_fiche_pfe(user, dossier):
+    """DOC-2, step D: the dossier's tuteur école validates the fiche PFE or
+    sends it back with a comment."""
+    return Actor.TUTOR in actors_of(user, dossier)
+
+
+def can_schedule_defence(user, dossier):
+    """PFE-1, ROLE-3: the head of the student's department or option organises the defence."""
+    return Actor.HEAD in actors_of(user, dossier)
+
+
+def can_set_report_deadline(user, dossier):
+    """PFE-2, ROLE-4: the co-tutor sets the PFE report deadline; the school's
+    co-tutor is the tuteur école, who follows the PFE (ROLE-4)."""
+    return Actor.TUTOR in actors_of(user, dossier)
+
+
+def can_grade_pfe(user, dossier, defence):
+    """PFE-1: the jury's president or the head records the PFE grade."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return defence.president_id == user.pk or Actor.HEAD in actors_of(user, dossier)
+
+
+def pfe_dossiers_for(user):
+    """The dossiers whose PFE page ``user`` opens: the ones they see, and the
+    ones whose defence they preside (PFE-1: the president grades)."""
+    from conventions.models import Dossier
+
+    seen = dossiers_for(user)
+    if not getattr(user, "is_authenticated", False):
+        return seen
+    return Dossier.objects.filter(Q(pk__in=seen.values("pk")) | Q(defence__president=user))
+
+
+def can_upload_pfe_report(user, dossier):
+    """PFE-2: the student deposits their PFE report."""
+    return Actor.STUDENT in actors_of(user, dossier)

@@ -1,0 +1,53 @@
+"""The s9 subject's part of ``manage.py demo`` (ROLE-3, EVAL-1), after the
+scores (order 850, after grading.scores at 800).
+
+- The story's dossiers still without a tuteur école get one, named by the
+  head of their department: Julien Bastide (``tuteur``), at most three.
+- Of ``tuteur``'s tutees, by login: the first has its report graded
+  (14,50/20) and its company appraisal typed from the paper fiche (15/20),
+  so its S9 grade is complete; the second has its report graded (12,25/20).
+
+Everything goes through the services; a second run writes nothing.
+"""
+
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from conventions.demo.story import story_dossiers
+
+from . import services
+from .models import S9Evaluation
+
+NAMED_AT_MOST = 3
+REPORTS = (Decimal("14.50"), Decimal("12.25"))
+APPRAISAL = Decimal("15.00")
+
+
+def build_s9(context):
+    year, tally = context.year, context.tally
+    tutor = context.users.get("tuteur")
+    if tutor is None:
+        return
+    dossiers = sorted(story_dossiers(year), key=lambda d: d.student.user.username)
+    for dossier in [d for d in dossiers if d.tuteur_ecole_id is None][:NAMED_AT_MOST]:
+        head = dossier.student.department.head
+        if head is None:
+            continue
+        services.tutor_name(dossier=dossier, tutor=tutor, by=head)
+        tally["updated"] += 1
+    tutees = [d for d in dossiers if d.tuteur_ecole_id == tutor.pk]
+    for dossier, grade in zip(tutees, REPORTS):
+        evaluation = S9Evaluation.objects.filter(dossier=dossier).first()
+        if evaluation is None or evaluation.report_grade is None:
+            services.report_grade_set(dossier=dossier, grade=grade, by=tutor,
+                                      comment="Rapport clair ; le sujet du PFE est bien posé.")
+            tally["created" if evaluation is None else "updated"] += 1
+    if tutees:
+        first = tutees[0]
+        evaluation = S9Evaluation.objects.filter(dossier=first).first()
+        if evaluation.appraisal_grade is None:
+            services.appraisal_from_paper(dossier=first, grade=APPRAISAL, by=tutor)
+            tally["updated"] += 1
+    graded = S9Evaluation.objects.filter(dossier__year=year, report_grade__isnull=False).count()
+    context.summary["demarche"].append(_("rapports du S9 notés : %(n)s") % {"n": graded})
