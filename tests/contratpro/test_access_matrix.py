@@ -257,6 +257,17 @@ TABLE = [
         lambda w, v: {"pk": w.b.pk, "code": "C"}, lambda w: {"points": "1"}),
     Row("grading:dossier-workbook",                  SEES_B,                                   SEES_B, b_pk),
     Row("grading:class-workbook",                    "L L D o o o D o D o o o",                "L L D o o o D o D o o o"),
+    # Tutors and the S9 (ROLE-3, ROLE-4, EVAL-1): nobody among the viewers heads B's department (Y);
+    # the head of Z tutors B: they grade B's report, type B's paper appraisal and transmit.
+    Row("grading:tutor-queue",                       "L L D S S h D h D D D D",                METHOD),
+    Row("grading:tutor-name",                        "L L D S S D D D D D D D",                OFFICE, b_pk,
+        lambda w: {"tutor": str(w.people["teacher"].pk)}),
+    Row("grading:s9-tutees",                         "L L h h h h h S h h h h",                METHOD),
+    Row("grading:s9-report",                         "L L D D D D D S D D D D",                "L L D D D D D o D D D D", b_pk,
+        lambda w: {"grade": "14", "comment": "Clair."}),
+    Row("grading:s9-appraisal",                      "L L D S S D D S D D D D",                "L L D o o D D o D D D D", b_pk,
+        lambda w: {"grade": "15"}),
+    Row("grading:s9-transmit",                       METHOD,                                   "L L D D D D D o D D D D", b_pk),
 
     # Sessions and carnets (ATT-1, ATT-2, ROLE-6): the teacher viewer teaches B's two sessions.
     Row("attendance:session-list",                   OFFICE,                                   METHOD),
