@@ -12,13 +12,11 @@ _GRADE_ERRORS = {
     "max_value": _("Une note va de 0 à 20."),
     "min_value": _("Une note va de 0 à 20."),
     "max_decimal_places": _("Une note a au plus deux décimales (par exemple 13,25)."),
-    "max_digits": _("Une note va de 0 à 20, avec au plus deux décimales."),
-    "max_whole_digits": _("Une note va de 0 à 20."),
 }
 
 
 def grade_field(label):
-    return forms.DecimalField(label=label, min_value=Decimal("0"), max_value=Decimal("20"), max_digits=4,
+    return forms.DecimalField(label=label, min_value=Decimal("0"), max_value=Decimal("20"),
                               decimal_places=2, localize=True, error_messages=_GRADE_ERRORS,
                               widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
 

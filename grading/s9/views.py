@@ -189,14 +189,13 @@ def s9_transmit(request, pk):
 # --- The dossier page's « Évaluation » panel -------------------------------------
 
 def panel_context(request, dossier):
-    """EVAL-1: the S9 grade and its three parts on the dossier page; the
-    student sees it once transmitted. Four queries, whatever the dossier."""
+    """EVAL-1: the S9 grade and its three parts on the dossier page, for
+    whoever sees the dossier (its history names the grades already). Four
+    queries, whatever the dossier."""
     user = request.user
     grade, evaluation = services.grade_of(dossier)
-    is_student = dossier.student.user_id == user.pk
     return {
         "dossier": dossier, "grade": grade, "evaluation": evaluation,
-        "shown": not is_student or bool(evaluation and evaluation.transmitted_at),
         "may_grade": roles.can_grade_report(user, dossier),
         "may_type": roles.can_type_appraisal(user, dossier),
         "may_name": roles.can_name_tutor(user, dossier),
