@@ -1,8 +1,11 @@
 """The s9 subject's part of ``manage.py demo`` (ROLE-3, EVAL-1), after the
 scores (order 850, after grading.scores at 800).
 
-- The story's dossiers still without a tuteur école get one, named by the
-  head of their department: Julien Bastide (``tuteur``), at most three.
+- Naming tutors: the tutors of the demo dossiers are written by
+  conventions' records builder, which writes ``tuteur_ecole`` on every run
+  (None where the story names nobody); naming the others here would be
+  undone and redone at each run. Until that builder leaves an unnamed
+  tutor alone, ``NAME_UNNAMED`` stays off.
 - Of ``tuteur``'s tutees, by login: the first has its report graded
   (14,50/20) and its company appraisal typed from the paper fiche (15/20),
   so its S9 grade is complete; the second has its report graded (12,25/20).
@@ -20,6 +23,7 @@ from . import services
 from .models import S9Evaluation
 
 NAMED_AT_MOST = 3
+NAME_UNNAMED = False  # see the module's docstring
 REPORTS = (Decimal("14.50"), Decimal("12.25"))
 APPRAISAL = Decimal("15.00")
 
@@ -30,7 +34,8 @@ def build_s9(context):
     if tutor is None:
         return
     dossiers = sorted(story_dossiers(year), key=lambda d: d.student.user.username)
-    for dossier in [d for d in dossiers if d.tuteur_ecole_id is None][:NAMED_AT_MOST]:
+    unnamed = [d for d in dossiers if d.tuteur_ecole_id is None] if NAME_UNNAMED else []
+    for dossier in unnamed[:NAMED_AT_MOST]:
         head = dossier.student.department.head
         if head is None:
             continue
