@@ -33,6 +33,10 @@ from .tasks import notify_absence_requested, notify_incident_reported
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 # ABS-1, DOMAIN.md §5 (CT L1226-1): the employer is told within 48 hours of the arrêt's start.
 EMPLOYER_NOTICE = datetime.timedelta(hours=48)
+# ABS-1: « employeur prévenu le » no earlier than this before the arrêt's first day
+# (a mistyped year is refused, not stored), no later than now plus the leeway.
+EMPLOYER_TOLD_BEFORE = datetime.timedelta(days=31)
+CLOCK_LEEWAY = datetime.timedelta(minutes=5)
 # NOTIF-3, DOMAIN.md §3 (CT D6325-5): a rupture is reported within 30 calendar days.
 RUPTURE_NOTICE = datetime.timedelta(days=30)
 RUPTURE_SOURCE = "attendance.incidents"
@@ -55,6 +59,38 @@ def told_late(start, told_at):
     return told_at > employer_deadline(start)
 
 
+def _sick_leave_date_errors(dossier, start, end, employer_told_at):
+    """ABS-1: the dates of a declaration, each refused with its reason: the
+    arrêt lies within the contract (``Dossier.start_date``/``end_date``, the
+    year's rentrée and end of contracts when not filled in), its last day
+    follows its first, and the employer was told no earlier than 31 days
+    before its first day and not later than now (a few minutes' leeway for
+    the clock of the device typing it)."""
+    year = dossier.year
+    first_allowed = dossier.start_date or year.rentree
+    last_allowed = dossier.end_date or year.contract_end
+    errors = {}
+    if start < first_allowed:
+        errors["start"] = _("Cet arrêt commence avant le début du contrat, le %(date)s.") % {
+            "date": long_date(first_allowed)}
+    elif start > last_allowed:
+        errors["start"] = _("Cet arrêt commence après la fin du contrat, le %(date)s.") % {
+            "date": long_date(last_allowed)}
+    if end < start:
+        errors["end"] = _("Le dernier jour de l'arrêt suit le premier (ou est le même jour).")
+    elif end > last_allowed:
+        errors["end"] = _("Le dernier jour de l'arrêt dépasse la fin du contrat, le %(date)s.") % {
+            "date": long_date(last_allowed)}
+    earliest = datetime.datetime.combine(start, datetime.time(0), tzinfo=PARIS) - EMPLOYER_TOLD_BEFORE
+    if employer_told_at > timezone.now() + CLOCK_LEEWAY:
+        errors["employer_told_at"] = _("Indiquez quand l'employeur a été prévenu : ce moment est à venir.")
+    elif employer_told_at < earliest:
+        errors["employer_told_at"] = _(
+            "L'employeur est prévenu au plus tôt 31 jours avant le premier jour de l'arrêt : vérifiez cette date."
+        )
+    return errors
+
+
 def sick_leave_declare(*, dossier, start, end, employer_told_at, uploaded_file, by):
     """ABS-1, ABS-3: the student (or the office for them) declares an arrêt
     de travail: its first and last days, the arrêt itself (PDF, PNG or JPEG
@@ -65,14 +101,7 @@ def sick_leave_declare(*, dossier, start, end, employer_told_at, uploaded_file, 
     writes nothing, neither a row nor a file."""
     if not roles.can_request_absence(by, dossier):
         raise PermissionDenied(_("Seuls l'élève et le service Contrats pro déclarent un arrêt de travail."))
-    errors = {}
-    if start and end and end < start:
-        errors["end"] = _("Le dernier jour de l'arrêt suit le premier (ou est le même jour).")
-    if employer_told_at and employer_told_at > timezone.now():
-        errors["employer_told_at"] = _("Indiquez quand l'employeur a été prévenu : ce moment est à venir.")
-    year = dossier.year
-    if start and not year.rentree <= start <= year.contract_end:
-        errors["start"] = _("Cet arrêt commence hors de l'année %(year)s.") % {"year": year}
+    errors = _sick_leave_date_errors(dossier, start, end, employer_told_at)
     try:
         content, content_type, name = check_upload(uploaded_file)
     except ValidationError as exc:

@@ -386,3 +386,70 @@ def test_abs_2_my_absences_queries_do_not_grow(login, dossier, clock, django_ass
     add(range(4, 14))
     with django_assert_num_queries(len(two.captured_queries)):
         assert client.get("/mes-absences/").status_code == 200
+
+
+# --- ABS-1: what the declaration refuses (review) ---------------------------------------
+
+def test_abs_1_employer_told_in_year_one_refused_not_a_500(login, dossier, clock):
+    """ABS-1: « employeur prévenu le » typed as 0001-01-01 00:00 is refused in
+    French, the dates typed kept; nothing is written (it used to overflow at save)."""
+    clock(datetime.date(2026, 10, 20))
+    response = login(dossier.student.user).post(f"/dossiers/{dossier.pk}/arret/", {
+        "start": "2026-10-05", "end": "2026-10-07", "employer_told_at": "0001-01-01T00:00", "file": pdf_file(),
+    })
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "au plus tôt 31 jours avant le premier jour" in page
+    assert 'value="0001-01-01T00:00"' in page and 'value="2026-10-05"' in page
+    assert not SickLeave.objects.exists() and not Incident.objects.exists()
+
+
+@pytest.mark.parametrize(("told", "refused"), [
+    (paris(START - datetime.timedelta(days=31), 0), False),  # exactly 31 days before 0 h: accepted
+    (paris(START - datetime.timedelta(days=32), 23, 59), True),
+    (paris(datetime.date(2026, 10, 20), 12, 4), False),  # now + 4 minutes: the device's clock
+    (paris(datetime.date(2026, 10, 20), 12, 10), True),  # now + 10 minutes: to come
+])
+def test_abs_1_employer_told_within_31_days_before_and_now(declare, told, refused):
+    """ABS-1: the employer is told no earlier than 31 days before the first
+    day, and no later than now (a few minutes' leeway)."""
+    if refused:
+        with pytest.raises(ValidationError) as error:
+            declare(told=told)
+        assert set(error.value.message_dict) == {"employer_told_at"}
+    else:
+        assert declare(told=told).employer_told_at == told
+
+
+def test_abs_1_arret_within_the_contract(dossier, clock):
+    """ABS-1: the first day falls within the contract (not before its start,
+    not after its end) and the last day not after its end."""
+    dossier.start_date, dossier.end_date = datetime.date(2026, 10, 1), datetime.date(2027, 6, 30)
+    dossier.save(update_fields=["start_date", "end_date"])
+
+    def refused(start, end, today):
+        clock(today)
+        with pytest.raises(ValidationError) as error:
+            services.sick_leave_declare(dossier=dossier, start=start, end=end, employer_told_at=paris(start, 9),
+                                        uploaded_file=pdf_file(), by=dossier.student.user)
+        return error.value.message_dict
+
+    before = refused(datetime.date(2026, 9, 28), datetime.date(2026, 10, 2), datetime.date(2026, 10, 5))
+    assert before == {"start": ["Cet arrêt commence avant le début du contrat, le 1er octobre 2026."]}
+    after = refused(datetime.date(2027, 7, 1), datetime.date(2027, 7, 2), datetime.date(2027, 7, 3))
+    assert set(after) == {"start", "end"} and "après la fin du contrat, le 30 juin 2027" in after["start"][0]
+    overrun = refused(datetime.date(2027, 6, 28), datetime.date(2027, 7, 2), datetime.date(2027, 7, 3))
+    assert overrun == {"end": ["Le dernier jour de l'arrêt dépasse la fin du contrat, le 30 juin 2027."]}
+
+
+def test_abs_1_contract_dates_fall_back_to_the_year(dossier, clock):
+    """ABS-1: a dossier without contract dates is bounded by the year's
+    rentrée and end of contracts."""
+    dossier.start_date = dossier.end_date = None
+    dossier.save(update_fields=["start_date", "end_date"])
+    clock(datetime.date(2026, 9, 5))
+    with pytest.raises(ValidationError) as error:
+        services.sick_leave_declare(
+            dossier=dossier, start=datetime.date(2026, 8, 31), end=datetime.date(2026, 9, 2),
+            employer_told_at=paris(datetime.date(2026, 8, 31), 9), uploaded_file=pdf_file(), by=dossier.student.user)
+    assert error.value.message_dict == {"start": ["Cet arrêt commence avant le début du contrat, le 1er septembre 2026."]}
