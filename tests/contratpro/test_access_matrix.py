@@ -268,6 +268,19 @@ TABLE = [
     Row("grading:s9-appraisal",                      "L L D S S D D S D D D D",                "L L D o o D D o D D D D", b_pk,
         lambda w: {"grade": "15"}),
     Row("grading:s9-transmit",                       METHOD,                                   "L L D D D D D o D D D D", b_pk),
+    # The PFE (DOC-2, PFE-1…3): whoever sees B's dossier reads B's PFE page; B's tutor (hT) reviews
+    # the fiche PFE (B's is empty: a 400); nobody heads Y, so nobody schedules; B has no defence yet.
+    Row("grading:pfe-dossier",                       "L L D S S D D S D S S S",                METHOD, b_pk),
+    Row("grading:fiche-pfe-review",                  METHOD,                                   "L L D D D D D o D D D D", b_pk,
+        lambda w: {"verdict": "valide"}),
+    Row("grading:defence-schedule",                  METHOD,                                   "L L D D D D D D D D D D", b_pk),
+    Row("grading:defence-report-deadline",           METHOD,                                   "L L D D D D D D D D D D", b_pk,
+        lambda w: {"due": "2027-08-02"}),
+    Row("grading:pfe-report-upload",                 METHOD,                                   "L L D D D D D D D D D D", b_pk),
+    Row("grading:pfe-report-download",               "L L D D D D D D D D D D",                METHOD,
+        lambda w, v: {"pk": w.b.pk, "version": 1}),
+    Row("grading:defence-grade",                     METHOD,                                   "L L D D D D D D D D D D", b_pk,
+        lambda w: {"grade": "15"}),
 
     # Sessions and carnets (ATT-1, ATT-2, ROLE-6): the teacher viewer teaches B's two sessions.
     Row("attendance:session-list",                   OFFICE,                                   METHOD),
