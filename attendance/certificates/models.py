@@ -157,7 +157,9 @@ class CertificateBatchItem(models.Model):
     state = models.CharField(_("état"), max_length=8, choices=State.choices, default=State.PENDING)
     error = models.TextField(_("erreur"), blank=True)
     attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
-    certificate = models.OneToOneField(
+    # A ForeignKey: an item of a year batch may end on the certificate
+    # another batch issued meanwhile (CERT-1: never issued twice).
+    certificate = models.ForeignKey(
         Certificate, verbose_name=_("certificat"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 

@@ -50,6 +50,7 @@ from conventions.dossier.deadlines import Obligation
 from conventions.models import Dossier, Incident
 from students import programme
 from students.history import event_record
+from students.models import AcademicYear
 
 from . import pdf
 from .models import Certificate, CertificateBatch, CertificateBatchItem, CertificateKind
@@ -229,6 +230,16 @@ def _check_school(school):
               "Le service Contrats pro la complète dans « Identité de l'école ».") % {"missing": ", ".join(missing)})
 
 
+def _already_issued(item, kind):
+    """A year batch's item whose dossier already has a certificate of
+    ``kind`` (another batch issued it meanwhile: a double click, two
+    office users): that certificate, not a new version. A one-dossier
+    batch asks for a new version on purpose: None."""
+    if item.batch.dossier_id is not None:
+        return None
+    return Certificate.objects.filter(dossier=item.dossier_id, kind=kind).order_by("-version").first()
+
+
 def certificate_issue(*, dossier, kind, by, item=None):
     """CERT-1: issue ``dossier``'s certificate for ``kind`` — its period, its
     hours from the signed carnet, a new code, the PDF as a new version of
@@ -262,6 +273,10 @@ def certificate_issue(*, dossier, kind, by, item=None):
             item = CertificateBatchItem.objects.select_for_update().get(pk=item.pk)
             if item.state == CertificateBatchItem.State.DONE:
                 return item.certificate
+            existing = _already_issued(item, kind)
+            if existing is not None:
+                _item_done(item, existing)
+                return existing
         version = (Certificate.objects.filter(dossier=dossier, kind=kind).aggregate(v=Max("version"))["v"] or 0) + 1
         document = document_attach(
             dossier=dossier, kind=DocumentKind.CERTIFICAT, content=document_bytes, generated=True, by=by,
@@ -287,11 +302,14 @@ def certificate_issue(*, dossier, kind, by, item=None):
 # --- Batches (CERT-1, NOTIF-2) -------------------------------------------------
 
 def batch_dossiers(year, kind):
-    """The year's dossiers that await ``kind`` and have none yet: a rupture
+    """The year's dossiers that await ``kind``, have none yet and are not
+    queued in an unfinished item of another batch of ``kind``: a rupture
     takes the place of the periods it cuts (S9 when it falls before the S9
     end, the end of contract always)."""
     dossiers = Dossier.objects.filter(year=year).exclude(
-        Exists(Certificate.objects.filter(dossier=OuterRef("pk"), kind=kind)))
+        Exists(Certificate.objects.filter(dossier=OuterRef("pk"), kind=kind))).exclude(
+        Exists(CertificateBatchItem.objects.filter(dossier=OuterRef("pk"), batch__kind=kind)
+               .exclude(state=CertificateBatchItem.State.DONE)))
     ruptures = Incident.objects.filter(dossier=OuterRef("pk"), kind=Incident.Kind.RUPTURE)
     if kind == CertificateKind.RUPTURE:
         dossiers = dossiers.filter(Exists(ruptures))
@@ -309,6 +327,9 @@ def certificate_batch_create(*, year, kind, by, dossier=None):
     a batch and its items, nothing built yet (``jobs`` queues the builds)."""
     if not roles.can_issue_certificates(by):
         raise PermissionDenied(_("Seul le service Contrats pro émet les certificats de réalisation."))
+    # Two requests for the same year (a double click, two office users) run
+    # one after the other: the second sees the first one's items.
+    AcademicYear.objects.select_for_update().get(pk=year.pk)
     if dossier is not None:
         certificate_period(dossier, kind)  # refused now, in French, rather than as a failed build
         if dossier.year_id != year.pk:

@@ -21,11 +21,19 @@ pytestmark = pytest.mark.django_db
 D = datetime.date
 
 
+@pytest.fixture(autouse=True)
+def after_the_year(clock):
+    """« Now » on the contract's last day, the S9 long over (CERT-1: no
+    certificate before its period's end); a test of the end-of-contract
+    certificate, or of « too early », sets the clock itself."""
+    return clock(D(2027, 8, 31))
+
+
 @pytest.fixture
 def signed(make_session, teacher, clock):
-    """Sign a 3-hour session of ``day`` with ``present`` present (now: after it)."""
+    """Sign a 3-hour session of ``day`` with ``present`` present (now: after the year)."""
     def _sign(day, present, **values):
-        clock(D(2027, 2, 1))
+        clock(D(2027, 8, 31))
         session = make_session(day=day, **values)
         attendance.session_sign(session=session, present=present, by=teacher)
         return session
@@ -57,12 +65,13 @@ def test_cert_1_hours_come_from_signed_lines_only(signed, make_session, students
     assert (certificate.period_start, certificate.period_end) == (D(2026, 9, 1), D(2026, 12, 31))
 
 
-def test_cert_1_a_session_after_the_period_end_is_not_counted(signed, students, office, tiny_pdf_layout):
+def test_cert_1_a_session_after_the_period_end_is_not_counted(signed, students, office, tiny_pdf_layout, clock):
     """CERT-1: the S9 certificate stops at the S9 end; the session of
     January counts in the end-of-contract one."""
     student = students[0]
     signed(D(2026, 12, 31), [student])
     signed(D(2027, 1, 4), [student], end=datetime.time(10))
+    clock(D(2027, 9, 1))
     s9 = services.certificate_issue(dossier=dossier_of(student), kind=CertificateKind.S9, by=office)
     fin = services.certificate_issue(dossier=dossier_of(student), kind=CertificateKind.FIN, by=office)
     assert (s9.minutes, fin.minutes) == (180, 60)
@@ -319,3 +328,34 @@ def test_cert_1_deadlines_read_in_one_query(year, option, office, django_assert_
             found = list(certificate_deadlines(Dossier.objects.all()))
         assert len(found) == 2 * Dossier.objects.count()
     assert list(certificate_deadlines([Dossier.objects.first()]))[0].key == "certificate:s9"
+
+
+# --- Never twice (CERT-1) -----------------------------------------------------------
+
+def test_cert_1_a_second_year_batch_queues_nothing_already_queued(students, office, year, after_the_year):
+    """CERT-1: a double click on « Émettre » (or two office users): the
+    second batch for the same year and kind finds every dossier queued in
+    the first, unfinished one, and is refused; nothing is queued twice."""
+    services.certificate_batch_create(year=year, kind=CertificateKind.S9, by=office)
+    with pytest.raises(ValidationError, match="rien à émettre"):
+        services.certificate_batch_create(year=year, kind=CertificateKind.S9, by=office)
+    assert CertificateBatchItem.objects.count() == 3
+
+
+def test_cert_1_a_year_batchs_item_reuses_a_certificate_issued_meanwhile(students, office, year, tiny_pdf_layout,
+                                                                        after_the_year):
+    """CERT-1: two year batches that both hold a dossier (made before the
+    batches were locked): building both issues each certificate once, the
+    second item done with the first one's certificate."""
+    first = services.certificate_batch_create(year=year, kind=CertificateKind.S9, by=office)
+    second = CertificateBatch.objects.create(year=year, kind=CertificateKind.S9, total=3, requested_by=office)
+    for item in first.items.all():
+        CertificateBatchItem.objects.create(batch=second, dossier_id=item.dossier_id)
+    for item in CertificateBatchItem.objects.order_by("pk"):
+        services.certificate_item_build(item.pk)
+    assert Certificate.objects.count() == 3
+    assert set(Certificate.objects.values_list("version", flat=True)) == {1}
+    second.refresh_from_db()
+    assert (second.done, second.failed, second.state) == (3, 0, "termine")
+    assert sorted(second.items.values_list("certificate", flat=True)) == sorted(
+        first.items.values_list("certificate", flat=True))
