@@ -59,6 +59,11 @@ class SickLeave(models.Model):
                 condition=Q(content_type__in=ALLOWED_TYPES), name="sick_leave_type_allowed",
                 violation_error_message=_("Seuls les PDF, PNG et JPEG sont acceptés (DOC-6)."),
             ),
+            # A double POST (or two tabs) declares one arrêt, not two (ABS-1).
+            models.UniqueConstraint(
+                fields=("dossier", "start"), name="sick_leave_once_per_start",
+                violation_error_message=_("Un arrêt commençant ce jour-là est déjà déclaré."),
+            ),
         ]
 
     def __str__(self):

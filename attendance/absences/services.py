@@ -97,8 +97,10 @@ def sick_leave_declare(*, dossier, start, end, employer_told_at, uploaded_file, 
     checked by content, size-capped: DOC-6's checks) and when the employer
     was told. Records the step-E incident of kind arrêt (or links the one
     already reported for that first day without its file), flags a late
-    notice (``told_late``) and tells the office after commit. A refusal
-    writes nothing, neither a row nor a file."""
+    notice (``told_late``) and tells the office after commit (not again for
+    an arrêt it already heard of). One arrêt per first day: a second
+    declaration (a double POST) is refused under the dossier's lock. A
+    refusal writes nothing, neither a row nor a file."""
     if not roles.can_request_absence(by, dossier):
         raise PermissionDenied(_("Seuls l'élève et le service Contrats pro déclarent un arrêt de travail."))
     errors = _sick_leave_date_errors(dossier, start, end, employer_told_at)
@@ -119,12 +121,23 @@ def sick_leave_declare(*, dossier, start, end, employer_told_at, uploaded_file, 
         raise
 
 
+def _already_declared():
+    """ABS-1: the refusal of a second arrêt for the same first day (a double POST)."""
+    return {"start": _("Un arrêt commençant ce jour-là est déjà déclaré.")}
+
+
 @transaction.atomic
 def _sick_leave_record(*, dossier, start, end, employer_told_at, by, file_name, content, content_type, name):
+    # One declaration at a time per dossier: a double POST waits here, then finds the first.
+    Dossier.objects.select_for_update().filter(pk=dossier.pk).first()
+    if SickLeave.objects.filter(dossier=dossier, start=start).exists():
+        raise ValidationError(_already_declared())
     late = told_late(start, employer_told_at)
-    # An arrêt already reported as an incident (step E) without its file gets it now.
+    # An arrêt already reported as an incident (step E) without its file gets
+    # it now; the office heard of that report, so it is not mailed again.
     incident = dossier.incidents.filter(kind=Incident.Kind.SICK_LEAVE, start=start, sick_leave__isnull=True).first()
-    if incident is None:
+    reported_here = incident is None
+    if reported_here:
         incident = incident_report(
             dossier=dossier, kind=Incident.Kind.SICK_LEAVE, start=start, by=by,
             description=_("Arrêt de travail du %(start)s au %(end)s.") % {
@@ -136,7 +149,11 @@ def _sick_leave_record(*, dossier, start, end, employer_told_at, by, file_name, 
         content_type=content_type, original_name=name, declared_by=by,
     )
     leave.full_clean()
-    leave.save()
+    try:
+        with transaction.atomic():
+            leave.save()
+    except IntegrityError as exc:  # a race the lock did not see (another database, a script)
+        raise ValidationError(_already_declared()) from exc
     summary = _("Arrêt de travail déclaré, du %(start)s au %(end)s ; employeur prévenu le %(told)s.") % {
         "start": long_date(start), "end": long_date(end), "told": long_datetime(employer_told_at),
     }
@@ -144,7 +161,8 @@ def _sick_leave_record(*, dossier, start, end, employer_told_at, by, file_name, 
         summary += " " + _("Employeur prévenu tardivement (plus de 48 heures après le début de l'arrêt).")
     event_record(dossier=dossier, actor=by, verb="attendance.sick_leave.declare", summary=summary,
                  changes={"told_late": late})
-    notify_incident_reported.delay_on_commit(incident.pk)
+    if reported_here:
+        notify_incident_reported.delay_on_commit(incident.pk)
     return leave
 
 

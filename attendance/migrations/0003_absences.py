@@ -105,4 +105,8 @@ class Migration(migrations.Migration):
             model_name='sickleave',
             constraint=models.CheckConstraint(condition=models.Q(('content_type__in', ('application/pdf', 'image/png', 'image/jpeg'))), name='sick_leave_type_allowed', violation_error_message='Seuls les PDF, PNG et JPEG sont acceptés (DOC-6).'),
         ),
+        migrations.AddConstraint(
+            model_name='sickleave',
+            constraint=models.UniqueConstraint(fields=('dossier', 'start'), name='sick_leave_once_per_start', violation_error_message='Un arrêt commençant ce jour-là est déjà déclaré.'),
+        ),
     ]

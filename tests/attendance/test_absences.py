@@ -7,7 +7,6 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 
 from attendance.absences import services
 from attendance.absences.models import AbsenceState, ExceptionalAbsence, SickLeave
@@ -453,3 +452,48 @@ def test_abs_1_contract_dates_fall_back_to_the_year(dossier, clock):
             dossier=dossier, start=datetime.date(2026, 8, 31), end=datetime.date(2026, 9, 2),
             employer_told_at=paris(datetime.date(2026, 8, 31), 9), uploaded_file=pdf_file(), by=dossier.student.user)
     assert error.value.message_dict == {"start": ["Cet arrêt commence avant le début du contrat, le 1er septembre 2026."]}
+
+
+def test_abs_1_double_post_declares_one_arret(login, dossier, clock, django_capture_on_commit_callbacks, private_root):
+    """ABS-1: the same form posted twice records one arrêt, one incident and
+    one mail; the second answer says so in French and leaves no file behind."""
+    clock(datetime.date(2026, 10, 20))
+    client = login(dossier.student.user)
+
+    def post():
+        return client.post(f"/dossiers/{dossier.pk}/arret/", {
+            "start": "2026-10-05", "end": "2026-10-07", "employer_told_at": "2026-10-05T08:30", "file": pdf_file(),
+        })
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post().status_code == 302
+        second = post()
+    assert second.status_code == 400
+    assert "Un arrêt commençant ce jour-là est déjà déclaré." in second.content.decode()
+    assert (SickLeave.objects.count(), Incident.objects.count(), len(mail.outbox)) == (1, 1, 1)
+    assert len([path for path in private_root.rglob("*") if path.is_file()]) == 1
+
+
+def test_abs_1_race_past_the_check_is_the_same_french_refusal(declare, dossier, monkeypatch):
+    """ABS-1: two declarations racing past the check meet the database's
+    constraint « sick_leave_once_per_start »: the same French refusal, not a 500."""
+    declare()
+    monkeypatch.setattr(SickLeave, "full_clean", lambda self, *args, **kwargs: None)
+    real_filter = SickLeave.objects.filter
+    monkeypatch.setattr(SickLeave.objects, "filter", lambda *args, **kwargs: real_filter(pk__in=[]))
+    with pytest.raises(ValidationError) as refused:
+        declare()
+    assert refused.value.message_dict == {"start": ["Un arrêt commençant ce jour-là est déjà déclaré."]}
+    assert SickLeave.objects.model._default_manager.count() == 1 and Incident.objects.count() == 1
+
+
+def test_abs_1_arret_reported_earlier_mails_the_office_once(declare, dossier, django_capture_on_commit_callbacks):
+    """ABS-1, ABS-3: an arrêt reported earlier (the office was told then)
+    gets its file from the declaration without a second mail."""
+    from attendance.absences.tasks import notify_incident_reported
+    from conventions.dossier.services import incident_report
+
+    reported = incident_report(dossier=dossier, kind=Incident.Kind.SICK_LEAVE, start=START, by=dossier.student.user)
+    notify_incident_reported(reported.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert declare().incident == reported
+    assert len(mail.outbox) == 1
