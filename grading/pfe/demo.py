@@ -46,7 +46,7 @@ def build_pfe(context):
     if defence is None:
         day = services.defence_latest_day(dossier)
         defence = services.defence_schedule(
-            dossier=dossier, day=day, start=datetime.time(10), end=datetime.time(11, 30), room="Salle A 105",
+            dossier=dossier, day=day, start=datetime.time(10), end=datetime.time(11, 30), room="A 105",
             jury=[context.users[name] for name in JURY if name in context.users], president=head, by=head,
         )
         context.tally["created"] += 1

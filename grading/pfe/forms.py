@@ -16,7 +16,11 @@ def jury_candidates():
 
 class FichePfeReviewForm(forms.Form):
     verdict = forms.ChoiceField(
-        label=_("Votre avis"), choices=FichePfeReview.Verdict.choices, widget=forms.RadioSelect,
+        label=_("Votre avis"), widget=forms.RadioSelect,
+        choices=[
+            (FichePfeReview.Verdict.VALIDATED, _("Valider la fiche PFE telle qu'elle est")),
+            (FichePfeReview.Verdict.RETURNED, _("La renvoyer à l'élève, avec un commentaire")),
+        ],
     )
     comment = forms.CharField(
         label=_("Commentaire pour l'élève"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
