@@ -10,5 +10,5 @@ def register_all():
 
     # CERT-1, NOTIF-1: the S9, end-of-contract and rupture certificates to issue.
     deadlines.register(deadlines.Source("attendance.certificates", services.certificate_deadlines))
-    # The demo's S9 certificates, once the timetable is signed (attendance.timetable, 750).
+    # The demo's line on the S9 certificates (none issued before the S9 ends), after the timetable (750).
     demo_builders.register("attendance.certificates", demo.build_certificates, order=760)

@@ -38,6 +38,7 @@ from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Subquery, Su
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from attendance.models import Presence
 from contratpro import roles
@@ -115,6 +116,38 @@ def certificate_period(dossier, kind, *, rupture=None):
     if period.end < period.start:
         raise ValidationError(_("Le contrat commence après la fin de cette période : pas de certificat à émettre."))
     return period
+
+
+# CERT-1: what ends each period, as the refusal names it.
+PERIOD_ENDS = {
+    CertificateKind.S9: _lazy("Le semestre 9 finit le %(end)s : son certificat s'émet à partir du %(first)s."),
+    CertificateKind.FIN: _lazy("Le contrat finit le %(end)s : son certificat s'émet à partir du %(first)s."),
+}
+
+
+def issuable_from(period):
+    """CERT-1: the first day ``period``'s certificate can be issued (the day
+    after its end: it certifies hours realised, never hours to come)."""
+    return period.end + datetime.timedelta(days=1)
+
+
+def check_period_over(period, today=None):
+    """CERT-1: a French ``ValidationError`` while the S9 or the contract has
+    not ended (a rupture's certificate is issued once it is declared)."""
+    today = today or timezone.localdate()
+    if period.kind in PERIOD_ENDS and period.end >= today:
+        raise ValidationError(str(PERIOD_ENDS[period.kind]) % {
+            "end": long_date(period.end), "first": long_date(issuable_from(period))})
+
+
+def year_period(year, kind):
+    """The year's own S9 or end-of-contract period (``None`` for a rupture):
+    what a year batch waits for."""
+    if kind == CertificateKind.S9:
+        return Period(kind, year.rentree, year.s9_end)
+    if kind == CertificateKind.FIN:
+        return Period(kind, year.s10_start, year.contract_end)
+    return None
 
 
 def realised_minutes(dossier, period):
@@ -253,6 +286,7 @@ def certificate_issue(*, dossier, kind, by, item=None):
     dossier = Dossier.objects.select_related("student__user", "student__department", "year", "company").get(
         pk=dossier.pk)
     period = certificate_period(dossier, kind)
+    check_period_over(period)
     school = school_for_year(dossier.year.start_year)
     _check_school(school)
     minutes = realised_minutes(dossier, period)
@@ -331,11 +365,14 @@ def certificate_batch_create(*, year, kind, by, dossier=None):
     # one after the other: the second sees the first one's items.
     AcademicYear.objects.select_for_update().get(pk=year.pk)
     if dossier is not None:
-        certificate_period(dossier, kind)  # refused now, in French, rather than as a failed build
+        # Refused now, in French, rather than as a failed build.
+        check_period_over(certificate_period(dossier, kind))
         if dossier.year_id != year.pk:
             raise ValidationError(_("Ce dossier n'est pas de cette année."))
         dossier_ids = [dossier.pk]
     else:
+        if year_period(year, kind) is not None:
+            check_period_over(year_period(year, kind))
         dossier_ids = list(batch_dossiers(year, kind).values_list("pk", flat=True))
         if not dossier_ids:
             raise ValidationError(_("Aucun dossier de cette année n'attend ce certificat : rien à émettre."))

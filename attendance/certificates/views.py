@@ -19,7 +19,7 @@ from students.models import AcademicYear
 
 from . import jobs, services
 from .forms import BatchForm, DossierIssueForm, VerifyForm
-from .models import Certificate, CertificateBatch, CertificateBatchItem
+from .models import Certificate, CertificateBatch, CertificateBatchItem, CertificateKind
 
 PAGE_SIZE = 50
 RECENT_BATCHES = 5
@@ -48,10 +48,22 @@ def certificate_list(request):
     _office_only(request)
     year = AcademicYear.objects.current()
     form = BatchForm(initial={"year": year})
+    return render(request, "attendance/certificates/list.html", _list_context(form, year, request.GET.get("page")))
+
+
+def _list_context(form, year, page_number):
+    """The office page's context: the form, from which day each period's
+    certificate of ``year`` can be issued (CERT-1), the latest batches and
+    a page of certificates."""
     certificates = _with_certificate(Certificate.objects.all()).order_by("-issued_at", "-pk")
-    page = Paginator(certificates, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(certificates, PAGE_SIZE).get_page(page_number)
     batches = list(CertificateBatch.objects.select_related("year", "dossier__student__user")[:RECENT_BATCHES])
-    return render(request, "attendance/certificates/list.html", {"form": form, "page": page, "batches": batches})
+    issuable = []
+    if year is not None:
+        for kind in (CertificateKind.S9, CertificateKind.FIN):
+            period = services.year_period(year, kind)
+            issuable.append({"label": kind.label, "end": period.end, "first": services.issuable_from(period)})
+    return {"form": form, "page": page, "batches": batches, "year": year, "issuable": issuable}
 
 
 @require_POST
@@ -69,11 +81,9 @@ def certificate_issue(request):
             form.add_error(None, exc)
         else:
             return redirect("attendance:certificate-batch", pk=batch.pk)
-    certificates = _with_certificate(Certificate.objects.all()).order_by("-issued_at", "-pk")
-    page = Paginator(certificates, PAGE_SIZE).get_page(1)
-    batches = list(CertificateBatch.objects.select_related("year", "dossier__student__user")[:RECENT_BATCHES])
-    return render(request, "attendance/certificates/list.html", {"form": form, "page": page, "batches": batches},
-                  status=400)
+    year = form.cleaned_data.get("year") if hasattr(form, "cleaned_data") else None
+    return render(request, "attendance/certificates/list.html",
+                  _list_context(form, year or AcademicYear.objects.current(), 1), status=400)
 
 
 @require_GET

@@ -359,3 +359,65 @@ def test_cert_1_a_year_batchs_item_reuses_a_certificate_issued_meanwhile(student
     assert (second.done, second.failed, second.state) == (3, 0, "termine")
     assert sorted(second.items.values_list("certificate", flat=True)) == sorted(
         first.items.values_list("certificate", flat=True))
+
+
+# --- Not before the period ends (CERT-1) ----------------------------------------------
+
+def test_cert_1_no_s9_certificate_before_the_s9_ends(students, office, clock, tiny_pdf_layout):
+    """CERT-1: on the S9's last day its certificate is refused, naming the
+    first day it can be issued; the next day it is issued."""
+    dossier = dossier_of(students[0])
+    clock(D(2026, 12, 31))
+    with pytest.raises(ValidationError) as refused:
+        services.certificate_issue(dossier=dossier, kind=CertificateKind.S9, by=office)
+    assert refused.value.messages == [
+        "Le semestre 9 finit le 31 décembre 2026 : son certificat s'émet à partir du 1er janvier 2027."]
+    assert not Certificate.objects.exists()
+    clock(D(2027, 1, 1))
+    assert services.certificate_issue(dossier=dossier, kind=CertificateKind.S9, by=office).version == 1
+
+
+def test_cert_1_no_end_of_contract_certificate_before_the_contract_ends(students, office, clock):
+    """CERT-1: the end-of-contract certificate waits for the day after the contract's end."""
+    with pytest.raises(ValidationError, match="Le contrat finit le 31 août 2027 : son certificat s'émet à partir "
+                                              "du 1er septembre 2027."):
+        services.certificate_issue(dossier=dossier_of(students[0]), kind=CertificateKind.FIN, by=office)
+
+
+def test_cert_1_a_year_batch_asked_too_early_is_refused_on_the_page(login, students, office, year, clock):
+    """CERT-1: « Émettre » for the S9 on 21 November 2026: a form error
+    naming the first day, nothing queued; the page says, for each period,
+    from which day its certificates can be issued."""
+    clock(D(2026, 11, 21))
+    client = login(office)
+    page = client.get(reverse("attendance:certificate-list")).content.decode()
+    assert "Fin du semestre 9 : à partir du 1er janvier 2027" in page
+    assert "Fin du contrat : à partir du 1er septembre 2027" in page
+    response = client.post(reverse("attendance:certificate-issue"), {"year": year.pk, "kind": "s9"})
+    assert response.status_code == 400
+    assert ("Le semestre 9 finit le 31 décembre 2026 : son certificat s&#x27;émet à partir du 1er janvier 2027."
+            in response.content.decode())
+    assert not CertificateBatch.objects.exists() and not CertificateBatchItem.objects.exists()
+
+
+def test_cert_1_one_dossiers_certificate_asked_too_early_is_refused(login, students, office, clock):
+    """CERT-1: the one-dossier button refuses the same way, nothing queued."""
+    clock(D(2026, 11, 21))
+    dossier = dossier_of(students[0])
+    response = login(office).post(reverse("attendance:dossier-certificate-issue", args=[dossier.pk]), {"kind": "s9"})
+    assert response.status_code == 400 and "à partir du 1er janvier 2027" in response.content.decode()
+    assert not CertificateBatch.objects.exists()
+
+
+def test_cert_1_the_demo_issues_no_certificate_before_the_s9_ends(students, office, year, clock):
+    """CERT-1: the demo's story day (21 November 2026) is before the S9
+    ends: the demo issues no certificate and says from when they can be."""
+    from types import SimpleNamespace
+
+    from attendance.certificates import demo
+
+    clock(D(2026, 11, 21))
+    context = SimpleNamespace(year=year, users={"bureau": office}, tally={"created": 0}, summary={"demarche": []})
+    demo.build_certificates(context)
+    assert not Certificate.objects.exists() and context.tally == {"created": 0}
+    assert context.summary["demarche"] == ["certificats du S9 : à émettre à partir du 1er janvier 2027"]

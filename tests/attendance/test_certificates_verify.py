@@ -32,7 +32,7 @@ def fresh_limits():
 @pytest.fixture
 def certificate(make_session, students, teacher, office, clock, tiny_pdf_layout):
     """Abadie's S9 certificate: 3 h signed present on 5 October 2026."""
-    clock(datetime.date(2026, 10, 6))
+    clock(datetime.date(2027, 1, 6))
     attendance.session_sign(session=make_session(), present=[students[0]], by=teacher)
     dossier = Dossier.objects.get(student=students[0])
     return services.certificate_issue(dossier=dossier, kind=CertificateKind.S9, by=office)
@@ -141,4 +141,4 @@ def test_cert_2_a_replaced_version_says_so(certificate, office):
     services.certificate_issue(dossier=certificate.dossier, kind=CertificateKind.S9, by=office)
     page = verify(certificate.code).content.decode()
     assert "Certificat authentique" in page
-    assert "Une version plus récente de ce certificat a été émise le 6 octobre 2026 : elle remplace celle-ci." in page
+    assert "Une version plus récente de ce certificat a été émise le 6 janvier 2027 : elle remplace celle-ci." in page

@@ -52,7 +52,9 @@ def test_cert_1_worker_builds_30_certificates_to_100_percent(worker, live_worker
     batch's progress climbs to 100 %, each certificate a stored document
     with its SHA-256."""
     office = factories.UserFactory(groups=["Service Contrats Pro"])
-    year = factories.AcademicYearFactory()
+    # A year whose S9 has ended (CERT-1: never issued before): the worker
+    # runs at the real « now », no clock to set in its process.
+    year = factories.AcademicYearFactory(start_year=2025)
     for _ in range(CERTIFICATES):
         factories.DossierFactory(student__year=year)
 
