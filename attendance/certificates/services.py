@@ -3,13 +3,18 @@
 A certificate covers one period of one dossier:
 
 - ``s9``: from the start of the contract (the rentrée when it began
-  earlier or is not entered) to the year's end of S9;
-- ``fin``: from the start of S10 to the end of the contract (the year's
-  contract end when the dossier has none): the second billing period
-  (BILL-2), issued early September;
+  earlier or is not entered) to the year's end of S9, or the contract's
+  end when it ends before;
+- ``fin``: from the start of S10, or the contract's start when it starts
+  later, to the end of the contract (the year's contract end when the
+  dossier has none): the second billing period (BILL-2), issued early
+  September;
 - ``rupture``: from the start of the billing period the rupture falls in
-  (the contract's start, or S10's) to the rupture's date (the ``start`` of
-  the dossier's Incident of kind rupture).
+  (the contract's start, or the later of S10's start and the contract's)
+  to the rupture's date (the ``start`` of the dossier's Incident of kind
+  rupture).
+
+No S9 or end-of-contract certificate is issued before its period ends.
 
 Its hours are the minutes of the sessions of that period signed by their
 teacher with the student's line present (ATT-1): an unsigned session, or
@@ -89,33 +94,56 @@ def _contract_start(dossier):
     return max(dossier.start_date, year.rentree) if dossier.start_date else year.rentree
 
 
+def periods_of(*, rentree, s9_end, s10_start, contract_end, start_date, end_date, rupture_on):
+    """Every period a contract has, as ``{kind: Period or refusal}`` (the
+    refusal a French message): one rule for ``certificate_period`` and the
+    deadlines. The contract's own dates bound each period — it starts at
+    the later of the rentrée and the contract's start; S9 ends at the
+    earlier of the year's S9 end and the contract's end; the end of
+    contract (and a rupture in S10) starts at the later of S10's start and
+    the contract's start."""
+    begins = max(start_date, rentree) if start_date else rentree
+    ends = end_date or contract_end
+    found = {}
+    for kind, period in (
+        (CertificateKind.S9, Period(CertificateKind.S9, begins, min(s9_end, end_date or s9_end))),
+        (CertificateKind.FIN, Period(CertificateKind.FIN, max(s10_start, begins), ends)),
+    ):
+        if rupture_on is not None and rupture_on <= period.end:
+            found[kind] = _("Le contrat a été rompu le %(date)s : émettez le certificat de rupture.") % {
+                "date": long_date(rupture_on)}
+        elif period.end < period.start:
+            found[kind] = _("Le contrat ne couvre aucun jour de cette période : pas de certificat à émettre.")
+        else:
+            found[kind] = period
+    if rupture_on is None:
+        found[CertificateKind.RUPTURE] = _(
+            "Ce contrat n'a pas de rupture déclarée : il n'a pas de certificat de rupture.")
+    else:
+        rupture_start = begins if rupture_on <= s9_end else max(s10_start, begins)
+        found[CertificateKind.RUPTURE] = (
+            Period(CertificateKind.RUPTURE, rupture_start, rupture_on) if rupture_on >= rupture_start
+            else _("La rupture déclarée précède le début du contrat : corrigez sa date."))
+    return found
+
+
 def certificate_period(dossier, kind, *, rupture=None):
-    """The period ``kind`` covers for ``dossier`` (see the module), or a
+    """The period ``kind`` covers for ``dossier`` (see ``periods_of``), or a
     French ``ValidationError`` when the dossier has no such period: no
     rupture for ``rupture``; a contract broken before the period ends for
-    the others (the rupture's certificate stands for it)."""
+    the others (the rupture's certificate stands for it); a contract that
+    covers no day of it."""
     year = dossier.year
     rupture = rupture if rupture is not None else rupture_of(dossier)
-    if kind == CertificateKind.RUPTURE:
-        if rupture is None:
-            raise ValidationError(_("Ce contrat n'a pas de rupture déclarée : il n'a pas de certificat de rupture."))
-        start = _contract_start(dossier) if rupture.start <= year.s9_end else year.s10_start
-        if rupture.start < start:
-            raise ValidationError(_("La rupture déclarée précède le début du contrat : corrigez sa date."))
-        return Period(kind, start, rupture.start)
-    if kind == CertificateKind.S9:
-        period = Period(kind, _contract_start(dossier), year.s9_end)
-    elif kind == CertificateKind.FIN:
-        period = Period(kind, year.s10_start, dossier.end_date or year.contract_end)
-    else:
+    found = periods_of(
+        rentree=year.rentree, s9_end=year.s9_end, s10_start=year.s10_start, contract_end=year.contract_end,
+        start_date=dossier.start_date, end_date=dossier.end_date, rupture_on=rupture.start if rupture else None,
+    ).get(kind)
+    if found is None:
         raise ValidationError(_("Période de certificat inconnue."))
-    if rupture is not None and rupture.start <= period.end:
-        raise ValidationError(
-            _("Le contrat a été rompu le %(date)s : émettez le certificat de rupture.") % {
-                "date": long_date(rupture.start)})
-    if period.end < period.start:
-        raise ValidationError(_("Le contrat commence après la fin de cette période : pas de certificat à émettre."))
-    return period
+    if not isinstance(found, Period):
+        raise ValidationError(found)
+    return found
 
 
 # CERT-1: what ends each period, as the refusal names it.
@@ -465,20 +493,21 @@ def certificate_deadlines(dossiers):
     rows = Dossier.objects.filter(scope).annotate(
         rupture_on=Subquery(first_rupture.values("start")[:1]),
         **{f"issued_{kind}": condition for kind, condition in issued.items()},
-    ).values("pk", "end_date", "year__s9_end", "year__contract_end", "rupture_on",
-             *(f"issued_{kind}" for kind in CertificateKind))
+    ).values("pk", "start_date", "end_date", "year__rentree", "year__s9_end", "year__s10_start",
+             "year__contract_end", "rupture_on", *(f"issued_{kind}" for kind in CertificateKind))
     labels = {
         CertificateKind.S9: _("Certificat de réalisation de fin du S9 à émettre"),
         CertificateKind.FIN: _("Certificat de réalisation de fin de contrat à émettre"),
         CertificateKind.RUPTURE: _("Certificat de réalisation à la rupture du contrat à émettre"),
     }
     for row in rows:
-        ends = {CertificateKind.S9: row["year__s9_end"],
-                CertificateKind.FIN: row["end_date"] or row["year__contract_end"]}
-        rupture = row["rupture_on"]
-        if rupture is not None:
-            ends = {kind: end for kind, end in ends.items() if end < rupture}
-            ends[CertificateKind.RUPTURE] = rupture
+        # Only the periods certificate_period would accept (the same rule).
+        found = periods_of(
+            rentree=row["year__rentree"], s9_end=row["year__s9_end"], s10_start=row["year__s10_start"],
+            contract_end=row["year__contract_end"], start_date=row["start_date"], end_date=row["end_date"],
+            rupture_on=row["rupture_on"],
+        )
+        ends = {kind: period.end for kind, period in found.items() if isinstance(period, Period)}
         for kind, end in ends.items():
             yield Obligation(
                 dossier_id=row["pk"], key=f"certificate:{kind}", label=str(labels[kind]),

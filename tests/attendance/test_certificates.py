@@ -421,3 +421,45 @@ def test_cert_1_the_demo_issues_no_certificate_before_the_s9_ends(students, offi
     demo.build_certificates(context)
     assert not Certificate.objects.exists() and context.tally == {"created": 0}
     assert context.summary["demarche"] == ["certificats du S9 : à émettre à partir du 1er janvier 2027"]
+
+
+# --- The contract's own dates (CERT-1) ---------------------------------------------------
+
+def certificate_obligations(dossier):
+    return {o.key: o.due for o in obligations_for(Dossier.objects.filter(pk=dossier.pk), include_done=True)
+            if o.key.startswith("certificate:")}
+
+
+def test_cert_1_a_contract_starting_in_s10_has_no_s9_and_its_own_start(students, office, clock, tiny_pdf_layout):
+    """CERT-1: a contract from 1 February 2027: its end-of-contract
+    certificate starts that day (not on S10's first), it has no S9 one, and
+    the deadlines list no S9 certificate for it."""
+    Dossier.objects.filter(student=students[0]).update(start_date=D(2027, 2, 1))
+    dossier = dossier_of(students[0])
+    assert services.certificate_period(dossier, CertificateKind.FIN) == services.Period("fin", D(2027, 2, 1), D(2027, 8, 31))
+    with pytest.raises(ValidationError, match="pas de certificat à émettre"):
+        services.certificate_period(dossier, CertificateKind.S9)
+    assert certificate_obligations(dossier) == {"certificate:fin": D(2027, 9, 7)}
+
+
+def test_cert_1_a_rupture_in_s10_starts_at_the_contracts_start(students, office):
+    """CERT-1: a contract from 1 February 2027 broken on 10 March: its
+    rupture certificate runs from 1 February to 10 March."""
+    Dossier.objects.filter(student=students[0]).update(start_date=D(2027, 2, 1))
+    dossier = dossier_of(students[0])
+    Incident.objects.create(dossier=dossier, kind=Incident.Kind.RUPTURE, start=D(2027, 3, 10), reported_by=office)
+    period = services.certificate_period(dossier, CertificateKind.RUPTURE)
+    assert (period.start, period.end) == (D(2027, 2, 1), D(2027, 3, 10))
+
+
+def test_cert_1_a_contract_ending_in_s9_ends_its_s9_certificate(students, office):
+    """CERT-1: a contract ending on 30 November 2026: its S9 certificate
+    stops that day, due 5 working days later (7 December); it has no
+    end-of-contract certificate, and the deadlines list none."""
+    Dossier.objects.filter(student=students[0]).update(end_date=D(2026, 11, 30))
+    dossier = dossier_of(students[0])
+    period = services.certificate_period(dossier, CertificateKind.S9)
+    assert (period.start, period.end) == (D(2026, 9, 1), D(2026, 11, 30))
+    with pytest.raises(ValidationError, match="pas de certificat à émettre"):
+        services.certificate_period(dossier, CertificateKind.FIN)
+    assert certificate_obligations(dossier) == {"certificate:s9": D(2026, 12, 7)}
