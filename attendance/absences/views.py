@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from contratpro import roles
 from conventions.documents.files import clean_name
 from conventions.documents.models import private_storage
-from conventions.dossier.models import Dossier, Incident
+from conventions.dossier.models import Incident
 
 from . import services
 from .forms import AbsenceRequestForm, DecisionForm, IncidentForm, MakeupForm, SickLeaveForm
@@ -147,7 +147,7 @@ def absence_list(request):
 def my_absences(request):
     """ROLE-1: the student's own arrêts, requests and incidents, and the ways to declare them."""
     dossier = (
-        Dossier.objects.filter(student__user=request.user)
+        roles.dossiers_for(request.user).filter(student__user=request.user)
         .select_related("student__user", "student__department", "year").order_by("-year__start_year").first()
     )
     if dossier is None:

@@ -497,3 +497,15 @@ def test_abs_1_arret_reported_earlier_mails_the_office_once(declare, dossier, dj
     with django_capture_on_commit_callbacks(execute=True):
         assert declare().incident == reported
     assert len(mail.outbox) == 1
+
+
+def test_abs_1_my_absences_goes_through_the_roles_chokepoint(login, dossier, monkeypatch):
+    """ABS-1, ROLE-1: « Mes absences » finds the student's dossier through
+    ``roles.dossiers_for``: a dossier the roles do not grant is not shown (404)."""
+    from contratpro import roles
+
+    client = login(dossier.student.user)
+    assert client.get("/mes-absences/").status_code == 200
+    monkeypatch.setattr(roles, "dossiers_for", lambda user: dossier.__class__.objects.none())
+    assert client.get("/mes-absences/").status_code == 404
+
