@@ -1,4 +1,11 @@
-"""Background jobs of absences and incidents (NOTIF-2): thin, by id."""
+"""Background jobs of absences and incidents (NOTIF-2): thin, by id.
+
+Neither is ``acks_late``: a mail is not idempotent (a worker lost after
+``send_mail`` but before its ack would send it twice on redelivery), so the
+message is acknowledged when the worker takes it. The price, accepted: a
+worker lost mid-task loses that mail and nobody re-sends it; what it
+announces stays on the office's list of arrêts and incidents and on the
+head's queue, which are where the work is done."""
 
 from celery import shared_task
 from django.core.mail import send_mail
@@ -11,7 +18,7 @@ from conventions.dossier.models import Incident
 from .models import ExceptionalAbsence
 
 
-@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(acks_late=False, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def notify_incident_reported(incident_id):
     """ABS-3: tell the office's mailbox (CONTACT-1) that an incident was
     reported, once, after the report's commit."""
@@ -28,7 +35,7 @@ def notify_incident_reported(incident_id):
     )
 
 
-@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(acks_late=False, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def notify_absence_requested(absence_id):
     """ABS-2: tell the heads of the student's department and option that a
     request waits for their decision."""

@@ -509,3 +509,12 @@ def test_abs_1_my_absences_goes_through_the_roles_chokepoint(login, dossier, mon
     monkeypatch.setattr(roles, "dossiers_for", lambda user: dossier.__class__.objects.none())
     assert client.get("/mes-absences/").status_code == 404
 
+
+def test_abs_1_mail_tasks_are_acknowledged_early_not_sent_twice():
+    """ABS-1, ABS-2, NOTIF-2: a mail is not idempotent, so its tasks are not
+    ``acks_late`` (the project's default): a redelivery never sends it twice."""
+    from attendance.absences.tasks import notify_absence_requested, notify_incident_reported
+    from contratpro.celery import app
+
+    assert app.conf.task_acks_late is True  # the default these two opt out of
+    assert notify_incident_reported.acks_late is False and notify_absence_requested.acks_late is False
