@@ -27,6 +27,7 @@ DEBUG = env.bool("DJANGO_DEBUG", default=True)
 
 _INSECURE_KEY = "django-insecure-contratpro-development-only"
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default=_INSECURE_KEY)
+CERTIFICATE_KEY = env.str("DJANGO_CERTIFICATE_KEY", default=SECRET_KEY)
 if not DEBUG and SECRET_KEY == _INSECURE_KEY:
     raise ImproperlyConfigured(
         "DJANGO_SECRET_KEY doit être défini quand DJANGO_DEBUG=0 "

@@ -4,7 +4,8 @@ A ``Certificate`` is one issue of one certificate for one dossier and one
 period — the end of S9, the end of the contract, or a rupture — with the
 minutes signed present in that period, the ``Document`` (kind
 ``certificat``, versioned) it produced, a verification code and the
-SHA-256 of its certified content. Re-issuing writes a new row (version 2…)
+keyed HMAC-SHA-256 of its certified content (field ``sha256``).
+Re-issuing writes a new row (version 2…)
 and a new document version; the old ones stay.
 
 A ``CertificateBatch`` is the office's request to issue certificates for a
@@ -55,9 +56,12 @@ class Certificate(models.Model):
     )
     # CERT-2: typed by an OPCO (12 characters of an unambiguous alphabet).
     code = models.CharField(_("code de vérification"), max_length=12, unique=True)
-    # CERT-2: the certified content as issued (canonical JSON) and its SHA-256.
+    # CERT-2: the certified content as issued (canonical JSON) and, in
+    # ``sha256`` (the name kept), its keyed HMAC-SHA-256 under
+    # settings.CERTIFICATE_KEY — no longer a plain SHA-256, which anyone
+    # rewriting the row could recompute (services.digest).
     content = models.JSONField(_("contenu certifié"))
-    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64)
+    sha256 = models.CharField(_("empreinte HMAC-SHA-256"), max_length=64)
 
     class Meta:
         verbose_name = _("certificat de réalisation")

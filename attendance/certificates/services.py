@@ -23,13 +23,13 @@ an absence, counts nothing (DOMAIN.md §2: absences are not realised hours).
 Each issue writes a new ``Certificate`` (version 1, 2… per dossier and
 period) with a new code and a new version of the dossier's
 « Certificat de réalisation » document; older ones stay valid records.
-The certified content (canonical JSON) and its SHA-256 are kept: the
+The certified content (canonical JSON) and its keyed HMAC-SHA-256 (under
+``settings.CERTIFICATE_KEY``, in the field ``sha256``) are kept: the
 verification page (CERT-2) confirms a certificate only while its record
 still matches them.
 """
 
 import datetime
-import hashlib
 import json
 import logging
 import re
@@ -42,6 +42,7 @@ from django.db import transaction
 from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -229,10 +230,18 @@ def certified_content(*, dossier, school, period, minutes, code, issued_on):
     }
 
 
+def canonical_json(content):
+    """The canonical JSON of ``content``: sorted keys, no spaces, UTF-8."""
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def digest(content):
-    """SHA-256 of the canonical JSON of ``content`` (sorted keys, no spaces, UTF-8)."""
-    text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """CERT-2: the keyed HMAC-SHA-256 of the canonical JSON of ``content``,
+    keyed by ``settings.CERTIFICATE_KEY`` (its own key: rotating SECRET_KEY
+    voids no certificate). Someone who can rewrite the database but does
+    not hold the key cannot forge it — a plain SHA-256 they could."""
+    return salted_hmac("attendance.certificate", canonical_json(content), secret=settings.CERTIFICATE_KEY,
+                       algorithm="sha256").hexdigest()
 
 
 def initials(first_name, last_name):
@@ -249,14 +258,14 @@ GENUINE, TAMPERED, UNKNOWN = "genuine", "tampered", "unknown"
 def certificate_verify(code):
     """CERT-2: ``(status, certificate)`` for a typed code — ``unknown`` (no
     such code), ``tampered`` (the record no longer matches the content it
-    certified, or that content its SHA-256) or ``genuine``."""
+    certified, or that content its keyed HMAC) or ``genuine``."""
     code = normalize_code(code)
     certificate = Certificate.objects.filter(code=code).first() if code else None
     if certificate is None:
         return UNKNOWN, None
     content = certificate.content if isinstance(certificate.content, dict) else {}
     matches = (
-        digest(content) == certificate.sha256
+        constant_time_compare(digest(content), certificate.sha256)
         and content.get("code") == certificate.code
         and content.get("kind") == certificate.kind
         and content.get("minutes") == certificate.minutes

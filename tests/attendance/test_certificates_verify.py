@@ -142,3 +142,26 @@ def test_cert_2_a_replaced_version_says_so(certificate, office):
     page = verify(certificate.code).content.decode()
     assert "Certificat authentique" in page
     assert "Une version plus récente de ce certificat a été émise le 6 janvier 2027 : elle remplace celle-ci." in page
+
+
+def test_cert_2_a_row_rewritten_with_a_plain_sha256_is_not_confirmed(certificate):
+    """CERT-2: someone who rewrites the minutes, the certified content AND
+    its fingerprint as a plain SHA-256 (all they could compute without the
+    key) gets « non confirmé »: the fingerprint is a keyed HMAC."""
+    import hashlib
+
+    content = {**certificate.content, "minutes": 780}
+    forged = hashlib.sha256(services.canonical_json(content).encode("utf-8")).hexdigest()
+    Certificate.objects.filter(pk=certificate.pk).update(minutes=780, content=content, sha256=forged)
+    assert services.certificate_verify(certificate.code)[0] == services.TAMPERED
+    page = verify(certificate.code).content.decode()
+    assert "Certificat non confirmé" in page and "13 heures" not in page
+
+
+def test_cert_2_the_fingerprint_is_keyed_by_the_certificate_key(certificate, settings):
+    """CERT-2: the HMAC's key is CERTIFICATE_KEY, not SECRET_KEY: a new
+    SECRET_KEY keeps the certificate genuine; a new CERTIFICATE_KEY does not."""
+    settings.SECRET_KEY = "another-secret-key-after-rotation-0123456789"
+    assert services.certificate_verify(certificate.code)[0] == services.GENUINE
+    settings.CERTIFICATE_KEY = "another-certificate-key"
+    assert services.certificate_verify(certificate.code)[0] == services.TAMPERED
