@@ -278,7 +278,8 @@ def certificate_verify(code):
 def verification_facts(certificate):
     """The only facts the public page shows (CERT-2): hours, period,
     initials, and whether a later version replaced this one (the date it
-    was issued, so the OPCO asks for it)."""
+    was issued, so the OPCO asks for it). Not the kind: « rupture du
+    contrat » would tell a stranger the contract was broken."""
     student = certificate.content.get("student", {})
     newer = (Certificate.objects.filter(dossier=certificate.dossier_id, kind=certificate.kind,
                                         version__gt=certificate.version)
@@ -286,7 +287,7 @@ def verification_facts(certificate):
     return {
         "hours": hours_text(certificate.minutes), "start": certificate.period_start, "end": certificate.period_end,
         "initials": initials(student.get("first_name", ""), student.get("last_name", "")),
-        "kind": certificate.get_kind_display(), "replaced_on": newer,
+        "replaced_on": newer,
     }
 
 

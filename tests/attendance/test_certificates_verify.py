@@ -49,7 +49,7 @@ def test_cert_2_a_genuine_certificate_shows_hours_period_and_initials_only(certi
     response = verify(certificate.code)
     page = response.content.decode()
     assert response.status_code == 200
-    assert "Certificat authentique" in page and "(fin du semestre 9)" in page
+    assert "Certificat authentique" in page and "semestre 9" not in page
     assert "3 heures" in page and "du 1er septembre 2026 au 31 décembre 2026" in page
     student = students[0]
     first, last = student.user.first_name, student.user.last_name
@@ -165,3 +165,21 @@ def test_cert_2_the_fingerprint_is_keyed_by_the_certificate_key(certificate, set
     assert services.certificate_verify(certificate.code)[0] == services.GENUINE
     settings.CERTIFICATE_KEY = "another-certificate-key"
     assert services.certificate_verify(certificate.code)[0] == services.TAMPERED
+
+
+def test_cert_2_a_rupture_certificates_page_does_not_say_rupture(make_session, students, teacher, office, clock,
+                                                                 tiny_pdf_layout):
+    """CERT-2: the page of a rupture's certificate shows its hours, period
+    and initials only: not « rupture », which would tell a stranger the
+    contract was broken."""
+    from conventions.models import Incident
+
+    clock(datetime.date(2026, 10, 20))
+    attendance.session_sign(session=make_session(), present=[students[0]], by=teacher)
+    dossier = Dossier.objects.get(student=students[0])
+    Incident.objects.create(dossier=dossier, kind=Incident.Kind.RUPTURE, start=datetime.date(2026, 10, 10),
+                            reported_by=office)
+    certificate = services.certificate_issue(dossier=dossier, kind=CertificateKind.RUPTURE, by=office)
+    page = verify(certificate.code).content.decode()
+    assert "Certificat authentique" in page and "du 1er septembre 2026 au 10 octobre 2026" in page
+    assert "rupture" not in page.lower() and "rompu" not in page.lower()
