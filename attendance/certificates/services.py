@@ -450,11 +450,18 @@ def _item_failed(item_id, error):
     _finish(item.batch_id)
 
 
-def certificate_item_build(item_id):
+# CERT-1: what a batch item shows for a failure that is not a rule's refusal
+# (the detail goes to the log, not to the office's page).
+UNEXPECTED_ERROR = _lazy("Erreur inattendue : relancez le lot ; si elle revient, prévenez l'administrateur.")
+
+
+def certificate_item_build(item_id, *, final=True):
     """The task's body (NOTIF-2): build one item's certificate, once. A
-    failure is kept on the item with its French reason and counted; a
-    transient one (``OSError``: disk, fonts) is raised again for the task
-    to retry; « Relancer » runs the failed items again."""
+    refusal (``ValidationError``) is kept on the item with its French
+    reason and counted; any other error is kept as a French generic
+    message, its detail logged. A transient one (``OSError``: disk, fonts)
+    is raised again for the task to retry and counted failed only on the
+    last attempt (``final``); « Relancer » runs the failed items again."""
     item = CertificateBatchItem.objects.select_related("batch__requested_by", "dossier").filter(pk=item_id).first()
     if item is None or item.state == CertificateBatchItem.State.DONE:
         return None
@@ -464,24 +471,33 @@ def certificate_item_build(item_id):
     CertificateBatchItem.objects.filter(pk=item_id).update(attempts=F("attempts") + 1)
     try:
         return certificate_issue(dossier=item.dossier, kind=batch.kind, by=batch.requested_by, item=item).pk
+    except ValidationError as error:
+        _item_failed(item_id, " ".join(str(m) for m in error.messages))
+        return None
     except Exception as error:  # noqa: BLE001 — every failure is kept on its item
-        messages = getattr(error, "messages", None)
-        _item_failed(item_id, " ".join(str(m) for m in messages) if messages else f"{type(error).__name__}: {error}")
-        if isinstance(error, OSError):
+        if isinstance(error, OSError) and not final:
+            logger.warning("Certificate of batch item %s failed, to be retried: %s", item_id, error)
             raise
         logger.exception("Certificate of batch item %s failed", item_id)
+        _item_failed(item_id, str(UNEXPECTED_ERROR))
         return None
 
 
 @transaction.atomic
 def certificate_batch_retry(*, batch, by):
-    """The failed items of ``batch``, to be built again (``jobs`` queues them)."""
+    """The failed items of ``batch``, put back to pending and no longer
+    counted failed, to be built again (``jobs`` queues them)."""
     if not roles.can_issue_certificates(by):
         raise PermissionDenied(_("Seul le service Contrats pro émet les certificats de réalisation."))
+    CertificateBatch.objects.select_for_update().get(pk=batch.pk)
     failed = list(batch.items.filter(state=CertificateBatchItem.State.FAILED).values_list("pk", flat=True))
     if not failed:
         raise ValidationError(_("Aucun certificat de ce lot n'est en échec."))
-    CertificateBatch.objects.filter(pk=batch.pk).update(state=CertificateBatch.State.RUNNING, finished_at=None)
+    # Back to pending and out of ``failed``: the batch is unfinished again,
+    # its page polls until they are counted anew.
+    CertificateBatchItem.objects.filter(pk__in=failed).update(state=CertificateBatchItem.State.PENDING, error="")
+    CertificateBatch.objects.filter(pk=batch.pk).update(
+        state=CertificateBatch.State.RUNNING, finished_at=None, failed=F("failed") - len(failed))
     return failed
 
 

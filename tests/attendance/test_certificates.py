@@ -463,3 +463,81 @@ def test_cert_1_a_contract_ending_in_s9_ends_its_s9_certificate(students, office
     with pytest.raises(ValidationError, match="pas de certificat à émettre"):
         services.certificate_period(dossier, CertificateKind.FIN)
     assert certificate_obligations(dossier) == {"certificate:s9": D(2026, 12, 7)}
+
+
+# --- Failures and « Relancer » (CERT-1, NOTIF-2) --------------------------------------------
+
+def test_cert_1_an_unexpected_error_shows_french_and_logs_the_detail(students, office, year, monkeypatch, caplog):
+    """CERT-1: an error that is no rule's refusal shows a French generic
+    message on the item (no English exception name), its detail in the log."""
+    from attendance.certificates import pdf
+
+    def broken(context):
+        raise RuntimeError("layout exploded")
+    monkeypatch.setattr(pdf, "certificate_pdf", broken)
+    batch = services.certificate_batch_create(year=year, kind=CertificateKind.S9, by=office, dossier=dossier_of(students[0]))
+    item = batch.items.get()
+    with caplog.at_level("ERROR", logger="attendance.certificates.services"):
+        assert services.certificate_item_build(item.pk) is None
+    item.refresh_from_db()
+    assert item.error == "Erreur inattendue : relancez le lot ; si elle revient, prévenez l'administrateur."
+    assert "RuntimeError" not in item.error and "layout exploded" in caplog.text
+    batch.refresh_from_db()
+    assert (batch.failed, batch.state) == (1, "echecs")
+
+
+def test_cert_1_an_oserror_counts_failed_only_at_the_last_retry(students, office, year, monkeypatch):
+    """CERT-1, NOTIF-2: a transient OSError is retried by the task; the item
+    stays pending (the batch unfinished) until the last attempt fails."""
+    from attendance.certificates import pdf
+    from attendance.certificates.tasks import build_certificate
+
+    calls = []
+
+    def disk_full(context):
+        calls.append(1)
+        raise OSError("No space left on device")
+    monkeypatch.setattr(pdf, "certificate_pdf", disk_full)
+    batch = services.certificate_batch_create(year=year, kind=CertificateKind.S9, by=office, dossier=dossier_of(students[0]))
+    item = batch.items.get()
+    with pytest.raises(OSError):
+        services.certificate_item_build(item.pk, final=False)
+    item.refresh_from_db()
+    batch.refresh_from_db()
+    assert (item.state, batch.failed, batch.finished) == ("attente", 0, False)
+    for retries in range(build_certificate.max_retries):  # the task's first attempts: raised for Celery to retry
+        build_certificate.push_request(retries=retries)
+        try:
+            with pytest.raises(OSError):
+                build_certificate.run(item.pk)
+        finally:
+            build_certificate.pop_request()
+        item.refresh_from_db()
+        assert item.state == "attente"
+    build_certificate.push_request(retries=build_certificate.max_retries)  # the last one: counted
+    try:
+        assert build_certificate.run(item.pk) is None
+    finally:
+        build_certificate.pop_request()
+    item.refresh_from_db()
+    batch.refresh_from_db()
+    assert len(calls) == 2 + build_certificate.max_retries
+    assert (item.state, batch.failed, batch.state) == ("echec", 1, "echecs")
+
+
+def test_cert_1_relancer_puts_failed_items_back_and_the_page_polls_again(login, students, office, year, monkeypatch):
+    """CERT-1: « Relancer » puts the failed items back to pending and out of
+    the failed count: the batch is unfinished again and its page polls."""
+    from attendance.certificates import pdf
+
+    monkeypatch.setattr(pdf, "certificate_pdf", lambda context: (_ for _ in ()).throw(RuntimeError("boom")))
+    batch = services.certificate_batch_create(year=year, kind=CertificateKind.S9, by=office, dossier=dossier_of(students[0]))
+    services.certificate_item_build(batch.items.get().pk)
+    client = login(office)
+    url = reverse("attendance:certificate-batch", args=[batch.pk])
+    assert client.get(url, HTTP_HX_REQUEST="true").status_code == 286
+    assert services.certificate_batch_retry(batch=batch, by=office) == [batch.items.get().pk]
+    batch.refresh_from_db()
+    item = batch.items.get()
+    assert (item.state, item.error, batch.failed, batch.state, batch.finished) == ("attente", "", 0, "en_cours", False)
+    assert client.get(url, HTTP_HX_REQUEST="true").status_code == 200
