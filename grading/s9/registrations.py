@@ -8,7 +8,7 @@ from . import demo, services, views
 
 
 def register_all():
-    # The dossier page's « Évaluation » of the S9 (EVAL-1): four queries, whatever the dossier.
+    # The dossier page's « Évaluation » of the S9 (EVAL-1): two queries, whatever the dossier.
     panels.register(panels.Panel("evaluation_s9", "grading/s9/_panel.html", views.panel_context, order=12))
     # NOTIF-1, EVAL-2: the tuteur école grades the report before the Christmas holidays.
     deadlines.register(deadlines.Source(services.REPORT_SOURCE, services.report_obligations))

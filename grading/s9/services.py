@@ -19,7 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -308,17 +308,19 @@ def report_obligations(dossiers):
 
 
 def grade_of(dossier):
-    """One dossier's ``S9Grade`` and its ``S9Evaluation`` (or None): three
-    queries whatever the dossier (evaluation, barème with the points, steps)."""
-
-
-    evaluation = S9Evaluation.objects.filter(dossier=dossier).select_related("report_by", "appraisal_by").first()
+    """One dossier's ``S9Grade`` and its ``S9Evaluation`` (or None): two
+    queries whatever the dossier (the evaluation with the year's threshold,
+    the barème with the points), plus its steps unless prefetched."""
+    row = Dossier.objects.filter(pk=dossier.pk).select_related("s9_evaluation").annotate(
+        s9_threshold=Subquery(S9Year.objects.filter(year=OuterRef("year_id")).values("ects_threshold")[:1])
+    ).first()
+    evaluation = evaluation_of(row)
     bareme, points = bareme_and_points(dossier)
     lines = counted_steps(dossier, bareme, {s.code for s in dossier.steps.all()})
     grade = s9_grade(
         conduct=conduct_grade(points, lines),
         report=evaluation.report_grade if evaluation else None,
         appraisal=evaluation.appraisal_grade if evaluation else None,
-        threshold=threshold_of(dossier.year),
+        threshold=row.s9_threshold if row.s9_threshold is not None else DEFAULT_THRESHOLD,
     )
     return grade, evaluation

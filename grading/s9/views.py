@@ -190,8 +190,8 @@ def s9_transmit(request, pk):
 
 def panel_context(request, dossier):
     """EVAL-1: the S9 grade and its three parts on the dossier page, for
-    whoever sees the dossier (its history names the grades already). Four
-    queries, whatever the dossier."""
+    whoever sees the dossier (its history names the grades already). Two
+    queries, whatever the dossier (``services.grade_of``)."""
     user = request.user
     grade, evaluation = services.grade_of(dossier)
     return {

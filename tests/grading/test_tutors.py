@@ -212,3 +212,27 @@ def test_role_4_evaluation_panel_on_dossier_page(dossier, teacher, office, login
     page = login(teacher).get(reverse("conventions:dossier-detail", args=[dossier.pk])).content.decode()
     assert "Évaluation du S9 Projet Entreprise" in page and "saisie depuis la fiche papier" in page
     assert "15,00/20" in page
+
+
+def test_role_4_evaluation_panel_reads_two_queries(dossier, head, teacher, django_assert_num_queries):
+    """The panel's context reads two queries (the evaluation with the year's
+    threshold; the barème with the points), the steps being the page's own,
+    whatever the grades and the steps."""
+    from django.test import RequestFactory
+
+    from grading.s9.views import panel_context
+
+    from grading.scoring import bareme_for
+
+    bareme_for(dossier.year)  # the year's barème exists once the office has scored anyone (SCORE-2)
+    Dossier.objects.filter(pk=dossier.pk).update(tuteur_ecole=teacher)
+    services.report_grade_set(dossier=Dossier.objects.get(pk=dossier.pk), grade=Decimal("12"), by=teacher)
+    page_dossier = Dossier.objects.for_detail().prefetch_related("steps").get(pk=dossier.pk)
+    request = RequestFactory().get("/")
+    request.user = head
+    from contratpro import roles
+
+    roles.roles_of(head)
+    with django_assert_num_queries(2):
+        context = panel_context(request, page_dossier)
+    assert context["grade"].report == Decimal("12.00")
