@@ -373,6 +373,11 @@ def certificate_issue(*, dossier, kind, by, item=None):
 
 # --- Batches (CERT-1, NOTIF-2) -------------------------------------------------
 
+def _queued(kind):
+    """The unfinished items of batches of ``kind`` (pending or failed)."""
+    return CertificateBatchItem.objects.filter(batch__kind=kind).exclude(state=CertificateBatchItem.State.DONE)
+
+
 def batch_dossiers(year, kind):
     """The year's dossiers that await ``kind``, have none yet and are not
     queued in an unfinished item of another batch of ``kind``: a rupture
@@ -380,8 +385,7 @@ def batch_dossiers(year, kind):
     end, the end of contract always)."""
     dossiers = Dossier.objects.filter(year=year).exclude(
         Exists(Certificate.objects.filter(dossier=OuterRef("pk"), kind=kind))).exclude(
-        Exists(CertificateBatchItem.objects.filter(dossier=OuterRef("pk"), batch__kind=kind)
-               .exclude(state=CertificateBatchItem.State.DONE)))
+        Exists(_queued(kind).filter(dossier=OuterRef("pk"))))
     ruptures = Incident.objects.filter(dossier=OuterRef("pk"), kind=Incident.Kind.RUPTURE)
     if kind == CertificateKind.RUPTURE:
         dossiers = dossiers.filter(Exists(ruptures))
@@ -407,6 +411,8 @@ def certificate_batch_create(*, year, kind, by, dossier=None):
         check_period_over(certificate_period(dossier, kind))
         if dossier.year_id != year.pk:
             raise ValidationError(_("Ce dossier n'est pas de cette année."))
+        if _queued(kind).filter(dossier=dossier).exists():  # a double click on the dossier's button
+            raise ValidationError(_("Ce certificat est déjà en cours d'émission : suivez son lot."))
         dossier_ids = [dossier.pk]
     else:
         if year_period(year, kind) is not None:

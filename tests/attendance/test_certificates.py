@@ -541,3 +541,13 @@ def test_cert_1_relancer_puts_failed_items_back_and_the_page_polls_again(login, 
     item = batch.items.get()
     assert (item.state, item.error, batch.failed, batch.state, batch.finished) == ("attente", "", 0, "en_cours", False)
     assert client.get(url, HTTP_HX_REQUEST="true").status_code == 200
+
+
+def test_cert_1_a_double_click_on_a_dossiers_button_queues_one_certificate(students, office, year):
+    """CERT-1: the one-dossier button pressed twice: the second request,
+    while the first is unfinished, is refused in French; one batch."""
+    dossier = dossier_of(students[0])
+    services.certificate_batch_create(year=year, kind=CertificateKind.S9, by=office, dossier=dossier)
+    with pytest.raises(ValidationError, match="déjà en cours d'émission"):
+        services.certificate_batch_create(year=year, kind=CertificateKind.S9, by=office, dossier=dossier)
+    assert CertificateBatch.objects.count() == 1
