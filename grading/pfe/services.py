@@ -31,7 +31,7 @@ from conventions.documents.files import check_upload
 from conventions.dossier.deadlines import Obligation
 from conventions.fiche.models import FicheContact
 from conventions.fiche.services import PFE_FIELDS
-from conventions.models import StepState
+from conventions.models import Dossier, StepState
 from students.calendar import training_dates
 from students.history import event_record
 
@@ -314,7 +314,8 @@ def pfe_deadlines(dossiers):
     schedule by PFE-3's day (the head), done once scheduled; the PFE report
     due on the deadline the tuteur école set (the student), done once the
     report is deposited. One query (each dossier with its defence joined)."""
-    rows = dossiers.filter(end_date__isnull=False).values_list(
+    ids = dossiers.values("pk") if hasattr(dossiers, "values") else [dossier.pk for dossier in dossiers]
+    rows = Dossier.objects.filter(pk__in=ids, end_date__isnull=False).values_list(
         "pk", "end_date", "defence__report_due", "defence__pk", "defence__report_deposited_at",
     )
     for pk, end_date, report_due, defence_pk, deposited_at in rows:
