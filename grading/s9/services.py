@@ -19,7 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -295,7 +295,9 @@ def report_obligations(dossiers):
     """EVAL-2: the tuteur école grades the report before the Christmas
     holidays (step A's deadline); done when the grade is entered. One query."""
     due_of = BY_CODE["A"].deadline
-    rows = Dossier.objects.filter(pk__in=dossiers.values("pk"), tuteur_ecole__isnull=False).annotate(
+    # A queryset stays a subquery (one query in all); a list gives its ids.
+    ids = dossiers.values("pk") if isinstance(dossiers, QuerySet) else [d.pk for d in dossiers]
+    rows = Dossier.objects.filter(pk__in=ids, tuteur_ecole__isnull=False).annotate(
         graded=Exists(S9Evaluation.objects.filter(dossier=OuterRef("pk"), report_grade__isnull=False))
     ).select_related("year")
     for row in rows:
