@@ -446,6 +446,12 @@ def can_see_absence_queue(user):
     return bool(roles_of(user) & {Role.OFFICE, Role.DEPARTMENT_HEAD})
 
 
+def can_confirm_rupture(user):
+    """ABS-3: the office confirms (or sets aside) a rupture; one it reports
+    itself is confirmed at once."""
+    return Role.OFFICE in roles_of(user)
+
+
 def can_record_rupture_declaration(user):
     """NOTIF-3: the office records that the employer reported a rupture."""
     return Role.OFFICE in roles_of(user)

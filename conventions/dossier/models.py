@@ -217,6 +217,14 @@ class Incident(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("signalé par"), on_delete=models.PROTECT, related_name="+"
     )
     reported_at = models.DateTimeField(_("signalé le"), auto_now_add=True)
+    # ABS-3: a rupture ends the démarche only once the office has confirmed it
+    # (at once when the office reports it): a student's mistaken report, or a
+    # wrong date, must not close a dossier's steps.
+    confirmed_at = models.DateTimeField(_("confirmée le"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("confirmée par"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("incident")
@@ -225,3 +233,8 @@ class Incident(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.start:%d/%m/%Y})"
+
+    @property
+    def awaits_confirmation(self):
+        """A rupture the office has not confirmed yet (ABS-3)."""
+        return self.kind == self.Kind.RUPTURE and self.confirmed_at is None

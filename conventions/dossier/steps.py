@@ -129,7 +129,7 @@ def deadline_of(step, year):
 
 
 def ended_by_rupture(step, row):
-    """ABS-3, STEP-5: after a rupture, the démarche stops: a step not
+    """ABS-3, STEP-5: after a rupture the office confirmed, the démarche stops: a step not
     validated by then no longer applies (its row goes, so it counts neither
     in the points nor in the maxima, SCORE-3, and has no deadline left);
     the validated ones stay as they were scored, and so does E, which
@@ -143,7 +143,7 @@ def steps_sync(dossier):
     deadlines (STEP-2). A step that stops applying is removed only while
     nothing was done on it, but for a rupture, which ends every step not yet
     validated (``ended_by_rupture``). Safe to call any time."""
-    kinds = set(dossier.incidents.values_list("kind", flat=True))
+    kinds = incident_kinds(dossier)
     has_incident, ruptured = bool(kinds), Incident.Kind.RUPTURE in kinds
     existing = {s.code: s for s in dossier.steps.all()}
     for step in CATALOGUE:
@@ -303,6 +303,25 @@ def contract_approved(evidence):
     return None
 
 
+def incident_kinds(dossier):
+    """The kinds of the dossier's incidents, in one query (empty: none); a
+    rupture counts as one only once the office confirmed it (ABS-3), before
+    that it is an incident like another (step E applies, nothing closes)."""
+    rows = dossier.incidents.values_list("kind", "confirmed_at")
+    return frozenset(
+        Incident.Kind.OTHER if kind == Incident.Kind.RUPTURE and confirmed is None else kind for kind, confirmed in rows
+    )
+
+
+def not_after_rupture(evidence):
+    """ABS-3: once a rupture is confirmed, the steps it closed are gone and
+    the validated ones stay as scored: reopening one would lose it at the
+    next sync, so nothing is reopened."""
+    if Incident.Kind.RUPTURE in evidence.has_incident:
+        return _("Le contrat est rompu : les étapes restantes sont closes et celles déjà validées ne se rouvrent plus.")
+    return None
+
+
 def incident_recorded(evidence):
     """Step E attests an incident: one must be recorded (STEP-5, STEP-6)."""
     if not evidence.has_incident:
@@ -313,8 +332,13 @@ def incident_recorded(evidence):
 HAND_IN = (SUBMIT, VALIDATE)  # a step is handed in and validated with the same evidence
 
 # The dossier's own facts and checks; ``ConventionsConfig.ready`` registers them with the others'.
-FACTS = {"has_incident": lambda dossier: dossier.incidents.exists()}
-CHECKS = (("3", (VALIDATE,), contract_approved), ("E", HAND_IN, incident_recorded))
+# ``has_incident`` is the kinds of the incidents (``incident_kinds``): empty, it reads as false.
+FACTS = {"has_incident": incident_kinds}
+CHECKS = (
+    ("3", (VALIDATE,), contract_approved),
+    ("E", HAND_IN, incident_recorded),
+    *((step.code, (REOPEN,), not_after_rupture) for step in CATALOGUE),
+)
 LINKS = {}
 
 

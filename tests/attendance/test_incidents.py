@@ -7,6 +7,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from attendance.absences import services
+from conventions.dossier import services as conventions_services
 from conventions.dossier import steps
 from conventions.dossier.deadlines import obligations_for
 from conventions.dossier.models import Dossier, DossierStep, Incident, StepState
@@ -35,13 +36,16 @@ def rupture(dossier, by=None, day=RUPTURE_DAY):
                                      description="Fin de la période d'essai.", by=by or dossier.student.user)
 
 
-def test_abs_3_rupture_ends_the_remaining_steps_and_records_its_date(dossier):
-    """ABS-3, STEP-5: after a rupture only the validated steps and E remain;
-    the rest (handed in or not) no longer apply; its date is recorded."""
+def test_abs_3_rupture_ends_the_remaining_steps_and_records_its_date(dossier, office):
+    """ABS-3, STEP-5: after a rupture the office confirmed, only the
+    validated steps and E remain; the rest (handed in or not) no longer
+    apply; its date is recorded. The student's report alone closes nothing."""
     incident = rupture(dossier)
-    assert incident.start == RUPTURE_DAY
+    assert incident.start == RUPTURE_DAY and incident.awaits_confirmation
+    assert {"3", "4", "4p", "5"} <= set(dossier.steps.values_list("code", flat=True))
+    conventions_services.rupture_confirm(incident=incident, by=office)
     assert set(dossier.steps.values_list("code", flat=True)) == {"1", "2", "E"}
-    event = Event.objects.filter(verb="conventions.incident.report").order_by("pk").last()
+    event = Event.objects.filter(verb="conventions.incident.rupture_confirm").order_by("pk").last()
     assert "Étapes closes, sans objet après la rupture : 3, 4, 4', 5" in event.summary
     # A later sync (a calendar change, a fact) keeps them closed.
     steps.steps_sync(dossier)
@@ -50,7 +54,7 @@ def test_abs_3_rupture_ends_the_remaining_steps_and_records_its_date(dossier):
 
 def test_abs_3_steps_ended_by_a_rupture_count_in_no_score(dossier, office):
     """ABS-3, SCORE-3: the steps a rupture closed count neither in the points nor in the maxima."""
-    rupture(dossier)
+    rupture(dossier, by=office)
     sheet = dossier_scoresheet(Dossier.objects.get(pk=dossier.pk))
     assert {row["code"] for row in sheet["rows"]} <= {"1", "2", "E"}
     assert sheet["maximum"] == sum(row["maximum"] for row in sheet["rows"]) <= 4
@@ -58,7 +62,7 @@ def test_abs_3_steps_ended_by_a_rupture_count_in_no_score(dossier, office):
 
 def test_abs_3_one_rupture_per_dossier_and_not_to_come(dossier, office):
     """ABS-3: a rupture is recorded once, and once it happened."""
-    with pytest.raises(ValidationError, match="une fois survenue"):
+    with pytest.raises(ValidationError, match="une fois survenu"):
         rupture(dossier, day=datetime.date(2026, 11, 23))
     rupture(dossier)
     with pytest.raises(ValidationError, match="déjà enregistrée"):
@@ -149,3 +153,43 @@ def test_abs_3_rupture_obligations_read_in_one_query(students, office, clock, dj
     with django_assert_num_queries(1):  # the ruptures with whether each is declared
         found = list(services.rupture_obligations(Dossier.objects.all()))
     assert len(found) == 3 and {o.dossier_id for o in found} == {s.dossiers.get().pk for s in students}
+
+
+def test_abs_3_a_students_rupture_waits_for_the_office_which_may_set_it_aside(dossier, office):
+    """ABS-3: a rupture the student reports closes nothing until the office
+    confirms it; the office may set it aside with a written reason (kept in
+    the history), and the steps are as they were."""
+    before = set(dossier.steps.values_list("code", flat=True))
+    incident = rupture(dossier)
+    with pytest.raises(PermissionDenied):
+        conventions_services.rupture_confirm(incident=incident, by=dossier.student.user)
+    with pytest.raises(ValidationError, match="pourquoi"):
+        conventions_services.rupture_dismiss(incident=incident, reason="  ", by=office)
+    conventions_services.rupture_dismiss(incident=incident, reason="Erreur de saisie : c'est un arrêt.", by=office)
+    assert not Incident.objects.filter(pk=incident.pk).exists()
+    assert before <= set(dossier.steps.values_list("code", flat=True))
+    event = Event.objects.filter(verb="conventions.incident.rupture_dismiss").get()
+    assert "Erreur de saisie" in event.summary
+
+
+def test_abs_3_a_confirmed_rupture_is_not_set_aside_and_reopens_nothing(dossier, office):
+    """ABS-3: once confirmed, a rupture stays, and a step it left validated
+    is not reopened (the next sync would lose it)."""
+    incident = rupture(dossier, by=office)
+    assert not incident.awaits_confirmation
+    with pytest.raises(ValidationError, match="ne s'écarte plus"):
+        conventions_services.rupture_dismiss(incident=incident, reason="Erreur.", by=office)
+    step_1 = dossier.steps.get(code="1")
+    with pytest.raises(ValidationError, match="contrat est rompu"):
+        steps.step_transition(step=step_1, action=steps.REOPEN, by=office, comment="À revoir.")
+    assert dossier.steps.get(code="1").state == StepState.VALIDATED
+
+
+@pytest.mark.parametrize("day", [datetime.date(2020, 1, 6), datetime.date(1, 1, 1), datetime.date(9999, 12, 31)])
+def test_abs_3_an_incident_lies_within_the_contract(dossier, day):
+    """ABS-3: an incident's date is past and within the contract: one years
+    before, or to come, is refused in French and records nothing."""
+    with pytest.raises(ValidationError):
+        conventions_services.incident_report(dossier=dossier, kind=Incident.Kind.ACCIDENT, start=day,
+                                             by=dossier.student.user)
+    assert not dossier.incidents.exists()
