@@ -14,4 +14,6 @@ urlpatterns = [
     path("dossiers/<int:pk>/absence/", views.absence_request, name="absence-request"),
     path("dossiers/<int:pk>/incidents/", views.incident_report, name="incident-report"),
     path("incidents/<int:pk>/declaration-opco/", views.rupture_declared, name="rupture-declared"),
+    path("incidents/<int:pk>/confirmer/", views.rupture_confirm, name="rupture-confirm"),
+    path("incidents/<int:pk>/ecarter/", views.rupture_dismiss, name="rupture-dismiss"),
 ]

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from contratpro import roles
 from conventions.documents.files import clean_name
 from conventions.documents.models import private_storage
+from conventions.dossier import services as dossier_services
 from conventions.dossier.models import Incident
 
 from . import services
@@ -315,4 +316,43 @@ def rupture_declared(request, pk):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("Déclaration de la rupture enregistrée."))
+    return redirect("attendance:incident-report", pk=incident.dossier_id)
+
+
+def _rupture(request, pk):
+    return get_object_or_404(
+        Incident.objects.filter(dossier__in=roles.dossiers_for(request.user), kind=Incident.Kind.RUPTURE), pk=pk)
+
+
+@require_POST
+@login_required
+def rupture_confirm(request, pk):
+    """ABS-3: the office confirms a rupture the student reported: the steps
+    not yet validated close."""
+    incident = _rupture(request, pk)
+    if not roles.can_confirm_rupture(request.user):
+        raise PermissionDenied(_("Seul le service Contrats pro confirme une rupture."))
+    try:
+        dossier_services.rupture_confirm(incident=incident, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Rupture confirmée : les étapes restantes de la démarche sont closes."))
+    return redirect("attendance:incident-report", pk=incident.dossier_id)
+
+
+@require_POST
+@login_required
+def rupture_dismiss(request, pk):
+    """ABS-3: the office sets aside a rupture reported by mistake, with a
+    written reason kept in the history."""
+    incident = _rupture(request, pk)
+    if not roles.can_confirm_rupture(request.user):
+        raise PermissionDenied(_("Seul le service Contrats pro écarte un signalement de rupture."))
+    try:
+        dossier_services.rupture_dismiss(incident=incident, reason=request.POST.get("reason", ""), by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Signalement de rupture écarté ; le motif figure dans l'historique du dossier."))
     return redirect("attendance:incident-report", pk=incident.dossier_id)

@@ -193,3 +193,26 @@ def test_abs_3_an_incident_lies_within_the_contract(dossier, day):
         conventions_services.incident_report(dossier=dossier, kind=Incident.Kind.ACCIDENT, start=day,
                                              by=dossier.student.user)
     assert not dossier.incidents.exists()
+
+
+def test_abs_3_the_office_confirms_a_students_rupture_from_the_incidents_page(dossier, login, office):
+    """ABS-3: the incidents page shows a student's rupture as awaiting the
+    office, whose button confirms it and closes the remaining steps; the
+    student has no such button."""
+    incident = rupture(dossier)
+    student_page = login(dossier.student.user).get(f"/dossiers/{dossier.pk}/incidents/").content.decode()
+    assert "doit confirmer cette rupture" in student_page and "Confirmer la rupture" not in student_page
+    client = login(office)
+    assert "Confirmer la rupture" in client.get(f"/dossiers/{dossier.pk}/incidents/").content.decode()
+    assert login(dossier.student.user).post(f"/incidents/{incident.pk}/confirmer/").status_code == 403
+    response = client.post(f"/incidents/{incident.pk}/confirmer/", follow=True)
+    assert "Rupture confirmée" in response.content.decode()
+    assert set(dossier.steps.values_list("code", flat=True)) == {"1", "2", "E"}
+
+
+def test_abs_3_setting_aside_without_a_reason_keeps_the_report(dossier, login, office):
+    """ABS-3: « Écarter » needs a reason; without one the report stays and the page says why."""
+    incident = rupture(dossier)
+    response = login(office).post(f"/incidents/{incident.pk}/ecarter/", {"reason": ""}, follow=True)
+    assert "Écrivez pourquoi" in response.content.decode()
+    assert Incident.objects.filter(pk=incident.pk).exists()

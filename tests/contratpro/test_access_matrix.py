@@ -319,6 +319,10 @@ TABLE = [
         lambda w: {"kind": "accident", "start": "2026-10-12", "description": "Chute sur le chantier."}),
     Row("attendance:rupture-declared",               METHOD,                                   "L L D o o D D D D D D D",
         lambda w, v: {"pk": w.rupture.pk}),
+    Row("attendance:rupture-confirm",                METHOD,                                   "L L D o o D D D D D D D",
+        lambda w, v: {"pk": w.rupture.pk}),
+    Row("attendance:rupture-dismiss",                METHOD,                                   "L L D o o D D D D D D D",
+        lambda w, v: {"pk": w.rupture.pk}, lambda w: {"reason": "Erreur de saisie."}),
 ]
 # fmt: on
 
