@@ -9,7 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from contratpro.frenchdates import long_date
 from conventions.dossier.models import Dossier
 
-PFE_TITLE_MAX_WORDS = 10
+from . import wording
+
+PFE_TITLE_MAX_WORDS = wording.TITLE_MAX_WORDS
 
 # The fiche's parts (DOC-1): the student's, and the company's (typed by the
 # student or the office, or by the company through its personal link).
@@ -23,12 +25,10 @@ COMPANY_FIELDS = (
 
 
 def validate_pfe_title(value):
-    """DOC-2: the PFE title goes in the diploma supplement: 10 words at most."""
-    words = len(value.split())
-    if words > PFE_TITLE_MAX_WORDS:
-        raise ValidationError(
-            _("Le titre du PFE compte %(n)s mots : 10 au plus, il figure au supplément au diplôme.") % {"n": words}
-        )
+    """DOC-2: the PFE title goes in the diploma supplement: 10 words at most,
+    counted as a reader counts them (``wording``: « temps-réel » and
+    « l'usine » are one word each, « : » none)."""
+    wording.validate_title(value)
 
 
 class FicheContact(models.Model):

@@ -39,7 +39,7 @@ from grading.s9.services import threshold_of
 
 from . import tasks
 from .models import Defence, FichePfeReview, PfeReport
-from .wording import validate_title
+from conventions.fiche.wording import validate_title
 
 PARIS = ZoneInfo("Europe/Paris")
 REPORT_DAYS_BEFORE = 15  # PFE-2

@@ -20,7 +20,7 @@ from conventions.fiche.services import PFE_FIELDS
 from . import services
 from .forms import DefenceForm, FichePfeReviewForm, GradeForm, ReportDeadlineForm, ReportForm
 from .models import Defence
-from .wording import TITLE_MAX_WORDS, title_word_count
+from conventions.fiche.wording import TITLE_MAX_WORDS, title_word_count
 
 
 def _dossier(request, pk):

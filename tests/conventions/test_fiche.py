@@ -419,3 +419,15 @@ def test_step_6_3_fiche_read_page_costs_the_same_whatever_its_pdf_versions(
 
 
 FICHE_READ_QUERIES = 10
+
+
+def test_doc_2_the_fiche_counts_a_titles_words_as_a_reader_does():
+    """DOC-2: the fiche contact's own check counts words as the reader's rule
+    does: French spacing around « : » and « – » adds no word, so a 10-word
+    title so typed is accepted, and an 11th word is still refused."""
+    from conventions.fiche.models import validate_pfe_title
+
+    ten = "Jumeau numérique : supervision temps-réel de l'usine – lignes 3 et 4"
+    validate_pfe_title(ten)
+    with pytest.raises(ValidationError, match="11 mots"):
+        validate_pfe_title(ten + " bis")

@@ -13,7 +13,7 @@ from conventions.models import DossierStep, StepState
 from students.models import Event
 from grading.pfe import services
 from grading.pfe.models import FichePfeReview
-from grading.pfe.wording import title_word_count, validate_title
+from conventions.fiche.wording import title_word_count, validate_title
 from tests import factories
 
 PFE = dict(factories.PFE_PART)
@@ -26,7 +26,7 @@ def test_doc_2_an_11_word_title_is_refused_with_its_count():
     """DOC-2: eleven words are refused, and the message says eleven."""
     title = "Optimisation des tournées de livraison par un solveur de contraintes hybride"
     assert title_word_count(title) == 11
-    with pytest.raises(ValidationError, match="Le titre compte 11 mots : 10 au plus"):
+    with pytest.raises(ValidationError, match="Le titre du PFE compte 11 mots : 10 au plus"):
         validate_title(title)
 
 
@@ -153,7 +153,7 @@ def test_doc_2_a_title_over_10_words_cannot_be_validated(dossier, tutor):
     type(dossier.fiche_contact).objects.filter(pk=dossier.fiche_contact.pk).update(
         pfe_title="Un deux trois quatre cinq six sept huit neuf dix onze"
     )
-    with pytest.raises(ValidationError, match="Le titre compte 11 mots"):
+    with pytest.raises(ValidationError, match="Le titre du PFE compte 11 mots"):
         services.fiche_pfe_review(dossier=dossier, verdict=Verdict.VALIDATED, by=tutor)
     assert not FichePfeReview.objects.exists()
 

@@ -1,4 +1,5 @@
-"""DOC-2: the PFE title's words, counted as a reader counts them.
+"""DOC-2: the PFE title's words, counted as a reader counts them (the fiche
+contact checks it; grading's review of the fiche PFE shows the count).
 
 The title goes in the diploma supplement: 10 words at most. A word is what a
 reader says as one word:
@@ -38,8 +39,8 @@ def validate_title(title):
     if count > TITLE_MAX_WORDS:
         raise ValidationError(
             ngettext(
-                "Le titre compte %(count)s mot : %(max)s au plus, car il figure au supplément au diplôme.",
-                "Le titre compte %(count)s mots : %(max)s au plus, car il figure au supplément au diplôme. "
+                "Le titre du PFE compte %(count)s mot : %(max)s au plus, car il figure au supplément au diplôme.",
+                "Le titre du PFE compte %(count)s mots : %(max)s au plus, car il figure au supplément au diplôme. "
                 "Raccourcissez-le.",
                 count,
             ) % {"count": count, "max": TITLE_MAX_WORDS},
