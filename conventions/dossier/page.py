@@ -39,6 +39,7 @@ PANEL_SECTIONS = {
     "bareme": "evaluation",
     "attendance": "presence",
     "absences": "presence",
+    "evaluation_s9": "evaluation",
     "next_step": "top",  # the student's « prochaine étape », above the parts
 }
 

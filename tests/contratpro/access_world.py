@@ -9,6 +9,7 @@ B's marker on a page that should not carry it, or as a change in a table.
 
 import datetime
 from types import SimpleNamespace
+from unittest import mock
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -159,8 +160,11 @@ def add_certificates(w):
     seed = importlib.import_module("contratpro.migrations.0004_school_identity").SEED
     SchoolIdentity.objects.update_or_create(valid_from_year=seed["valid_from_year"], defaults={**seed, **DEMO})
     office = w.people["office"]
-    w.b_certificate = certificates.certificate_issue(dossier=w.b, kind="s9", by=office)
-    w.b_batch = certificates.certificate_batch_create(year=w.year, kind="s9", by=office, dossier=w.b)
+    # An S9 certificate is issued once the S9 is over (CERT-1): in January.
+    after_s9 = timezone.make_aware(datetime.datetime(w.year.s9_end.year + 1, 1, 4, 12))
+    with mock.patch("django.utils.timezone.now", return_value=after_s9):
+        w.b_certificate = certificates.certificate_issue(dossier=w.b, kind="s9", by=office)
+        w.b_batch = certificates.certificate_batch_create(year=w.year, kind="s9", by=office, dossier=w.b)
     return w
 
 

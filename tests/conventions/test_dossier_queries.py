@@ -160,13 +160,15 @@ def dossier_page(year, office, head, login, tiny_pdf_layout, django_capture_on_c
 #  18. the footer's office contact: the school's identity of the current
 #      year (CONTACT-1, the context processor);
 #  19. the office only: the navigation's « À faire » count (the queues'
-#      context processor).
-QUERIES = {"office": 19, "student": 16}
+#      context processor);
+#  20-21. the Évaluation panel of the S9 (EVAL-1): the dossier's S9
+#      evaluation and the year's ECTS threshold (grading/s9).
+QUERIES = {"office": 21, "student": 18}
 
 
 @pytest.mark.parametrize("rows", [2, 20])
 def test_role_2_dossier_page_queries_do_not_grow_with_rows(dossier_page, rows, django_assert_num_queries):
-    """ROLE-2, STYLE §6, STEP-6: the office's dossier page costs 19 queries with 2 or
+    """ROLE-2, STYLE §6, STEP-6: the office's dossier page costs 21 queries with 2 or
     20 documents, versions, jobs, links, scores and their events."""
     url, client = dossier_page(rows, "office")
     with django_assert_num_queries(QUERIES["office"]):
@@ -175,7 +177,7 @@ def test_role_2_dossier_page_queries_do_not_grow_with_rows(dossier_page, rows, d
 
 @pytest.mark.parametrize("rows", [2, 20])
 def test_role_1_own_dossier_page_queries_do_not_grow_with_rows(dossier_page, rows, django_assert_num_queries):
-    """ROLE-1, STYLE §6, STEP-6: the student's own dossier page costs 16 queries (no
+    """ROLE-1, STYLE §6, STEP-6: the student's own dossier page costs 18 queries (no
     links panel) with 2 or 20 of each thing."""
     url, client = dossier_page(rows, "student")
     with django_assert_num_queries(QUERIES["student"]):

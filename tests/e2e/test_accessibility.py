@@ -102,7 +102,7 @@ def a_certificate_check(login):
     from attendance.models import Certificate
 
     certificate = Certificate.objects.order_by("pk").first()
-    return reverse("attendance:certificate-verify", args=[certificate.code])
+    return reverse("attendance:certificate-verify", args=[certificate.code]) if certificate else None
 
 
 def a_batch(login):
@@ -172,10 +172,12 @@ PAGES = [
     ("resp2ia", "eleve", a_student),
     ("resp2ia", "interdit", "/eleves/import/"),
     ("resp2ia", "absences-a-decider", "/absences/demandes/"),
+    ("resp2ia", "tuteurs-a-nommer", "/tuteurs/"),
     ("resp2ia", "absence", an_absence_to_decide),
     ("tuteur", "accueil", home),
     ("tuteur", "a-faire", todo),
     ("tuteur", "dossier", a_dossier),
+    ("tuteur", "notes-s9", "/s9/"),
     ("eleve", "accueil", home),
     ("eleve", "mon-eligibilite", "/mon-eligibilite/"),
     ("eleve", "mon-compte", "/mon-compte/"),
