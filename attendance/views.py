@@ -5,9 +5,9 @@ import base64
 import datetime
 import re
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django import forms
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from contratpro import roles
 from conventions.documents.models import Document, DocumentKind, PdfJob
 from conventions.documents.pdf import job_in_progress
+from conventions.dossier.shortcuts import put_errors
 from conventions.models import Dossier
 from students.models import AcademicYear, Student
 
@@ -99,20 +100,12 @@ def session_edit(request, pk=None):
                 session=session, values=values, options=list(form.cleaned_data["options"]), by=request.user
             )
         except ValidationError as exc:
-            _errors_onto(form, exc)
+            put_errors(exc, [form])
         else:
             messages.success(request, _("Séance enregistrée."))
             return redirect(reverse("attendance:session-list") + f"?semaine={saved.date.isoformat()}")
     return render(request, "attendance/session_form.html", {"form": form, "session": session},
                   status=400 if form.errors else 200)
-
-
-def _errors_onto(form, exc):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 # --- The teacher: « Mes séances », one session, its signature -----------------

@@ -18,9 +18,16 @@ from conventions.documents.files import clean_name
 from conventions.documents.models import private_storage
 from conventions.dossier import services as dossier_services
 from conventions.dossier.models import Incident
+from conventions.dossier.shortcuts import put_errors
 
 from . import services
-from .forms import AbsenceRequestForm, DecisionForm, IncidentForm, MakeupForm, SickLeaveForm
+from .forms import (
+    AbsenceRequestForm,
+    DecisionForm,
+    IncidentForm,
+    MakeupForm,
+    SickLeaveForm,
+)
 from .models import AbsenceState, ExceptionalAbsence, RuptureDeclaration, SickLeave
 
 PAGE_SIZE = 50
@@ -33,14 +40,6 @@ def _dossier(request, pk):
             "student__user", "student__department", "student__option", "year", "company"),
         pk=pk,
     )
-
-
-def _errors_onto(form, exc):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _absences(user):
@@ -74,7 +73,7 @@ def sick_leave_declare(request, pk):
                 by=request.user,
             )
         except ValidationError as exc:
-            _errors_onto(form, exc)
+            put_errors(exc, [form])
         else:
             if leave.told_late:
                 messages.warning(request, _(
@@ -176,7 +175,7 @@ def absence_request(request, pk):
             absence = services.absence_request(
                 dossier=dossier, day=form.cleaned_data["day"], reason=form.cleaned_data["reason"], by=request.user)
         except ValidationError as exc:
-            _errors_onto(form, exc)
+            put_errors(exc, [form])
         else:
             if absence.state == AbsenceState.REFUSED:
                 messages.error(request, absence.decision_comment)
@@ -236,7 +235,7 @@ def absence_detail(request, pk):
                 makeup_planned_on=form.cleaned_data["makeup_planned_on"],
             )
         except ValidationError as exc:
-            _errors_onto(form, exc)
+            put_errors(exc, [form])
         else:
             messages.success(request, _("Décision enregistrée."))
             return redirect("attendance:absence-queue")
@@ -263,7 +262,7 @@ def absence_makeup(request, pk):
             messages.success(request, _("Rattrapage enregistré."))
             return redirect("attendance:absence-detail", pk=absence.pk)
     except ValidationError as exc:
-        _errors_onto(form, exc)
+        put_errors(exc, [form])
     absence.refresh_from_db()
     return render(request, "attendance/absences/absence_detail.html",
                   _detail_context(request, absence, makeup_form=form), status=400)
@@ -286,7 +285,7 @@ def incident_report(request, pk):
             services.incident_declare(dossier=dossier, kind=form.cleaned_data["kind"], start=form.cleaned_data["start"],
                                       description=form.cleaned_data["description"], by=request.user)
         except ValidationError as exc:
-            _errors_onto(form, exc)
+            put_errors(exc, [form])
         else:
             messages.success(request, _("Incident signalé au service Contrats pro."))
             return redirect("attendance:incident-report", pk=dossier.pk)

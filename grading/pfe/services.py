@@ -26,20 +26,19 @@ from contratpro import roles
 from contratpro.frenchdates import long_date
 from contratpro.roles import Actor
 from contratpro.workdays import holiday_name, is_working_day, previous_working_day
-from conventions.dossier import steps
 from conventions.documents.files import check_upload
+from conventions.dossier import steps
 from conventions.dossier.deadlines import Obligation
 from conventions.fiche.models import FicheContact
 from conventions.fiche.services import PFE_FIELDS
+from conventions.fiche.wording import validate_title
 from conventions.models import Dossier, StepState
+from grading.s9.services import threshold_of
 from students.calendar import training_dates
 from students.history import event_record
 
-from grading.s9.services import threshold_of
-
 from . import tasks
 from .models import Defence, FichePfeReview, PfeReport
-from conventions.fiche.wording import validate_title
 
 PARIS = ZoneInfo("Europe/Paris")
 REPORT_DAYS_BEFORE = 15  # PFE-2

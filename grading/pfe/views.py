@@ -15,12 +15,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from contratpro import roles
+from conventions.dossier.shortcuts import put_errors
 from conventions.fiche.services import PFE_FIELDS
+from conventions.fiche.wording import TITLE_MAX_WORDS, title_word_count
 
 from . import services
-from .forms import DefenceForm, FichePfeReviewForm, GradeForm, ReportDeadlineForm, ReportForm
+from .forms import (
+    DefenceForm,
+    FichePfeReviewForm,
+    GradeForm,
+    ReportDeadlineForm,
+    ReportForm,
+)
 from .models import Defence
-from conventions.fiche.wording import TITLE_MAX_WORDS, title_word_count
 
 
 def _dossier(request, pk):
@@ -93,22 +100,13 @@ def pfe_dossier(request, pk):
     return _page(request, _dossier(request, pk))
 
 
-def _refused(form, error):
-    """A service's ``ValidationError`` onto the form (its fields where it names them)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def _act(request, dossier, key, form, action, done):
     """Bind, call the service, come back to the page (or show the refusal)."""
     if form.is_valid():
         try:
             action(form.cleaned_data)
         except ValidationError as error:
-            _refused(form, error)
+            put_errors(error, [form])
         else:
             messages.success(request, done)
             return redirect(reverse("grading:pfe-dossier", args=[dossier.pk]))

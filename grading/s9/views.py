@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from contratpro import roles
 from contratpro.roles import Role
+from conventions.dossier.shortcuts import put_errors
 
 from . import services
 from .forms import AppraisalForm, ReportGradeForm, TutorForm
@@ -27,14 +28,6 @@ def _dossier(request, pk):
             "tuteur_entreprise"),
         pk=pk,
     )
-
-
-def _errors_onto(form, exc):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 # --- ROLE-3: « Tuteurs à nommer » --------------------------------------------
@@ -71,7 +64,7 @@ def tutor_name(request, pk):
         try:
             services.tutor_name(dossier=dossier, tutor=form.cleaned_data["tutor"], by=request.user)
         except ValidationError as exc:
-            _errors_onto(form, exc)
+            put_errors(exc, [form])
         else:
             messages.success(request, _("Tuteur école nommé : %(name)s, prévenu par courriel.") % {
                 "name": dossier.tuteur_ecole.get_full_name() or dossier.tuteur_ecole.username})
@@ -142,7 +135,7 @@ def s9_report(request, pk):
                                       comment=form.cleaned_data["comment"], reason=form.cleaned_data["reason"],
                                       by=request.user)
         except ValidationError as exc:
-            _errors_onto(form, exc)
+            put_errors(exc, [form])
         else:
             messages.success(request, _("Note du rapport enregistrée."))
             return redirect("grading:s9-tutees")
@@ -163,7 +156,7 @@ def s9_appraisal(request, pk):
             services.appraisal_from_paper(dossier=dossier, grade=form.cleaned_data["grade"],
                                           reason=form.cleaned_data["reason"], by=request.user)
         except ValidationError as exc:
-            _errors_onto(form, exc)
+            put_errors(exc, [form])
         else:
             messages.success(request, _("Évaluation du tuteur entreprise enregistrée (saisie depuis la fiche papier)."))
             return redirect("conventions:dossier-detail", pk=dossier.pk)
