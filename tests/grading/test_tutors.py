@@ -152,6 +152,8 @@ def test_role_4_tutees_page_shows_what_awaits_with_dates_and_parts(dossier, teac
     assert "FABRE" in page and "Rapport à noter" in page and "Évaluation du tuteur entreprise attendue" in page
     assert "avant le 18 décembre 2026" in page  # the last working day before 19 December 2026
     assert "provisoire" in page and "Il manque la note du rapport, la note du tuteur entreprise." in page
+    # EVAL-1: no figure until the three parts exist (a weighted part would read as a failing grade).
+    assert "Note du S9 : à venir" in page and "Note du S9 : 2" not in page
 
 
 def test_role_4_tutees_page_queries_do_not_grow(teacher, login):
