@@ -288,3 +288,30 @@ def test_bench_carnet_pdf_10_pages(benchmark, year):
                                 wall_ms_per_page=round(1000 * benchmark.stats["min"] / pages))
     assert pages >= CARNET_PAGES
     assert per_page <= CARNET_PAGE_TARGET, f"{1000 * per_page:.0f} ms of CPU a page ({pages} pages)"
+
+
+CERTIFICATE_TARGET = 0.5  # seconds, the fastest round of one certificat de réalisation (issue 13)
+
+
+@pytest.mark.django_db
+def test_bench_certificate_pdf(benchmark, year):
+    """CERT-1, CERT-2: one certificat de réalisation — every field of the
+    ministry's model, its code and QR code — rendered by WeasyPrint as the
+    batch's task does: ≤ ``CERTIFICATE_TARGET``."""
+    from django.utils import timezone
+
+    from attendance.certificates import pdf as certificate_pdf
+    from attendance.certificates import services as certificates
+    from contratpro.school.services import school_for_year
+
+    dossier = factories.DossierFactory(student__year=year)
+    period = certificates.certificate_period(dossier, "s9")
+    code = certificates.new_code()
+    context = certificate_pdf.certificate_context(
+        dossier=dossier, school=school_for_year(year.start_year), period=period, minutes=15750, planned_hours=270,
+        code=code, url=certificates.verification_url(code), issued_at=timezone.now(),
+        hours=certificates.hours_text(15750),
+    )
+    pdf = benchmark(certificate_pdf.certificate_pdf, context)
+    assert pdf.startswith(b"%PDF")
+    assert benchmark.stats["min"] <= CERTIFICATE_TARGET, f"fastest round {benchmark.stats['min']:.2f} s"
