@@ -11,8 +11,10 @@ class GradingConfig(AppConfig):
         from conventions.dossier import panels
 
         from . import demo
+        from .appraisal import registrations as appraisal
         from .pfe import registrations as pfe
         from .s9 import registrations as s9
+        from .transmission import registrations as transmission
         from .views import panel_context
 
         panels.register(panels.Panel("bareme", "grading/_panel.html", panel_context, order=10))
@@ -22,3 +24,5 @@ class GradingConfig(AppConfig):
 
         s9.register_all()
         pfe.register_all()
+        appraisal.register_all()
+        transmission.register_all()

@@ -73,5 +73,7 @@ class StepScore(models.Model):
 
 
 # The subjects' own models (ARCHITECTURE.md: a subject package is small and whole).
+from grading.appraisal.models import *  # noqa: E402,F401,F403
 from grading.pfe.models import *  # noqa: E402,F401,F403
 from grading.s9.models import *  # noqa: E402,F401,F403
+from grading.transmission.models import *  # noqa: E402,F401,F403

@@ -10,4 +10,6 @@ urlpatterns = [
     path("dossiers/bareme.xlsx", views.class_workbook, name="class-workbook"),
     path("", include("grading.s9.urls")),
     path("", include("grading.pfe.urls")),
+    path("", include("grading.appraisal.urls")),
+    path("", include("grading.transmission.urls")),
 ]
