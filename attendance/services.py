@@ -154,6 +154,13 @@ def digest(content):
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def signature_intact(signature):
+    """ATT-1: whether what is kept of a signed session is still what its
+    teacher signed (the content's SHA-256 recomputed against the one taken
+    at signing), for the office to read in words rather than as a hash."""
+    return digest(signature.content) == signature.sha256
+
+
 @transaction.atomic
 def session_sign(*, session, present, by):
     """ATT-1: the session's own teacher signs it once for all: one carnet

@@ -145,6 +145,7 @@ def _session_context(request, session):
         # ATT-1: its teacher sees the sheet, its button disabled until it begins.
         "sign_wait": str(services.NOT_STARTED) if may_sign and not started else "",
         "can_correct": signature is not None and roles.can_correct_attendance(request.user),
+        "intact": signature is not None and services.signature_intact(signature),
         "correction_form": CorrectionForm(),
     }
 

@@ -3,6 +3,7 @@
 import datetime
 import hashlib
 import json
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -167,3 +168,20 @@ def test_att_1_my_sessions_marks_to_sign_only_the_sessions_begun(login, make_ses
     assert "Commencee" in page and "Plus-tard" in page
     assert page.count("À signer") == 1
     assert page.index("À signer") < page.index("Plus-tard")
+
+
+def test_att_1_office_reads_in_words_whether_a_signed_sheet_is_intact(login, make_session, students, teacher, office):
+    """ATT-1: the session page tells the office whether what is kept is what
+    the teacher signed (« Intacte » / « Altérée »), never as a hash."""
+    import re
+
+    session = make_session()
+    signature = services.session_sign(session=session, present=[students[0]], by=teacher)
+    client = login(office)
+    page = client.get(f"/seances/{session.pk}/").content.decode()
+    assert "Intacte" in page and "Altérée" not in page
+    assert not re.search(r"\b[0-9a-f]{64}\b", page)
+    content = dict(signature.content, students=[dict(s, present=True) for s in signature.content["students"]])
+    SessionSignature.objects.filter(pk=signature.pk).update(content=content)
+    page = client.get(f"/seances/{session.pk}/").content.decode()
+    assert "Altérée" in page and "Intacte" not in page
