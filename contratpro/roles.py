@@ -534,3 +534,13 @@ def pfe_dossiers_for(user):
 def can_upload_pfe_report(user, dossier):
     """PFE-2: the student deposits their PFE report."""
     return Actor.STUDENT in actors_of(user, dossier)
+
+
+# --- The company tutor's appraisal (EVAL-1, step B, ROLE-4, ROLE-5) ------------
+
+def can_read_appraisal(user, dossier):
+    """ROLE-4: the company tutor's detailed fiche « Avant PFE » (levels and
+    comments) is read by the tuteur école who receives it, the office and
+    the heads of the student's department or option; not by the student
+    (the grade alone shows in the S9 panel), nor by the read-only roles."""
+    return bool(actors_of(user, dossier) & {Actor.TUTOR, Actor.OFFICE, Actor.HEAD})
