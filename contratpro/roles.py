@@ -544,3 +544,27 @@ def can_read_appraisal(user, dossier):
     the heads of the student's department or option; not by the student
     (the grade alone shows in the S9 panel), nor by the read-only roles."""
     return bool(actors_of(user, dossier) & {Actor.TUTOR, Actor.OFFICE, Actor.HEAD})
+
+
+def can_hand_in_report(user, dossier):
+    """EVAL-2, step A: the student hands in their S9 report with its four
+    parts ticked (STEP-1: step A is the student's to hand in)."""
+    return Actor.STUDENT in actors_of(user, dossier)
+
+
+# --- The grades sent to the scolarité (ROLE-8, EVAL-2) ----------------------------
+
+def can_see_grade_transmissions(user):
+    """ROLE-8: the page of the grades and of their transmissions: the
+    scolarité (read-only), the office, and the heads (their department or
+    option only). Neither the direction nor the service social."""
+    return bool(roles_of(user) & {Role.SCOLARITE, Role.OFFICE, Role.DEPARTMENT_HEAD})
+
+
+def can_transmit_grades(user, department):
+    """ROLE-8, EVAL-2: the office sends the scolarité one department's
+    grades or the whole year's (``department`` None); the head of a
+    department sends their department's. The scolarité only receives."""
+    if Role.OFFICE in roles_of(user):
+        return True
+    return department is not None and Role.DEPARTMENT_HEAD in roles_of(user) and department.head_id == user.pk
