@@ -3,8 +3,9 @@ builders), called once from ``AttendanceConfig.ready``."""
 
 from contratpro import demo as demo_builders
 from conventions.dossier import deadlines, panels
+from conventions.todo import queues
 
-from . import demo, services, views
+from . import demo, services, todo, views
 
 
 def register_all():
@@ -12,5 +13,7 @@ def register_all():
     panels.register(panels.Panel("absences", "attendance/absences/_panel.html", views.panel_context, order=65))
     # NOTIF-3: the employer's 30 days to declare a rupture, in the deadlines registry.
     deadlines.register(deadlines.Source(services.RUPTURE_SOURCE, services.rupture_obligations))
+    # ABS-2, ROLE-3: the head's « À faire » lists the requests to decide.
+    queues.register(todo.SECTION)
     # The demo's arrêts and absences, after the timetable (order 750).
     demo_builders.register("attendance.absences", demo.build_absences, order=770)

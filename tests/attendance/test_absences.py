@@ -518,3 +518,21 @@ def test_abs_1_mail_tasks_are_acknowledged_early_not_sent_twice():
 
     assert app.conf.task_acks_late is True  # the default these two opt out of
     assert notify_incident_reported.acks_late is False and notify_absence_requested.acks_late is False
+
+
+def test_abs_2_the_heads_a_faire_lists_the_requests_to_decide_until_decided(request_absence, login, head, dossier):
+    """ABS-2, ROLE-3: a pending request shows in its head's « À faire »
+    (counted in the navigation), one click from the decision; once decided
+    it leaves; another department's head never sees it."""
+    absence = request_absence()
+    page = login(head).get("/a-faire/").content.decode()
+    assert "Absences exceptionnelles à décider" in page and "3 novembre 2026" in page
+    assert f"/absences/demandes/{absence.pk}/" in page
+    other = factories.UserFactory(groups=["Enseignants"])
+    gcbd = factories.department("GCBD")
+    gcbd.head = other
+    gcbd.save()
+    assert f"/absences/demandes/{absence.pk}/" not in login(other).get("/a-faire/").content.decode()
+    services.absence_decide(absence=absence, accept=False, by=head, comment="Semaine de partiels blancs.")
+    page = login(head).get("/a-faire/").content.decode()
+    assert f"/absences/demandes/{absence.pk}/" not in page

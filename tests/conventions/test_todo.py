@@ -407,7 +407,7 @@ def test_role_9_each_queue_shows_the_viewers_own_sections_only(year, office, hea
         seen[user.username] = {key for key in queues._SECTIONS if f'id="{key}"' in content}
     assert seen == {
         "bureau": {"office-steps", "office-paper", "office-conventions", "office-proposals", "office-signatories", "office-late"},
-        "resp2ia": {"head-fiches", "head-approvals", "head-home-approvals"},
+        "resp2ia": {"head-fiches", "head-approvals", "head-home-approvals", "head-absences"},
         "tuteur": set(),  # tutors nobody yet: no role of tutor
         "direction": {"direction-signatures"},
         "social": {"sent-copies"},
