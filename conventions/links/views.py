@@ -36,6 +36,7 @@ from .tasks import send_link_email
 PURPOSE_TARGETS = {
     ExternalLink.Purpose.FICHE_CONTACT: "conventions:fiche-company",
     ExternalLink.Purpose.SIGN_CONVENTION: "conventions:convention-sign-link",
+    ExternalLink.Purpose.APPRAISAL: "grading:appraisal-link",
 }
 
 # The purpose offered first to each kind of contact.
