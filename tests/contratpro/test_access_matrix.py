@@ -268,6 +268,13 @@ TABLE = [
     Row("grading:s9-appraisal",                      "L L D S S D D S D D D D",                "L L D o o D D o D D D D", b_pk,
         lambda w: {"grade": "15"}),
     Row("grading:s9-transmit",                       METHOD,                                   "L L D D D D D o D D D D", b_pk),
+    # The company tutor's appraisal (EVAL-1, ROLE-5): the external token is for another purpose, B's
+    # revoked link opens nothing; the filled fiche is read by B's tutor, the office and the heads.
+    Row("grading:appraisal-link",                    "D D D D D D D D D D D D",                "D D D D D D D D D D D D", token,
+        lambda w: {"grade": "15", "overall_comment": "Bien."}),
+    Row("grading:appraisal-link-blank",              "D D D D D D D D D D D D",                METHOD, token),
+    Row("grading:appraisal-detail",                  "L L D S S D D S D D D D",                METHOD, b_pk),
+    Row("grading:appraisal-blank",                   "L L D o o D D o D D D D",                METHOD, b_pk),
     # The PFE (DOC-2, PFE-1…3): whoever sees B's dossier reads B's PFE page; B's tutor (hT) reviews
     # the fiche PFE (B's is empty: a 400); nobody heads Y, so nobody schedules; B has no defence yet.
     Row("grading:pfe-dossier",                       "L L D S S D D S D S S S",                METHOD, b_pk),
