@@ -568,3 +568,11 @@ def can_transmit_grades(user, department):
     if Role.OFFICE in roles_of(user):
         return True
     return department is not None and Role.DEPARTMENT_HEAD in roles_of(user) and department.head_id == user.pk
+
+
+# --- Reminders (NOTIF-1…3) ---------------------------------------------------------
+
+def can_retry_reminders(user):
+    """NOTIF-1: the office reads the reminders sent and failed, and sends a
+    failed one again (« Relancer »)."""
+    return Role.OFFICE in roles_of(user)
