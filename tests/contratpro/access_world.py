@@ -209,3 +209,12 @@ def _absences(target, office, year, department):
     steps.steps_sync(other)
     rupture = incident_report(dossier=other, kind=Incident.Kind.RUPTURE, start=start, by=office)
     return leave, absence, rupture
+
+
+def add_transmission(w):
+    """ROLE-8: the office sent the whole year's grades to the scolarité once
+    (B's among them): the workbook the download rows ask for."""
+    from grading.transmission import services as transmission
+
+    w.transmission = transmission.transmission_send(year=w.year, department=None, by=w.people["office"])
+    return w

@@ -288,6 +288,14 @@ TABLE = [
         lambda w, v: {"pk": w.b.pk, "version": 1}),
     Row("grading:defence-grade",                     METHOD,                                   "L L D D D D D D D D D D", b_pk,
         lambda w: {"grade": "15"}),
+    # The grades sent to the scolarité (ROLE-8): the scolarité reads, the office sends (the whole
+    # year here; a head sends their department, and their page opens on it: B's is nobody's here).
+    Row("grading:transmission-list",                 "L L D S S h D h D D D S",                METHOD),
+    Row("grading:transmission-send",                 METHOD,                                   OFFICE,
+        data=lambda w: {"annee": str(w.year.pk)}),
+    Row("grading:transmission-preview",              "L L D o o o D o D D D D",                METHOD),
+    Row("grading:transmission-download",             "L L D o o D D D D D D o",                METHOD,
+        lambda w, v: {"pk": w.transmission.pk}),
 
     # Sessions and carnets (ATT-1, ATT-2, ROLE-6): the teacher viewer teaches B's two sessions.
     Row("attendance:session-list",                   OFFICE,                                   METHOD),
@@ -403,6 +411,9 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
             from tests.contratpro.access_world import add_certificates
 
             add_certificates(built)
+            from tests.contratpro.access_world import add_transmission
+
+            add_transmission(built)
             yield built
             transaction.set_rollback(True)
 
