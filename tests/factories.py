@@ -177,6 +177,14 @@ def upload(dossier, kind, *, by, step=""):
     )
 
 
+def report_parts_ticked(document, *, by):
+    """EVAL-2, step A: the four parts of the S9 report ticked on ``document``
+    (what step A's hand-in records, STEP-6)."""
+    from grading.s9.models import REPORT_PARTS, ReportParts
+
+    return ReportParts.objects.create(document=document, by=by, **dict.fromkeys(REPORT_PARTS, True))
+
+
 def fiche_typed(dossier, *, by=None):
     """Both parts of the fiche contact typed by the student (DOC-1, steps 2 and 3)."""
     from conventions.fiche import services as fiche
@@ -301,7 +309,9 @@ def evidence(dossier, *codes, office):
     kinds = {"3p": Kind.ACCORD_ORIGINE, "4p": Kind.CERFA_SIGNE, "7": Kind.CERFA_SIGNE, "A": Kind.RAPPORT_PE,
              "B": Kind.EVALUATION_TUTEUR, "C": Kind.CARNET, "F": Kind.CARNET}
     for kind in dict.fromkeys(kinds[code] for code in sorted(codes) if code in kinds):
-        upload(dossier, kind, by=student)
+        document = upload(dossier, kind, by=student)
+        if kind == Kind.RAPPORT_PE:
+            report_parts_ticked(document, by=student)
     if codes & {"6p", "7"}:
         convention_signed(dossier, office=office, parties=("eleve", "entreprise", "ecole"))
     elif codes & {"5p", "6"}:

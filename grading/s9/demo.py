@@ -15,17 +15,51 @@ Everything goes through the services; a second run writes nothing.
 
 from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.translation import gettext as _
 
-from conventions.demo.story import story_dossiers
+from conventions.demo.data import DEMARCHE
+from conventions.demo.evidence import FILE_NAMES, scan, stamp
+from conventions.demo.records import at
+from conventions.demo.story import Story, last_event, story_dossiers
+from conventions.documents.models import Document
+from conventions.dossier import steps
+from conventions.models import DossierStep, StepState
 
-from . import services
+from . import report, services
 from .models import S9Evaluation
 
 NAMED_AT_MOST = 3
 NAME_UNNAMED = False  # see the module's docstring
 REPORTS = (Decimal("14.50"), Decimal("12.25"))
 APPRAISAL = Decimal("15.00")
+
+
+def build_reports(context):
+    """EVAL-2, step A (order 690, before the démarche moves step A at 700):
+    each student whose story hands step A in hands in the report through
+    ``report.report_hand_in``, the four parts ticked, stamped on the story's
+    day; the démarche then finds step A handed in (and validates it where
+    the story says so). A dossier with a report already is left alone."""
+    for dossier in story_dossiers(context.year):
+        story = Story(dossier)
+        if DEMARCHE[story.username].get("A", StepState.TODO) == StepState.TODO:
+            continue
+        if Document.objects.filter(dossier=dossier, kind=report.KIND).exists():
+            continue
+        steps.steps_sync(dossier)
+        since = last_event(dossier)
+        document = report.report_hand_in(
+            dossier=dossier, by=dossier.student.user, parts=set(report.REPORT_PARTS),
+            uploaded_file=SimpleUploadedFile(FILE_NAMES[report.KIND], scan(str(report.KIND.label)),
+                                             content_type="application/pdf"),
+        )
+        moment = story.moment(report.STEP, steps.SUBMIT)
+        stamp(dossier, since, moment)
+        Document.objects.filter(pk=document.pk).update(created_at=moment)
+        report.ReportParts.objects.filter(document=document).update(at=moment)
+        DossierStep.objects.filter(dossier=dossier, code=report.STEP).update(updated_at=moment)
+        context.tally["created"] += 1
 
 
 def build_s9(context):

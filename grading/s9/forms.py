@@ -6,6 +6,9 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .models import REPORT_PARTS
+from .report import parts_missing_message
+
 _GRADE_ERRORS = {
     "required": _("Indiquez une note de 0 à 20."),
     "invalid": _("Une note est un nombre, par exemple 13,25."),
@@ -47,3 +50,29 @@ class ReportGradeForm(_ReasonMixin):
 class AppraisalForm(_ReasonMixin):
     grade = grade_field(_("Note du tuteur entreprise (sur 20), saisie depuis la fiche papier"))
     field_order = ("grade", "reason")
+
+
+class ReportHandInForm(forms.Form):
+    """EVAL-2, step A: the report (its content is checked by the service)
+    and the four parts, each ticked by the student. Shape only: every box
+    must be ticked; the service says the same whatever the caller."""
+
+    file = forms.FileField(
+        label=_("Rapport de Projet Entreprise (PDF)"), allow_empty_file=True,
+        error_messages={"required": _("Choisissez le fichier PDF de votre rapport.")},
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, label in REPORT_PARTS.items():
+            self.fields[name] = forms.BooleanField(label=label, required=False)
+
+    def ticked(self):
+        return {name for name in REPORT_PARTS if self.cleaned_data.get(name)}
+
+    def clean(self):
+        cleaned = super().clean()
+        if not all(cleaned.get(name) for name in REPORT_PARTS):
+            raise forms.ValidationError(parts_missing_message())
+        return cleaned

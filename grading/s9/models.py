@@ -12,9 +12,19 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-__all__ = ["S9Year", "S9Evaluation", "GRADE_MAX"]
+__all__ = ["S9Year", "S9Evaluation", "ReportParts", "REPORT_PARTS", "GRADE_MAX"]
 
 GRADE_MAX = Decimal("20")
+
+# EVAL-2 (seed §6.1): the four parts the S9 report covers, as the student
+# ticks them when handing it in (step A); field name → what the box says.
+REPORT_PARTS = {
+    "context": _("Présentation du projet dans son contexte (l'entreprise et son environnement économique)"),
+    "first_results": _("Bilan des premiers travaux effectués"),
+    "outlook": _("Perspectives (définition du projet final et déroulement prévisionnel) — le sujet du PFE doit "
+                 "être défini précisément (fiche contact PFE)"),
+    "contribution": _("Ce que vous a apporté cette première phase"),
+}
 _GRADE_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(GRADE_MAX)]
 
 
@@ -100,3 +110,41 @@ class S9Evaluation(models.Model):
 
     def __str__(self):
         return f"S9 – {self.dossier_id}"
+
+
+class ReportParts(models.Model):
+    """EVAL-2, step A: the four expected parts of the S9 report, as the
+    student declared them when handing in one version of it. Bound to that
+    version (``document``): a new version of the report asks for them
+    again (STEP-6). Only a complete declaration is stored (the database
+    says so too): a report missing a part is completed before it is handed in."""
+
+    document = models.OneToOneField(
+        "conventions.Document", verbose_name=_("version du rapport"), on_delete=models.CASCADE,
+        related_name="report_parts",
+    )
+    context = models.BooleanField(REPORT_PARTS["context"], default=False)
+    first_results = models.BooleanField(REPORT_PARTS["first_results"], default=False)
+    outlook = models.BooleanField(REPORT_PARTS["outlook"], default=False)
+    contribution = models.BooleanField(REPORT_PARTS["contribution"], default=False)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("déclarées par"), on_delete=models.PROTECT,
+                           related_name="+")
+    at = models.DateTimeField(_("le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("parties du rapport du S9")
+        verbose_name_plural = _("parties des rapports du S9")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(context=True) & Q(first_results=True) & Q(outlook=True) & Q(contribution=True),
+                name="s9_report_four_parts",
+                violation_error_message=_("Le rapport du S9 se remet avec ses quatre parties cochées (EVAL-2)."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.document} – {_('quatre parties')}"
+
+    def ticked(self):
+        """``[(label, ticked)]`` in the order of EVAL-2."""
+        return [(label, getattr(self, name)) for name, label in REPORT_PARTS.items()]

@@ -2,9 +2,9 @@
 builders), called once from ``GradingConfig.ready``."""
 
 from contratpro import demo as demo_builders
-from conventions.dossier import deadlines, panels
+from conventions.dossier import deadlines, panels, steps
 
-from . import demo, services, views
+from . import demo, report, services, views
 
 
 def register_all():
@@ -12,5 +12,14 @@ def register_all():
     panels.register(panels.Panel("evaluation_s9", "grading/s9/_panel.html", views.panel_context, order=12))
     # NOTIF-1, EVAL-2: the tuteur école grades the report before the Christmas holidays.
     deadlines.register(deadlines.Source(services.REPORT_SOURCE, services.report_obligations))
+    # STEP-6, EVAL-2: step A is handed in and validated only with the four
+    # parts ticked on the report's current version; its row links to the
+    # report and, for the student, to the page that hands it in.
+    for action in steps.HAND_IN:
+        steps.register_precondition(report.STEP, action, report.report_parts_declared)
+    steps.register_evidence_link(report.STEP, report.hand_in_link)
+    # Demo: the reports handed in with their four parts, before the démarche
+    # moves step A (conventions.demarche, order 700).
+    demo_builders.register("grading.s9.reports", demo.build_reports, order=690)
     # Named tutors and the first S9 grades, after the scores (order 800).
     demo_builders.register("grading.s9", demo.build_s9, order=850)

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -15,8 +16,8 @@ from contratpro import roles
 from contratpro.roles import Role
 from conventions.dossier.shortcuts import put_errors
 
-from . import services
-from .forms import AppraisalForm, ReportGradeForm, TutorForm
+from . import report, services
+from .forms import AppraisalForm, ReportGradeForm, ReportHandInForm, TutorForm
 
 PAGE_SIZE = 50
 
@@ -113,10 +114,15 @@ def s9_tutees(request):
     return render(request, "grading/s9/tutees.html", {"page": page, "tutees": tutees})
 
 
-def _grade_page(request, dossier, form, *, title, template="grading/s9/grade_form.html"):
+def _grade_page(request, dossier, form, *, title, template="grading/s9/grade_form.html", with_report=False):
     grade, evaluation = services.grade_of(dossier)
-    return render(request, template, {"form": form, "dossier": dossier, "grade": grade, "evaluation": evaluation,
-                                      "title": title})
+    context = {"form": form, "dossier": dossier, "grade": grade, "evaluation": evaluation, "title": title}
+    if with_report:
+        # EVAL-2: the report's current version and the four parts as the student declared them.
+        versions = report.report_versions(dossier)
+        current = versions[0] if versions else None
+        context.update({"report": current, "parts": report.parts_of(current), "with_report": True})
+    return render(request, template, context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -139,7 +145,36 @@ def s9_report(request, pk):
         else:
             messages.success(request, _("Note du rapport enregistrée."))
             return redirect("grading:s9-tutees")
-    return _grade_page(request, dossier, form, title=_("Noter le rapport de Projet Entreprise"))
+    return _grade_page(request, dossier, form, title=_("Noter le rapport de Projet Entreprise"), with_report=True)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def s9_report_hand_in(request, pk):
+    """EVAL-2, step A: the student's one form — the PDF report and its four
+    expected parts ticked. Refused, the form comes back with the boxes as
+    they were ticked; once handed in, the page shows what was handed in."""
+    dossier = _dossier(request, pk)
+    if not roles.can_hand_in_report(request.user, dossier):
+        raise PermissionDenied(_("Seul l'élève remet son rapport de Projet Entreprise."))
+    row = report.step_a(dossier)
+    open_to_hand_in = report.hand_in_open(row, request.user, dossier)
+    form = ReportHandInForm(request.POST or None, request.FILES or None) if open_to_hand_in else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            document = report.report_hand_in(dossier=dossier, uploaded_file=form.cleaned_data["file"],
+                                             parts=form.ticked(), by=request.user)
+        except ValidationError as exc:
+            put_errors(exc, [form])
+        else:
+            messages.success(request, _("Rapport remis (version %(version)s) : votre tuteur école le reçoit.") % {
+                "version": document.version})
+            return redirect(reverse("conventions:dossier-detail", args=[dossier.pk]) + "#etape-A")
+    versions = report.report_versions(dossier)
+    current = versions[0] if versions else None
+    return render(request, "grading/s9/report_hand_in.html", {
+        "dossier": dossier, "form": form, "step": row, "report": current, "parts": report.parts_of(current),
+    })
 
 
 @require_http_methods(["GET", "POST"])

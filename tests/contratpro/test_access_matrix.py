@@ -268,6 +268,8 @@ TABLE = [
     Row("grading:s9-appraisal",                      "L L D S S D D S D D D D",                "L L D o o D D o D D D D", b_pk,
         lambda w: {"grade": "15"}),
     Row("grading:s9-transmit",                       METHOD,                                   "L L D D D D D o D D D D", b_pk),
+    # EVAL-2, step A: only B hands B's report in (none of the viewers): 404 for other students, 403 for the rest.
+    Row("grading:s9-report-hand-in",                 "L L D D D D D D D D D D",                "L L D D D D D D D D D D", b_pk),
     # The company tutor's appraisal (EVAL-1, ROLE-5): the external token is for another purpose, B's
     # revoked link opens nothing; the filled fiche is read by B's tutor, the office and the heads.
     Row("grading:appraisal-link",                    "D D D D D D D D D D D D",                "D D D D D D D D D D D D", token,

@@ -103,8 +103,10 @@ def hand_in(dossier, code, *, days_ago=0, by=None):
     documents = {"3p": DocumentKind.ACCORD_ORIGINE, "4p": DocumentKind.CERFA_SIGNE, "A": DocumentKind.RAPPORT_PE,
                  "B": DocumentKind.EVALUATION_TUTEUR}
     if code in documents:
-        document_attach(dossier=dossier, kind=documents[code], content=b"%PDF-1.4 piece", name="piece.pdf",
-                        by=student, step=code)
+        document = document_attach(dossier=dossier, kind=documents[code], content=b"%PDF-1.4 piece", name="piece.pdf",
+                                   by=student, step=code)
+        if code == "A":
+            factories.report_parts_ticked(document, by=student)  # EVAL-2: its four parts
     if code in ("2", "3"):
         type_fiche(dossier)
     moved = steps.step_transition(step=row(dossier, code), action=steps.SUBMIT, by=by or student)

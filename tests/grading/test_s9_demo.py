@@ -31,8 +31,8 @@ def demo_loaded(django_db_setup, django_db_blocker):
 def test_eval_1_demo_two_reports_one_paper_appraisal_one_complete_grade():
     """Two reports graded, one appraisal from paper, and that dossier's S9 grade complete."""
     assert S9Evaluation.objects.filter(report_grade__isnull=False).count() == 2
-    paper = S9Evaluation.objects.get(appraisal_grade__isnull=False)
-    assert paper.appraisal_source == S9Evaluation.Source.PAPER
+    paper = S9Evaluation.objects.get(appraisal_source=S9Evaluation.Source.PAPER)
+    assert paper.appraisal_grade is not None
     dossier = Dossier.objects.get(pk=paper.dossier_id)
     grade, _evaluation = services.grade_of(dossier)
     assert not grade.provisional and grade.grade is not None
