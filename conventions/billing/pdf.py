@@ -80,6 +80,7 @@ def invoice_context(invoice):
         "terms": payment_terms(invoice),
         "payment_days": PAYMENT_DAYS,
         "is_opco": invoice.addressee == Invoice.Addressee.OPCO,
+        "employer": invoice.dossier.company,
         "certificate": certificate,
         "corrected_left": euros(invoice.corrects.amount_ttc - credited_total(invoice.corrects)) if invoice.corrects else "",
     }
@@ -108,7 +109,7 @@ def invoice_facturx(invoice):
 def invoice_file_build(invoice_id):
     """The task's body: idempotent (an invoice with its file is left as it
     is). Returns True when the file is there."""
-    invoice = Invoice.objects.select_related("dossier__student__user", "year", "corrects").get(pk=invoice_id)
+    invoice = Invoice.objects.select_related("dossier__student__user", "dossier__company", "year", "corrects").get(pk=invoice_id)
     if invoice.number is None:
         return False
     if invoice.file:

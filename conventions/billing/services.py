@@ -106,6 +106,7 @@ class Line:
     client_address: str
     opco_named: str
     amount: Decimal
+    order_reference: str = ""
 
 
 def _agreement(dossier):
@@ -133,7 +134,7 @@ def period_lines(dossier, period, *, agreement=None, periods=None):
             raise ValidationError(_("Sous subrogation, nommez l'OPCO dans la prise en charge (BILL-5)."))
         lines.append(Line(
             Invoice.Addressee.OPCO, agreement.opco_name or company.opco, agreement.opco_siret,
-            "\n".join(agreement.address_lines()), "", share,
+            "\n".join(agreement.address_lines()), "", share, agreement.opco_reference,
         ))
     rest = bill.amount - share
     if rest > 0 or not lines:
@@ -181,7 +182,8 @@ def invoice_prepare(*, dossier, period, by):
         drafts.append(Invoice.objects.create(
             dossier=dossier, year=dossier.year, period=period, kind=Kind.INVOICE, addressee=line.addressee,
             client_name=line.client_name, client_siret=line.client_siret, client_address=line.client_address,
-            opco_named=line.opco_named, description=description_for(dossier, period),
+            opco_named=line.opco_named, order_reference=line.order_reference,
+            description=description_for(dossier, period),
             service_start=bill.start, service_end=bill.end, hours=bill.hours,
             amount_ht=line.amount, vat_amount=Decimal("0.00"), amount_ttc=line.amount,
         ))
