@@ -225,7 +225,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "students.tasks.eligibility_verdicts_nightly",
         "schedule": crontab(hour=2, minute=15),
     },
+    # NOTIF-1…3: each morning, the deadlines' reminders claimed and sent,
+    # each once (the office edits the hour in the admin's periodic tasks).
+    "conventions-reminders-sweep": {
+        "task": "conventions.reminders.tasks.reminders_sweep_daily",
+        "schedule": crontab(hour=7, minute=30),
+    },
 }
+# NOTIF-1: how long a worker holds a reminder it is sending; past it, the
+# next sweep hands it to another (a worker killed mid-send).
+CONTRATPRO_REMINDER_LEASE_SECONDS = env.int("CONTRATPRO_REMINDER_LEASE_SECONDS", default=600)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # The cache (sessions read through it): Redis, shared by every process,

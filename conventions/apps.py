@@ -52,6 +52,11 @@ class ConventionsConfig(AppConfig):
         # Dated obligations (STEP-2): the steps with a calendar deadline.
         deadlines.register(deadlines.Source("conventions.steps", steps.step_deadlines))
 
+        # Reminders (NOTIF-1…3): their admin; beat runs the sweep (settings).
+        from .reminders import registrations as reminders
+
+        reminders.register_all()
+
         # « À faire » queues: what awaits each role.
         from .todo import sources as todo_sources
 

@@ -96,6 +96,7 @@ class ReminderClaim(models.Model):
     actor = models.CharField(_("au titre de"), max_length=20)
     label = models.CharField(_("à faire"), max_length=200)
     due = models.DateField(_("échéance"))
+    day = models.DateField(_("relance du"))  # the sweep's day: the mail speaks from it
     url = models.CharField(_("lien"), max_length=300, blank=True)
     sweep = models.CharField(_("passage"), max_length=32, db_index=True)
     state = models.CharField(_("état"), max_length=10, choices=State.choices, default=State.CLAIMED)
