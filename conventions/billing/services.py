@@ -27,7 +27,6 @@ from students.history import event_record
 
 from .models import CENT, BillingAgreement, Invoice
 from .numbering import number_take
-from .tasks import build_invoice_file
 from .terms import PAYMENT_DAYS, RECOVERY_INDEMNITY, credited_total, invoice_balance  # noqa: F401 (the convention reads the terms here)
 
 Period = Invoice.Period
@@ -202,17 +201,13 @@ def _issue(invoice, *, by, today):
     invoice.save()  # the row holds no number yet: the last full save it gets
 
 
-def _queue_file(invoice, *, send):
-    build_invoice_file.delay_on_commit(invoice.pk, send)
-
-
 @transaction.atomic
-def invoice_issue(*, invoice, by, today=None, send=False):
+def invoice_issue(*, invoice, by, today=None):
     """BILL-4: the draft takes the next number of its year's series (the
     counter row locked until the transaction ends: a rollback gives the
     number back, so the series has no hole), the issue date and the due
-    date (PAYMENT_DAYS); its Factur-X file is built on commit (BILL-6) and,
-    with ``send``, mailed to the billing contact."""
+    date (PAYMENT_DAYS). Its Factur-X file (BILL-6) is asked for by the
+    caller (``jobs.invoice_issue_request``)."""
     _check_office(by)
     invoice = Invoice.objects.select_for_update(of=("self",)).select_related("dossier").get(pk=invoice.pk)
     if invoice.number is not None:
@@ -224,7 +219,6 @@ def invoice_issue(*, invoice, by, today=None, send=False):
         summary=_("Facture %(n)s émise (%(who)s, %(amount)s €).")
         % {"n": invoice.number, "who": invoice.client_name, "amount": invoice.amount_ttc},
     )
-    _queue_file(invoice, send=send)
     return invoice
 
 
@@ -270,7 +264,6 @@ def credit_note_issue(*, invoice, reason, by, amount=None, today=None):
         % {"note": note.number, "n": invoice.number, "amount": amount},
         comment=note.reason,
     )
-    _queue_file(note, send=False)
     return note
 
 

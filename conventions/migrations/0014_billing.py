@@ -8,8 +8,8 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    """Invoices, credit notes, their yearly counter, payments and the
-    funding agreement (BILL-1…6)."""
+    """Invoices, credit notes, their yearly counter, payments, the funding
+    agreement and the bulk-issue batches (BILL-1…6)."""
 
     dependencies = [
         ("conventions", "0013_incident_confirmation"),
@@ -74,6 +74,42 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.CreateModel(
+            name='InvoiceBatch',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('period', models.CharField(choices=[('s9', 'Semestre 9'), ('solde', 'Solde : semestre 10 et PFE')], max_length=8, verbose_name='période')),
+                ('state', models.CharField(choices=[('attente', 'En attente'), ('en_cours', 'En cours'), ('termine', 'Terminé'), ('echecs', 'Terminé avec des échecs')], default='attente', max_length=10, verbose_name='état')),
+                ('total', models.PositiveIntegerField(default=0, verbose_name='dossiers')),
+                ('done', models.PositiveIntegerField(default=0, verbose_name='dossiers facturés')),
+                ('failed', models.PositiveIntegerField(default=0, verbose_name='échecs')),
+                ('send', models.BooleanField(default=True, verbose_name='envoyer par e-mail')),
+                ('requested_at', models.DateTimeField(auto_now_add=True, verbose_name='demandé le')),
+                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='terminé le')),
+                ('requested_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='demandé par')),
+                ('year', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='invoice_batches', to='students.academicyear', verbose_name='année')),
+            ],
+            options={
+                'verbose_name': 'lot de factures',
+                'verbose_name_plural': 'lots de factures',
+                'ordering': ('-requested_at', '-pk'),
+            },
+        ),
+        migrations.CreateModel(
+            name='InvoiceBatchItem',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('state', models.CharField(choices=[('attente', 'En attente'), ('fait', 'Facturé'), ('echec', 'Échec')], default='attente', max_length=8, verbose_name='état')),
+                ('error', models.TextField(blank=True, verbose_name='erreur')),
+                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='conventions.invoicebatch', verbose_name='lot')),
+                ('dossier', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='conventions.dossier', verbose_name='dossier')),
+            ],
+            options={
+                'verbose_name': "dossier d'un lot de factures",
+                'verbose_name_plural': "dossiers d'un lot de factures",
+                'ordering': ('batch', 'pk'),
+            },
+        ),
+        migrations.CreateModel(
             name='Payment',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -135,6 +171,14 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='invoice',
             constraint=models.CheckConstraint(condition=models.Q(('service_start__lte', models.F('service_end'))), name='invoice_service_period_ordered', violation_error_message='La période facturée finit après son début.'),
+        ),
+        migrations.AddConstraint(
+            model_name='invoicebatch',
+            constraint=models.CheckConstraint(condition=models.Q(('done__lte', django.db.models.expressions.CombinedExpression(models.F('total'), '-', models.F('failed')))), name='invoice_batch_counts', violation_error_message='Un lot ne compte pas plus de dossiers que demandés.'),
+        ),
+        migrations.AddConstraint(
+            model_name='invoicebatchitem',
+            constraint=models.UniqueConstraint(fields=('batch', 'dossier'), name='invoice_batch_item_once', violation_error_message='Ce dossier figure déjà dans ce lot.'),
         ),
         migrations.AddConstraint(
             model_name='payment',

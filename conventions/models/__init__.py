@@ -3,7 +3,14 @@
 rooms and tests. Inside the room, each subject imports the models of the
 subjects below it directly."""
 
-from conventions.billing.models import BillingAgreement, Invoice, InvoiceCounter, Payment  # noqa: F401
+from conventions.billing.models import (  # noqa: F401
+    BillingAgreement,
+    Invoice,
+    InvoiceBatch,
+    InvoiceBatchItem,
+    InvoiceCounter,
+    Payment,
+)
 from conventions.cerfa.models import CerfaData  # noqa: F401
 from conventions.companies.models import ChangeProposal, Company, CompanyContact  # noqa: F401
 from conventions.documents.models import (  # noqa: F401

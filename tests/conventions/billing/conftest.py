@@ -19,7 +19,7 @@ def invoice_files_in_tmp(private_storage_in_tmp):
 @pytest.fixture
 def no_files(monkeypatch):
     """Issue without building the Factur-X file (WeasyPrint) on commit."""
-    monkeypatch.setattr("conventions.billing.services._queue_file", lambda invoice, *, send: None)
+    monkeypatch.setattr("conventions.billing.jobs.build_invoice_file.delay_on_commit", lambda *args: None)
 
 
 @pytest.fixture

@@ -1,0 +1,74 @@
+"""Bulk issue (BILL-2, NOTIF-2): one period's invoices for a selection of
+dossiers, issued in the background, one item per dossier, each claimed,
+issued and counted once; then each invoice's Factur-X file is built and
+mailed to the billing contact."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from contratpro import roles
+
+from . import services
+from .mail import invoice_send
+from .models import InvoiceBatch, InvoiceBatchItem
+from .pdf import invoice_file_build
+
+
+@transaction.atomic
+def invoice_batch_create(*, year, period, dossiers, by, send=True):
+    """A batch for ``period`` over ``dossiers`` of ``year`` (a queryset the
+    caller took from ``roles.dossiers_for``), its items pending."""
+    if not roles.can_manage_dossiers(by):
+        raise PermissionDenied(_("Seul le service Contrats pro établit les factures."))
+    ids = list(dossiers.filter(year=year, company__isnull=False).values_list("pk", flat=True))
+    if not ids:
+        raise ValidationError(_("Aucun dossier de l'année sélectionné (avec une entreprise) : rien à facturer."))
+    batch = InvoiceBatch.objects.create(year=year, period=period, total=len(ids), send=send, requested_by=by)
+    InvoiceBatchItem.objects.bulk_create(InvoiceBatchItem(batch=batch, dossier_id=pk) for pk in ids)
+    return batch
+
+
+def _count(batch_id, field):
+    InvoiceBatch.objects.filter(pk=batch_id).update(**{field: F(field) + 1})
+    batch = InvoiceBatch.objects.get(pk=batch_id)
+    if batch.finished and batch.finished_at is None:
+        state = InvoiceBatch.State.FAILED if batch.failed else InvoiceBatch.State.DONE
+        InvoiceBatch.objects.filter(pk=batch_id, finished_at__isnull=True).update(
+            state=state, finished_at=timezone.now())
+    elif batch.state == InvoiceBatch.State.PENDING:
+        InvoiceBatch.objects.filter(pk=batch_id, state=InvoiceBatch.State.PENDING).update(state=InvoiceBatch.State.RUNNING)
+
+
+def invoice_item_run(item_id):
+    """The task's body: the item's period drafted and issued in one
+    transaction (a refusal marks the item failed with its French reason,
+    and issues nothing), then each new invoice's file built and mailed.
+    Idempotent: an item no longer pending is left as it is."""
+    with transaction.atomic():
+        item = InvoiceBatchItem.objects.select_for_update(of=("self",)).select_related(
+            "batch__requested_by", "dossier__student__user", "dossier__year", "dossier__company"
+        ).get(pk=item_id)
+        if item.state != InvoiceBatchItem.State.PENDING:
+            return []
+        batch = item.batch
+        try:
+            with transaction.atomic():
+                drafts = services.invoice_prepare(dossier=item.dossier, period=batch.period, by=batch.requested_by)
+                issued = [services.invoice_issue(invoice=d, by=batch.requested_by) for d in drafts]
+        except (ValidationError, PermissionDenied) as error:
+            item.state = InvoiceBatchItem.State.FAILED
+            item.error = " ".join(getattr(error, "messages", [str(error)]))[:2000]
+            item.save(update_fields=["state", "error"])
+            _count(batch.pk, "failed")
+            return []
+        item.state = InvoiceBatchItem.State.DONE
+        item.save(update_fields=["state"])
+        _count(batch.pk, "done")
+    for invoice in issued:
+        invoice_file_build(invoice.pk)
+        if batch.send:
+            invoice_send(invoice.pk)
+    return [invoice.pk for invoice in issued]
