@@ -21,7 +21,6 @@ import tempfile
 
 from django.core.files.storage import storages
 from django.template.loader import get_template
-from django.utils import timezone
 
 from contratpro.school.services import office_contact
 from conventions.convention.services import letterhead, school_identity
@@ -92,7 +91,7 @@ def blank_build(dossier):
     name = blank_name(dossier)
     if storage.exists(name):
         return name
-    content = render_pdf(TEMPLATE, {**blank_context(dossier), "printed_at": timezone.now()})
+    content = render_pdf(TEMPLATE, blank_context(dossier))
     path = storage.path(name)
     os.makedirs(os.path.dirname(path), exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=os.path.dirname(path), suffix=".part")
