@@ -41,7 +41,9 @@ def build_appraisal(context):
     if not candidates:
         return
     dossier = candidates[0]
+    summary = _("fiche d'évaluation tuteur remplie par lien : %(name)s") % {"name": dossier.student.full_name}
     if Appraisal.objects.filter(dossier=dossier).exists():
+        context.summary["demarche"].append(summary)
         return
     link = ExternalLink.objects.filter(dossier=dossier, purpose=ExternalLink.Purpose.APPRAISAL,
                                        revoked_at__isnull=True).first()
@@ -51,5 +53,4 @@ def build_appraisal(context):
         context.tally["created"] += 1
     services.appraisal_fill(link=link, answers=ANSWERS, grade=GRADE, overall_comment=OVERALL)
     context.tally["created"] += 1
-    context.summary["demarche"].append(_("fiche d'évaluation tuteur remplie par lien : %(name)s") % {
-        "name": dossier.student.full_name})
+    context.summary["demarche"].append(summary)

@@ -2,7 +2,7 @@
 tutor opens their personal link WITHOUT an account, fills the six criteria
 and the grade and sends; the tuteur école then signs in and reads that
 grade in « Notes du S9 ». The form passes axe-core at 1366 px and on a 390 px
-phone, where it fits in one column. Screenshots land in
+phone, where it fits in one column, and the Nu HTML checker. Screenshots land in
 var/screenshots/appraisal-link-*.png."""
 
 import pytest
@@ -39,7 +39,7 @@ def world(transactional_db):
 
 
 def test_eval_1_company_tutor_fills_by_link_and_grade_reaches_tuteur_ecole(
-    browser, live_server, world, sign_in, axe_check, screenshot
+    browser, live_server, world, sign_in, axe_check, html_check, screenshot
 ):
     """ROLE-5, EVAL-1: no sign-in for the company tutor; the grade they send
     is the « Tuteur entreprise » part of the S9 grade on the tuteur école's
@@ -62,6 +62,8 @@ def test_eval_1_company_tutor_fills_by_link_and_grade_reaches_tuteur_ecole(
         assert len(widths) == 1 and widths.pop() > 300, widths
         assert first.first.bounding_box()["height"] >= 44
         screenshot(page, "appraisal-link-390")
+        form_url = live_server.url + reverse("grading:appraisal-link", args=[world["token"]])
+        problems += html_check({"appraisal-link": context.request.get(form_url).text()})
         assert not problems, "\n".join(problems)
 
         for index, level in enumerate(LEVELS):
