@@ -14,4 +14,6 @@ urlpatterns = [
     path("", include("conventions.fiche.urls")),
     path("", include("conventions.cerfa.urls")),
     path("", include("conventions.todo.urls")),
+    path("", include("conventions.billing.urls")),
+    path("", include("conventions.reminders.urls")),
 ]

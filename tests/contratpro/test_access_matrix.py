@@ -103,6 +103,17 @@ def token(w, viewer):
     return {"token": w.external_token if viewer == "external" else w.b_revoked_token}
 
 
+def failed_reminder(w):
+    """NOTIF-1: a reminder of B's that failed to send (the office's « Relancer »)."""
+    from conventions.reminders.models import ReminderClaim
+
+    return ReminderClaim.objects.create(
+        dossier=w.b, key="step:5p", offset=1, recipient="office", actor="bureau", label="Étape 5'",
+        due=w.b.year.rentree, day=w.b.year.rentree, sweep="matrix", state=ReminderClaim.State.FAILED,
+        attempts=5, error="refusé",
+    )
+
+
 def upload_data(w):
     return {"kind": "rapport_pe", "step": "A",
             "file": SimpleUploadedFile("rapport.pdf", factories.tiny_pdf(), content_type="application/pdf")}
@@ -187,6 +198,11 @@ TABLE = [
         lambda w, v: {"link_pk": w.b_active_link.pk}),
     Row("conventions:link-open",                     "D h D D D D D D D D D D",                METHOD, token),
 
+    # Reminders (NOTIF-1): the office's list, « Relancer » a failed one.
+    Row("conventions:reminder-list",                 OFFICE,                                   METHOD),
+    Row("conventions:reminder-retry",                METHOD,                                   OFFICE,
+        lambda w, v: {"pk": w.b_failed_reminder.pk}),
+
     # The convention (DOC-3…5, DOC-8, ROLE-7).
     Row("conventions:convention-panel",              SEES_B,                                   SEES_B, b_pk),
     Row("conventions:convention-generate",           METHOD,                                   OFFICE, b_pk),
@@ -232,6 +248,29 @@ TABLE = [
     Row("attendance:certificate-verify-form",        "h h h h h h h h h h h h",                METHOD),
     Row("attendance:certificate-verify",             "h h h h h h h h h h h h",                METHOD,
         lambda w, v: {"code": w.b_certificate.code}),
+
+    # Billing (BILL-1…6): the office only; whoever else sees B's dossier is refused (403).
+    Row("conventions:billing-list",                  "L L D S S D D D D D D D",                METHOD),
+    Row("conventions:billing-export",                OFFICE,                                   METHOD),
+    Row("conventions:billing-batch-create",          METHOD,                                   OFFICE,
+        data=lambda w: {"year": w.year.pk, "period": "solde"}),
+    Row("conventions:billing-batch",                 "L L D S S D D D D D D D",                METHOD,
+        lambda w, v: {"pk": w.b_invoice_batch.pk}),
+    Row("conventions:invoice-detail",                "L L D S S D D D D D D D",                METHOD,
+        lambda w, v: {"pk": w.b_invoice.pk}),
+    Row("conventions:invoice-issue",                 METHOD,                                   OFFICE,
+        lambda w, v: {"pk": w.b_draft.pk}),
+    Row("conventions:invoice-payment",               METHOD,                                   OFFICE,
+        lambda w, v: {"pk": w.b_invoice.pk}, lambda w: {"received_on": str(w.b_invoice.issue_date), "amount": "10.00"}),
+    Row("conventions:invoice-credit",                METHOD,                                   OFFICE,
+        lambda w, v: {"pk": w.b_invoice.pk}, lambda w: {"amount": "10.00", "reason": "Correction"}),
+    # No file in the world (WeasyPrint spared): the download answers 404 to all; the office asks for it again.
+    Row("conventions:invoice-download",              "L L D D D D D D D D D D",                OFFICE,
+        lambda w, v: {"pk": w.b_invoice.pk}),
+    Row("conventions:dossier-billing",               "L L D S S D D D D D D D",                OFFICE, b_pk,
+        lambda w: {"funded": "on", "opco_name": "Atlas"}),
+    Row("conventions:dossier-billing-prepare",       METHOD,                                   OFFICE, b_pk,
+        lambda w: {"period": "solde"}),
 
     # Eligibility (ELIG-1…10, ROLE-4: a tutor never reads the file).
     Row("students:my-eligibility",                   "L L o D D D D D D D D D",                "L L o D D D D D D D D D"),
@@ -416,6 +455,10 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
             from tests.contratpro.access_world import add_transmission
 
             add_transmission(built)
+            from tests.contratpro.access_world import add_billing
+
+            add_billing(built)
+            built.b_failed_reminder = failed_reminder(built)
             yield built
             transaction.set_rollback(True)
 

@@ -1,0 +1,10 @@
+"""The office's page of the reminders (NOTIF-1)."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("relances/", views.reminder_list, name="reminder-list"),
+    path("relances/<int:pk>/relancer/", views.reminder_retry, name="reminder-retry"),
+]
