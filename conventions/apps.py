@@ -62,6 +62,11 @@ class ConventionsConfig(AppConfig):
 
         todo_sources.register_all()
 
+        # Billing (BILL-1…6): its panel, deadlines source and demo builder.
+        from .billing import registrations as billing
+
+        billing.register_all()
+
         # Demo builders: this room's part of ``manage.py demo``, in the story's order.
         from contratpro import demo as demo_builders
 

@@ -105,7 +105,25 @@ class InvoiceCounter(models.Model):
 
 class InvoiceQuerySet(models.QuerySet):
     def for_list(self):
-        return self.select_related("dossier__student__user", "dossier__company", "corrects")
+        return self.select_related("dossier__student__user", "corrects").with_totals()
+
+    def with_totals(self):
+        """``paid`` and ``credited`` (issued credit notes) per row, and the
+        ``balance`` still due, as subqueries: one query for a whole page."""
+        from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
+        from django.db.models.functions import Coalesce
+
+        money = DecimalField(max_digits=10, decimal_places=2)
+        paid = Payment.objects.filter(invoice=OuterRef("pk")).values("invoice").annotate(s=Sum("amount")).values("s")
+        credited = (
+            Invoice.objects.filter(corrects=OuterRef("pk"), number__isnull=False)
+            .values("corrects").annotate(s=Sum("amount_ttc")).values("s")
+        )
+        zero = Value(Decimal("0.00"), output_field=money)
+        return self.annotate(
+            paid=Coalesce(Subquery(paid, output_field=money), zero),
+            credited=Coalesce(Subquery(credited, output_field=money), zero),
+        ).annotate(balance=F("amount_ttc") - F("paid") - F("credited"))
 
     def overdue(self, today):
         """Issued invoices past their due date, not yet paid (BILL-2, NOTIF-1)."""

@@ -1,14 +1,17 @@
-"""The s9 subject's part of ``manage.py demo`` (ROLE-3, EVAL-1), after the
-scores (order 850, after grading.scores at 800).
+"""The s9 subject's part of ``manage.py demo`` (ROLE-3, EVAL-1, EVAL-2).
 
-- Naming tutors: the tutors of the demo dossiers are written by
-  conventions' records builder, which writes ``tuteur_ecole`` on every run
-  (None where the story names nobody); naming the others here would be
-  undone and redone at each run. Until that builder leaves an unnamed
-  tutor alone, ``NAME_UNNAMED`` stays off.
-- Of ``tuteur``'s tutees, by login: the first has its report graded
-  (14,50/20) and its company appraisal typed from the paper fiche (15/20),
-  so its S9 grade is complete; the second has its report graded (12,25/20).
+- ``build_reports`` (order 690, before the démarche moves step A at 700):
+  the students whose story hands step A in hand the report in through
+  ``report.report_hand_in``, its four parts ticked.
+- ``build_s9`` (order 850, after the scores at 800):
+  - naming tutors: conventions' records builder writes ``tuteur_ecole``
+    only where the story names one, so the heads name ``tuteur`` for the
+    first ``NAMED_AT_MOST`` dossiers with a contract and no tutor, through
+    ``services.tutor_name`` (its mail stays in memory: the addresses are
+    made up);
+  - of ``tuteur``'s tutees, by login: the first has its report graded
+    (14,50/20) and its company appraisal typed from the paper fiche (15/20),
+    so its S9 grade is complete; the second has its report graded (12,25/20).
 
 Everything goes through the services; a second run writes nothing.
 """
@@ -16,12 +19,13 @@ Everything goes through the services; a second run writes nothing.
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test.utils import override_settings
 from django.utils.translation import gettext as _
 
 from conventions.demo.data import DEMARCHE
 from conventions.demo.evidence import FILE_NAMES, scan, stamp
 from conventions.demo.records import at
-from conventions.demo.story import Story, last_event, story_dossiers
+from conventions.demo.story import Story, last_event, office_day, story_dossiers
 from conventions.documents.models import Document
 from conventions.dossier import steps
 from conventions.models import DossierStep, StepState
@@ -29,8 +33,8 @@ from conventions.models import DossierStep, StepState
 from . import report, services
 from .models import S9Evaluation
 
-NAMED_AT_MOST = 3
-NAME_UNNAMED = False  # see the module's docstring
+NAMED_AT_MOST = 2  # one dossier with a contract stays for its head to name (« Tuteurs à nommer »)
+NAME_UNNAMED = True  # see the module's docstring
 REPORTS = (Decimal("14.50"), Decimal("12.25"))
 APPRAISAL = Decimal("15.00")
 
@@ -68,12 +72,16 @@ def build_s9(context):
     if tutor is None:
         return
     dossiers = sorted(story_dossiers(year), key=lambda d: d.student.user.username)
-    unnamed = [d for d in dossiers if d.tuteur_ecole_id is None] if NAME_UNNAMED else []
+    unnamed = [d for d in dossiers if d.tuteur_ecole_id is None and d.contract_type] if NAME_UNNAMED else []
     for dossier in unnamed[:NAMED_AT_MOST]:
         head = dossier.student.department.head
         if head is None:
             continue
-        services.tutor_name(dossier=dossier, tutor=tutor, by=head)
+        since = last_event(dossier)
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            services.tutor_name(dossier=dossier, tutor=tutor, by=head)
+        # Named a week after the copies went to the service social (step 7), early in the S9.
+        stamp(dossier, since, at(office_day(Story(dossier).handed_in("7"), 5), 11, 15))
         tally["updated"] += 1
     tutees = [d for d in dossiers if d.tuteur_ecole_id == tutor.pk]
     for dossier, grade in zip(tutees, REPORTS):
@@ -89,4 +97,6 @@ def build_s9(context):
             services.appraisal_from_paper(dossier=first, grade=APPRAISAL, by=tutor)
             tally["updated"] += 1
     graded = S9Evaluation.objects.filter(dossier__year=year, report_grade__isnull=False).count()
+    handed_in = report.ReportParts.objects.filter(document__dossier__year=year).count()
+    context.summary["demarche"].append(_("rapports du S9 remis avec leurs quatre parties : %(n)s") % {"n": handed_in})
     context.summary["demarche"].append(_("rapports du S9 notés : %(n)s") % {"n": graded})
