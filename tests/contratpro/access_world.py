@@ -218,3 +218,18 @@ def add_transmission(w):
 
     w.transmission = transmission.transmission_send(year=w.year, department=None, by=w.people["office"])
     return w
+
+
+def add_billing(w):
+    """BILL-1…6: B's S9 invoice issued (its file not built: WeasyPrint
+    spared), B's balance as a draft and a batch asking for B's balance."""
+    from conventions.billing import batches, services
+    from conventions.models import Dossier
+
+    office = w.people["office"]
+    (invoice,) = services.invoice_prepare(dossier=w.b, period="s9", by=office)
+    w.b_invoice = services.invoice_issue(invoice=invoice, by=office)
+    (w.b_draft,) = services.invoice_prepare(dossier=w.b, period="solde", by=office)
+    w.b_invoice_batch = batches.invoice_batch_create(
+        year=w.year, period="solde", dossiers=Dossier.objects.filter(pk=w.b.pk), by=office, send=False)
+    return w
