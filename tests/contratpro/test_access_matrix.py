@@ -272,29 +272,6 @@ TABLE = [
     Row("conventions:dossier-billing-prepare",       METHOD,                                   OFFICE, b_pk,
         lambda w: {"period": "solde"}),
 
-    # Billing (BILL-1…6): the office only; whoever else sees B's dossier is refused (403).
-    Row("conventions:billing-list",                  "L L D S S D D D D D D D",                METHOD),
-    Row("conventions:billing-export",                OFFICE,                                   METHOD),
-    Row("conventions:billing-batch-create",          METHOD,                                   OFFICE,
-        data=lambda w: {"year": w.year.pk, "period": "solde"}),
-    Row("conventions:billing-batch",                 "L L D S S D D D D D D D",                METHOD,
-        lambda w, v: {"pk": w.b_invoice_batch.pk}),
-    Row("conventions:invoice-detail",                "L L D S S D D D D D D D",                METHOD,
-        lambda w, v: {"pk": w.b_invoice.pk}),
-    Row("conventions:invoice-issue",                 METHOD,                                   OFFICE,
-        lambda w, v: {"pk": w.b_draft.pk}),
-    Row("conventions:invoice-payment",               METHOD,                                   OFFICE,
-        lambda w, v: {"pk": w.b_invoice.pk}, lambda w: {"received_on": str(w.b_invoice.issue_date), "amount": "10.00"}),
-    Row("conventions:invoice-credit",                METHOD,                                   OFFICE,
-        lambda w, v: {"pk": w.b_invoice.pk}, lambda w: {"amount": "10.00", "reason": "Correction"}),
-    # No file in the world (WeasyPrint spared): the download answers 404 to all; the office asks for it again.
-    Row("conventions:invoice-download",              "L L D D D D D D D D D D",                OFFICE,
-        lambda w, v: {"pk": w.b_invoice.pk}),
-    Row("conventions:dossier-billing",               "L L D S S D D D D D D D",                OFFICE, b_pk,
-        lambda w: {"funded": "on", "opco_name": "Atlas"}),
-    Row("conventions:dossier-billing-prepare",       METHOD,                                   OFFICE, b_pk,
-        lambda w: {"period": "solde"}),
-
     # Eligibility (ELIG-1…10, ROLE-4: a tutor never reads the file).
     Row("students:my-eligibility",                   "L L o D D D D D D D D D",                "L L o D D D D D D D D D"),
     Row("students:acknowledge",                      METHOD,                                   "L L o D D D D D D D D D",
@@ -478,9 +455,6 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
             from tests.contratpro.access_world import add_transmission
 
             add_transmission(built)
-            from tests.contratpro.access_world import add_billing
-
-            add_billing(built)
             from tests.contratpro.access_world import add_billing
 
             add_billing(built)
