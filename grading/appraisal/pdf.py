@@ -13,20 +13,27 @@ file and, while it is missing, queue the task and say « en préparation »
 (with no broker the task runs at once and the first request gets the file).
 A change of name, company, year or criteria changes the fingerprint, so a
 stale blank is never served.
+
+The filled fiche, on the contrary, IS the dossier's « Fiche d'évaluation
+tuteur » (what step B attests): ``filled_build`` is the PDF jobs' builder
+of that kind, the same layout with the boxes ticked.
 """
 
 import hashlib
 import os
 import tempfile
 
+from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.template.loader import get_template
+from django.utils.translation import gettext as _
 
 from contratpro.school.services import office_contact
 from conventions.convention.services import letterhead, school_identity
 from conventions.documents.pdf import render_pdf
 
-from .criteria import CRITERIA, LEVELS
+from .criteria import CRITERIA, LEVELS, rows
+from .models import Appraisal
 
 TEMPLATE = "pdf/appraisal_form.html"
 FOLDER = "appraisal-blank"
@@ -47,7 +54,7 @@ def blank_context(dossier):
         "dossier": dossier, "student": dossier.student, "company": dossier.company,
         "tutor_name": dossier.tuteur_entreprise.full_name if dossier.tuteur_entreprise_id else "",
         "school_tutor": dossier.tuteur_ecole.get_full_name() if dossier.tuteur_ecole_id else "",
-        "period_start": start, "period_end": end, "criteria": CRITERIA, "levels": LEVELS,
+        "period_start": start, "period_end": end, "rows": rows(None), "levels": LEVELS, "filled": False,
         "letterhead": letterhead(school_identity(dossier), office), "office": office,
     }
 
@@ -99,3 +106,19 @@ def blank_build(dossier):
         out.write(content)
     os.replace(temporary, path)
     return name
+
+
+def filled_build(dossier):
+    """The PDF jobs' builder of ``DocumentKind.EVALUATION_TUTEUR`` (NOTIF-2):
+    the fiche as the company tutor filled it through their link, the same
+    layout as the blank with the boxes ticked, the comments and the grade.
+    Queued by ``services.appraisal_fill``; the file it attaches is what step
+    B attests (STEP-6)."""
+    appraisal = Appraisal.objects.filter(dossier=dossier).first()
+    if appraisal is None:
+        raise ValidationError(_("Le tuteur entreprise n'a pas encore rempli la fiche d'évaluation."))
+    dossier = type(dossier).objects.select_related(
+        "student__user", "student__department", "year", "company", "tuteur_entreprise", "tuteur_ecole"
+    ).get(pk=dossier.pk)
+    return TEMPLATE, {**blank_context(dossier), "rows": rows(appraisal.answers), "filled": True,
+                      "appraisal": appraisal}

@@ -10,9 +10,11 @@ the written reason ROLE-4 asks for): ``AppraisalTransmitted`` is raised and
 the page says the grade is already with the scolarité.
 
 [decision] Step B is not moved from here: handing it in is the student's
-act (STEP-1) and needs the fiche's file deposited (STEP-6), and a link has
-no account to act as. The read-only page tells the tuteur école that the
-fiche arrived, so that they validate the step once the student hands it in.
+act (STEP-1) and a link has no account to act as. What step B attests
+(STEP-6: the « Fiche d'évaluation tuteur » document) is produced, though:
+each fill queues the PDF job of the filled fiche (``pdf.filled_build``),
+attached as the next version of that document, so that the student can
+hand the step in and the tuteur école validate it without any paper.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,6 +24,8 @@ from django.utils.translation import gettext as _
 
 from contratpro import roles
 from contratpro.frenchdates import long_date
+from conventions.documents.jobs import pdf_request
+from conventions.documents.models import DocumentKind
 from conventions.links.models import ExternalLink
 from grading.s9.models import S9Evaluation
 from grading.s9.services import _check_grade, _fmt, _locked_evaluation
@@ -136,6 +140,8 @@ def appraisal_fill(*, link, answers, grade, overall_comment=""):
                  "source": [before_source or "", S9Evaluation.Source.LINK.value],
                  "levels": _levels_changed(before_answers, answers)},
     )
+    # STEP-6: the filled fiche as the dossier's document, built after commit (NOTIF-2).
+    pdf_request(dossier=dossier, kind=DocumentKind.EVALUATION_TUTEUR, by=None)
     return appraisal
 
 

@@ -278,3 +278,39 @@ def test_role_5_landing_page_leads_to_the_appraisal(client, link):
     token = links.make_token(link)
     body = client.get(reverse("conventions:link-open", args=[token])).content.decode()
     assert f'href="{url(token)}"' in body
+
+
+def test_step_6_filled_fiche_becomes_the_document_step_b_attests(
+    dossier, link, tiny_pdf_layout, django_capture_on_commit_callbacks
+):
+    """STEP-6, step B: a fill queues the PDF of the filled fiche, attached as
+    the dossier's « Fiche d'évaluation tuteur » — the student may then hand
+    step B in (its document check passes); a correction adds a version."""
+    from conventions.documents.models import Document, DocumentKind
+    from conventions.dossier.steps import SUBMIT, Evidence, blocking_reason
+
+    assert blocking_reason("B", SUBMIT, Evidence(dossier)) is not None
+    with django_capture_on_commit_callbacks(execute=True):
+        services.appraisal_fill(link=link, answers=answers(), grade=D("15"))
+    document = Document.objects.get(dossier=dossier, kind=DocumentKind.EVALUATION_TUTEUR)
+    assert document.generated and document.version == 1
+    fresh = type(dossier).objects.get(pk=dossier.pk)  # the dossier's documents are read once per object
+    assert blocking_reason("B", SUBMIT, Evidence(fresh)) is None
+    with django_capture_on_commit_callbacks(execute=True):
+        services.appraisal_fill(link=link, answers=answers("tres_satisfaisant"), grade=D("16"))
+    assert Document.objects.filter(dossier=dossier, kind=DocumentKind.EVALUATION_TUTEUR).count() == 2
+
+
+def test_eval_1_filled_fiche_pdf_says_what_was_filled(dossier, link):
+    """The filled fiche prints the levels ticked, the comments and the grade."""
+    from django.template.loader import render_to_string
+
+    from grading.appraisal import pdf
+
+    services.appraisal_fill(link=link, answers={**answers(), "qualite": {"level": "a_ameliorer", "comment": "Relire."}},
+                            grade=D("13.5"), overall_comment="Bonne période.")
+    template, context = pdf.filled_build(dossier)
+    html = render_to_string(template, context)
+    assert html.count("✓") == len(criteria.CRITERIA)
+    assert '<span class="lv chosen"><span class="tick">✓</span>À améliorer</span>' in html
+    assert "Relire." in html and "Bonne période." in html and "13,50 / 20" in html and "Anne Salles" in html
