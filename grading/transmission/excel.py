@@ -26,21 +26,22 @@ TITLE_FONT = Font(bold=True, size=13)
 GRADE_FORMAT = "0.00"
 HEADER_ROW = 4  # rows 1–2: title and date; row 3: empty; the header row is frozen
 WRAP = Alignment(wrap_text=True, vertical="top")
+INDENT = Alignment(indent=1)
 
-# (header, width, kind): kind "grade" is a /20 number, "int" an ECTS count.
+# (header, width, kind): kind "grade" is a /20 number, "int" an ECTS count, "state" words.
 COLUMNS = (
     (gettext_lazy("Nom"), 22, "text"),
     (gettext_lazy("Prénom"), 18, "text"),
     (gettext_lazy("N° étudiant"), 13, "text"),
     (gettext_lazy("Département"), 13, "text"),
-    (gettext_lazy("Option"), 12, "text"),
-    (gettext_lazy("Entreprise"), 28, "text"),
-    (gettext_lazy("Tuteur école"), 22, "text"),
+    (gettext_lazy("Option"), 28, "text"),
+    (gettext_lazy("Entreprise"), 32, "text"),
+    (gettext_lazy("Tuteur école"), 24, "text"),
     (gettext_lazy("Note de conduite /20"), 12, "grade"),
     (gettext_lazy("Note du rapport /20"), 12, "grade"),
     (gettext_lazy("Note du tuteur entreprise /20"), 14, "grade"),
     (gettext_lazy("Note du S9 /20"), 11, "grade"),
-    (gettext_lazy("État de la note du S9"), 34, "text"),
+    (gettext_lazy("État de la note du S9"), 62, "state"),
     (gettext_lazy("ECTS du S9"), 8, "int"),
     (gettext_lazy("Note du PFE /20"), 11, "grade"),
     (gettext_lazy("ECTS du PFE"), 8, "int"),
@@ -66,6 +67,13 @@ def grades_workbook(rows, *, title, at):
     for index, (_header, width, _kind) in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = f"A{HEADER_ROW + 1}"
+    sheet.row_dimensions[HEADER_ROW].height = 45  # three lines of a wrapped header
+    # Printed (or made a PDF): landscape, as wide as the page, the header on each page.
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = "9"  # A4 (Worksheet.PAPERSIZE_A4)
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
 
     def cell(value, *, font=None, fill=None, number_format=None, alignment=None):
         made = WriteOnlyCell(sheet, value=value)
@@ -83,7 +91,7 @@ def grades_workbook(rows, *, title, at):
     first = rows[0] if rows else None
     sheet.append([_("Export du %(date)s%(threshold)s. Une note absente est « à venir » : aucune note partielle.") % {
         "date": long_datetime(at),
-        "threshold": _(" ; ECTS à partir de %(t)s/20 (EVAL-3)") % {"t": f"{first.threshold:.2f}".replace(".", ",")}
+        "threshold": _(" ; ECTS à partir de %(t)s/20") % {"t": f"{first.threshold:.2f}".replace(".", ",")}
         if first else "",
     }])
     sheet.append([])
@@ -100,6 +108,8 @@ def grades_workbook(rows, *, title, at):
                 line.append(None)  # an empty cell costs nothing
             elif kind == "grade":
                 line.append(cell(value, number_format=GRADE_FORMAT))
+            elif kind == "state":
+                line.append(cell(value, alignment=INDENT))  # apart from the grade on its left
             else:
                 line.append(value)
         sheet.append(line)

@@ -116,6 +116,17 @@ def test_eval_1_a_provisional_grade_says_a_venir_never_a_number(year, tutor):
     assert row["Note du rapport /20"] == 14
 
 
+def test_role_8_the_rows_name_the_student_and_the_tutor(year, tutor):
+    """ROLE-8: name, number, department, company and tuteur école in words;
+    a dossier without a tuteur école has an empty cell (never « None »)."""
+    named = a_dossier(year, tutor, "Nomme")
+    unnamed = a_dossier(year, None, "Sanstuteur")
+    rows = export(year)
+    assert rows["Nomme"]["Tuteur école"] == "Julien Bastide" and rows["Sanstuteur"]["Tuteur école"] is None
+    assert rows["Nomme"]["N° étudiant"] == named.student.student_number and rows["Nomme"]["Département"] == "2IA"
+    assert rows["Sanstuteur"]["Entreprise"] == unnamed.company.name
+
+
 def test_eval_2_a_complete_grade_not_transmitted_by_the_tutor_has_no_number(year, tutor):
     """EVAL-2, ROLE-4: a complete grade its tuteur école has not transmitted
     may still change without a reason: its parts go, not the grade."""
@@ -124,6 +135,24 @@ def test_eval_2_a_complete_grade_not_transmitted_by_the_tutor_has_no_number(year
     assert row["Note du S9 /20"] is None and row["ECTS du S9"] is None
     assert row["État de la note du S9"] == "complète, pas encore transmise par le tuteur école"
     assert row["Note du tuteur entreprise /20"] == 15
+
+
+def test_eval_1_the_export_reads_the_grade_the_s9_subject_computes(year, tutor, office):
+    """EVAL-1, SCORE-3: the export's S9 grade, read from tuples for speed, is
+    the one ``grades_for`` computes from the dossiers (steps scored too)."""
+    from conventions.dossier.models import Dossier
+    from grading.scoring import bareme_for, score_set
+
+    dossier = graded(a_dossier(year, tutor, "Memenote"), tutor, "13.25", "16.75")
+    bareme = bareme_for(year)
+    for row in dossier.steps.all():
+        if bareme[row.code].counted:
+            score_set(dossier=dossier, step=row.code, points=1, by=office)
+    expected = s9.grades_for(Dossier.objects.filter(pk=dossier.pk).select_related("year", "s9_evaluation")
+                             .prefetch_related("steps", "scores"))[dossier.pk]
+    (row,) = services.grade_rows(services.scope_dossiers(year, None))
+    assert (row.conduct, row.s9_grade, row.s9_ects) == (expected.conduct, expected.grade, expected.ects)
+    assert row.conduct > 0
 
 
 # --- PFE-1, DOC-2 --------------------------------------------------------------------
@@ -312,8 +341,8 @@ def _many(year, tutor, n):
 @pytest.mark.parametrize("n", [2, 20])
 def test_role_8_the_export_reads_a_fixed_number_of_queries(year, tutor, n, django_assert_num_queries):
     """The export's queries do not grow with the dossiers (below a batch of 500):
-    ids; dossiers with their student, option, company, tutor, evaluation and
-    defence; steps; scores; barème; thresholds; fiche PFE reviews; fiche sheets."""
+    dossiers with their student, option, company, tutor, evaluation and
+    defence; steps; scores; years; barème; thresholds; fiche PFE reviews; fiche sheets."""
     _many(year, tutor, n)
     with django_assert_num_queries(8):
         rows = list(services.grade_rows(services.scope_dossiers(year, None)))
