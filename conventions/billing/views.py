@@ -239,13 +239,12 @@ def dossier_prepare(request, pk):
 
 
 def panel_context(request, dossier):
-    """The dossier page's « Facturation » panel, for the office only: the
-    dossier's invoices, one query."""
+    """The dossier page's « Facturation » panel, for the office only: a link
+    to the dossier's billing page, nothing read (the dossier page's queries
+    stay as they are)."""
     if not roles.can_manage_dossiers(request.user):
         return None
-    return {"dossier": dossier, "invoices": list(
-        Invoice.objects.filter(dossier=dossier).with_totals().order_by("period", "sequence", "pk")
-    ), "today": timezone.localdate()}
+    return {"dossier": dossier}
 
 
 # --- Bulk issue (BILL-2, NOTIF-2) -----------------------------------------------

@@ -153,7 +153,10 @@ def test_notif_1_bill_2_deadlines_issue_then_pay(dossier, office):
 
 
 def test_bill_2_the_dossier_page_shows_the_billing_panel_to_the_office(dossier, office, login):
-    """The dossier page's « Facturation » panel lists the dossier's invoices, for the office only."""
-    invoice = _issued(dossier, office)
+    """The dossier page's « Facturation » panel leads the office to the
+    dossier's billing page; the student does not see it."""
+    link = reverse("conventions:dossier-billing", args=[dossier.pk])
     page = login(office).get(reverse("conventions:dossier-detail", args=[dossier.pk])).content.decode()
-    assert "Prise en charge et factures" in page and invoice.number in page
+    assert "Prise en charge et factures" in page and link in page
+    page = login(dossier.student.user).get(reverse("conventions:dossier-detail", args=[dossier.pk])).content.decode()
+    assert link not in page
