@@ -315,3 +315,51 @@ def test_bench_certificate_pdf(benchmark, year):
     pdf = benchmark(certificate_pdf.certificate_pdf, context)
     assert pdf.startswith(b"%PDF")
     assert benchmark.stats["min"] <= CERTIFICATE_TARGET, f"fastest round {benchmark.stats['min']:.2f} s"
+
+
+TRANSMISSION_CPU_SECONDS = 6.0  # the scolarité's workbook of 5 000 dossiers, read and written (ROLE-8)
+
+
+@pytest.mark.django_db
+def test_bench_grades_transmission(benchmark, school):
+    """ROLE-8, EVAL-1…3: the scolarité's workbook of the whole year (every
+    S9 evaluation complete and transmitted), streamed as the office's
+    preview: its wall time recorded, its CPU time (this process's and the
+    database's: what grows with the rows, whatever else shares the machine)
+    ≤ ``TRANSMISSION_CPU_SECONDS``; then the recorded sending (the file, a
+    line and an event per dossier, in bulk) once, its time kept."""
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from conventions.dossier.models import Dossier
+    from grading.s9.models import S9Evaluation
+    from grading.transmission import services as transmission
+    from students.models import AcademicYear
+
+    office, now = school["office"], timezone.now()
+    ids = list(Dossier.objects.filter(year__start_year=2026).values_list("pk", flat=True))
+    S9Evaluation.objects.bulk_create(
+        S9Evaluation(dossier_id=pk, report_grade=Decimal("14.50"), appraisal_grade=Decimal("12.25"),
+                     appraisal_source="papier", transmitted_at=now, transmitted_by=office)
+        for pk in ids
+    )
+    client = _client(office)
+
+    def preview():
+        response = client.get(reverse("grading:transmission-preview"))
+        assert response.status_code == 200
+        return sum(len(chunk) for chunk in response.streaming_content)
+
+    assert benchmark.pedantic(preview, rounds=3, iterations=1) > 0
+    backend = _backend_cpu()
+    if backend is not None:
+        start = time.process_time() + backend
+        preview()
+        cpu = time.process_time() + _backend_cpu() - start
+        benchmark.extra_info["cpu_seconds"] = round(cpu, 2)
+        assert cpu <= TRANSMISSION_CPU_SECONDS, f"{cpu:.2f} s of CPU for {len(ids)} dossiers"
+    start = time.perf_counter()
+    sent = transmission.transmission_send(year=AcademicYear.objects.get(start_year=2026), department=None, by=office)
+    benchmark.extra_info["send_seconds"] = round(time.perf_counter() - start, 2)
+    assert sent.rows == len(ids) and sent.final_s9 == len(ids)
