@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
@@ -107,7 +108,7 @@ def appraisal_detail(request, pk):
 
 def _blank_response(request, dossier, base):
     """The blank fiche's PDF once built (NOTIF-2: by its task), else a page
-    that says it is being prepared and reloads itself."""
+    that says it is being prepared, with a button to try again."""
     content = pdf.blank_cached(dossier)
     if content is None:
         build_blank.delay(dossier.pk)  # eager without a broker: then the file is there now
@@ -118,7 +119,7 @@ def _blank_response(request, dossier, base):
         return response
     response = HttpResponse(content, content_type="application/pdf")
     last_name = dossier.student.user.last_name.lower().replace(" ", "-") or "eleve"
-    response["Content-Disposition"] = f'attachment; filename="fiche-evaluation-tuteur-{last_name}.pdf"'
+    response["Content-Disposition"] = content_disposition_header(True, f"fiche-evaluation-tuteur-{last_name}.pdf")
     return response
 
 

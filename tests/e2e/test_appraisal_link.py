@@ -92,5 +92,8 @@ def test_eval_1_company_tutor_fills_by_link_and_grade_reaches_tuteur_ecole(
         screenshot(page, "appraisal-link-notes-du-s9")
         page.goto(live_server.url + reverse("grading:appraisal-detail", args=[world["dossier"].pk]))
         assert "Anne Salles" in page.content() and "via son lien personnel" in page.content()
+        problems = axe_check(page, "appraisal detail 1366 px")
+        screenshot(page, "appraisal-detail-1366")
+        assert not problems, "\n".join(problems)
     finally:
         context.close()
