@@ -23,11 +23,12 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from contratpro import roles
 from contratpro.roles import Actor, Group_
 from conventions.dossier.deadlines import Obligation
-from conventions.dossier.models import Dossier
+from conventions.dossier.models import OPEN_STATES, Dossier
 from conventions.dossier.steps import BY_CODE
 from grading.scoring import bareme_and_points, bareme_for, conduct_grade, counted_steps
 from students.history import event_record
@@ -117,10 +118,15 @@ class S9Grade:
     missing: tuple  # French names of the missing parts
     threshold: Decimal
     ects: int  # 10 or 0; 0 while provisional
+    open_steps: int = 0  # SCORE-3: counted steps still open (à faire, soumis, refusé): the conduct part is provisional
 
     @property
     def provisional(self):
         return bool(self.missing)
+
+    @property
+    def conduct_provisional(self):
+        return self.conduct is not None and self.open_steps > 0
 
 
 PART_NAMES = {
@@ -128,6 +134,13 @@ PART_NAMES = {
     "report": "la note du rapport",
     "appraisal": "la note du tuteur entreprise",
 }
+
+
+def conduct_provisional_text(open_steps):
+    """SCORE-3: « note de conduite provisoire : N étapes encore ouvertes »."""
+    return ngettext(
+        "note de conduite provisoire : %(n)s étape encore ouverte",
+        "note de conduite provisoire : %(n)s étapes encore ouvertes", open_steps) % {"n": open_steps}
 
 
 def round_grade(value):
@@ -138,10 +151,16 @@ def round_grade(value):
     return Decimal(value).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
 
-def s9_grade(*, conduct, report, appraisal, threshold=DEFAULT_THRESHOLD):
+def s9_grade(*, conduct, report, appraisal, threshold=DEFAULT_THRESHOLD, open_steps=0):
     """EVAL-1: 0.2 × conduct + 0.4 × report + 0.4 × appraisal, rounded once
     to two decimals half up; provisional (and without ECTS) until all three
-    exist. EVAL-3: 10 ECTS when the grade is at least ``threshold``."""
+    exist. EVAL-3: 10 ECTS when the grade is at least ``threshold``.
+
+    SCORE-3: the conduct part is read from the points given; while
+    ``open_steps`` counted steps are still open (à faire, soumis or refusé,
+    as the barème's sheet counts them) it is provisional and said so. It
+    does not hold the S9 grade back: the grade is complete once its three
+    parts exist, and may be transmitted (``s9_transmit``)."""
     parts = {"conduct": conduct, "report": report, "appraisal": appraisal}
     missing = tuple(_(PART_NAMES[key]) for key, value in parts.items() if value is None)
     rounded = round_grade(sum(WEIGHTS[key] * Decimal(value) for key, value in parts.items() if value is not None))
@@ -149,12 +168,21 @@ def s9_grade(*, conduct, report, appraisal, threshold=DEFAULT_THRESHOLD):
     return S9Grade(
         conduct=conduct, report=report, appraisal=appraisal, grade=grade, provisional_grade=rounded,
         missing=missing, threshold=threshold, ects=ECTS if grade is not None and grade >= threshold else 0,
+        open_steps=open_steps,
     )
 
 
-def conduct_grades(dossiers):
+def open_counted_steps(dossier, lines):
+    """SCORE-3: how many of the counted steps ``lines`` are still open on
+    ``dossier`` (its ``steps`` read or prefetched): not yet validated."""
+    states = {s.code: s.state for s in dossier.steps.all()}
+    return sum(1 for line in lines if states.get(line.step) in OPEN_STATES)
+
+
+def conduct_grades(dossiers, *, with_open=False):
     """SCORE-3's conduct grade of each of ``dossiers`` (a list, each with
-    ``steps`` and ``scores`` prefetched): one barème per year, no query per dossier."""
+    ``steps`` and ``scores`` prefetched): one barème per year, no query per
+    dossier. ``with_open``: ``(grade, open counted steps)`` instead."""
     baremes = {}
     found = {}
     for dossier in dossiers:
@@ -163,7 +191,8 @@ def conduct_grades(dossiers):
         bareme = baremes[dossier.year_id]
         applicable = {s.code for s in dossier.steps.all()}
         lines = counted_steps(dossier, bareme, applicable)
-        found[dossier.pk] = conduct_grade({s.step: s.points for s in dossier.scores.all()}, lines)
+        grade = conduct_grade({s.step: s.points for s in dossier.scores.all()}, lines)
+        found[dossier.pk] = (grade, open_counted_steps(dossier, lines)) if with_open else grade
     return found
 
 
@@ -171,13 +200,13 @@ def grades_for(dossiers):
     """``{dossier pk: S9Grade}`` for ``dossiers`` (each with ``steps``,
     ``scores`` and ``s9_evaluation`` read): thresholds in one query."""
     dossiers = list(dossiers)
-    conduct = conduct_grades(dossiers)
+    conduct = conduct_grades(dossiers, with_open=True)
     thresholds = dict(S9Year.objects.filter(year__in={d.year_id for d in dossiers}).values_list("year", "ects_threshold"))
     result = {}
     for dossier in dossiers:
         evaluation = evaluation_of(dossier)
         result[dossier.pk] = s9_grade(
-            conduct=conduct[dossier.pk],
+            conduct=conduct[dossier.pk][0], open_steps=conduct[dossier.pk][1],
             report=evaluation.report_grade if evaluation else None,
             appraisal=evaluation.appraisal_grade if evaluation else None,
             threshold=thresholds.get(dossier.year_id, DEFAULT_THRESHOLD),
@@ -271,7 +300,13 @@ def appraisal_from_paper(*, dossier, grade, by, reason=""):
 @transaction.atomic
 def s9_transmit(*, dossier, by):
     """EVAL-2: the tuteur école passes the complete S9 grade to the
-    scolarité; a provisional one is refused, saying what is missing."""
+    scolarité; a provisional one is refused, saying what is missing.
+
+    SCORE-3 [decision]: a conduct part still provisional (steps open) does
+    not hold the transmission back. Steps D and F close after the S9 (end
+    of S9, before the PFE) while EVAL-2 wants the grade before the
+    holidays: the conduct grade transmitted is the one of the points given
+    on that day, and the event says how many steps were still open."""
     if not roles.can_transmit_s9(by, dossier):
         raise PermissionDenied(_("Seul le tuteur école de l'élève transmet la note du S9."))
     evaluation = _locked_evaluation(dossier)
@@ -283,9 +318,12 @@ def s9_transmit(*, dossier, by):
             "missing": ", ".join(grade.missing)})
     evaluation.transmitted_at, evaluation.transmitted_by = timezone.now(), by
     evaluation.save(update_fields=["transmitted_at", "transmitted_by"])
-    event_record(dossier=dossier, actor=by, verb="grading.s9.transmit",
-                 summary=_("Note du S9 transmise à la scolarité : %(grade)s/20, %(ects)s ECTS.") % {
-                     "grade": _fmt(grade.grade), "ects": grade.ects})
+    summary = _("Note du S9 transmise à la scolarité : %(grade)s/20, %(ects)s ECTS.") % {
+        "grade": _fmt(grade.grade), "ects": grade.ects}
+    if grade.conduct_provisional:
+        summary += " " + conduct_provisional_text(grade.open_steps).capitalize() + "."
+    event_record(dossier=dossier, actor=by, verb="grading.s9.transmit", summary=summary,
+                 changes={"open_steps": grade.open_steps})
     return evaluation
 
 
@@ -320,7 +358,7 @@ def grade_of(dossier):
     bareme, points = bareme_and_points(dossier)
     lines = counted_steps(dossier, bareme, {s.code for s in dossier.steps.all()})
     grade = s9_grade(
-        conduct=conduct_grade(points, lines),
+        conduct=conduct_grade(points, lines), open_steps=open_counted_steps(dossier, lines),
         report=evaluation.report_grade if evaluation else None,
         appraisal=evaluation.appraisal_grade if evaluation else None,
         threshold=row.s9_threshold if row.s9_threshold is not None else DEFAULT_THRESHOLD,

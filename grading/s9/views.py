@@ -4,16 +4,18 @@ thin, every object through ``contratpro.roles``, every write through
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from contratpro import roles
 from contratpro.roles import Role
+from conventions.dossier.models import StepState
 from conventions.dossier.shortcuts import put_errors
 
 from . import report, services
@@ -75,9 +77,40 @@ def tutor_name(request, pk):
 
 # --- ROLE-4: the tuteur école's page ------------------------------------------
 
+def defence_of(dossier):
+    """The dossier's PFE defence, read with it (``select_related("defence")``),
+    or None. Read through the relation's name only: pfe builds on s9, so s9
+    never imports pfe (no cycle), and the page pays no query for it."""
+    try:
+        return dossier.defence
+    except ObjectDoesNotExist:
+        return None
+
+
+def _hours(moment):
+    moment = timezone.localtime(moment)
+    return f"{moment.hour} h {moment.minute:02d}"
+
+
+def pfe_dates(dossier, steps_by_code):
+    """ROLE-4, PFE-1…3, DOC-2: what the tutor must know of the tutee's PFE:
+    the defence (day, hours, room) once scheduled, the PFE report's deadline
+    (the tutor sets it, PFE-2) and whether the report is in, and the fiche
+    contact PFE (step D, by the end of S9)."""
+    defence = defence_of(dossier)
+    step_d = steps_by_code.get("D")
+    return {
+        "defence": defence,
+        "starts": timezone.localtime(defence.starts_at) if defence else None,
+        "hours": f"{_hours(defence.starts_at)} – {_hours(defence.ends_at)}" if defence else "",
+        "step_d": step_d,
+    }
+
+
 def awaiting(dossier, grade, evaluation):
     """What awaits the tuteur école for one tutee (ROLE-4, EVAL-2), with
-    the steps' dates (A and B: before the Christmas holidays)."""
+    the steps' dates (A and B: before the Christmas holidays; D: by the end
+    of S9), then the PFE's (PFE-2: the report deadline to set)."""
     steps = {s.code: s for s in dossier.steps.all()}
     items = []
     if grade.report is None:
@@ -90,6 +123,13 @@ def awaiting(dossier, grade, evaluation):
                       "note": ""})
     if not items and not (evaluation and evaluation.transmitted_at):
         items.append({"label": _("Note du S9 à transmettre à la scolarité"), "due": None, "note": ""})
+    step_d = steps.get("D")
+    if step_d is not None and step_d.state == StepState.SUBMITTED:
+        items.append({"label": _("Fiche contact PFE à relire"), "due": step_d.deadline, "note": _("remise par l’élève")})
+    defence = defence_of(dossier)
+    if defence is not None and defence.report_due is None:
+        items.append({"label": _("Date limite du rapport de PFE à fixer"), "due": None,
+                      "note": _("au plus tard 15 jours avant la soutenance")})
     return items
 
 
@@ -97,10 +137,12 @@ def awaiting(dossier, grade, evaluation):
 @login_required
 def s9_tutees(request):
     """ROLE-4: the tuteur école's tutees, each with what awaits them and its
-    date, and the S9 grade with its three parts. A fixed number of queries
-    whatever the tutees (the page, its count, steps, scores, barème, thresholds)."""
+    date, the S9 grade with its three parts, and the PFE's dates (defence,
+    report deadline and report, fiche contact PFE). A fixed number of
+    queries whatever the tutees (the page with each defence, its count,
+    steps, scores, barème, thresholds)."""
     dossiers = roles.dossiers_for(request.user).filter(tuteur_ecole=request.user).select_related(
-        "student__user", "student__department", "company", "year", "s9_evaluation",
+        "student__user", "student__department", "company", "year", "s9_evaluation", "defence",
     ).prefetch_related("steps", "scores").order_by("student__user__last_name", "student__user__first_name", "pk")
     page = Paginator(dossiers, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
@@ -110,7 +152,8 @@ def s9_tutees(request):
         evaluation = services.evaluation_of(dossier)
         grade = grades[dossier.pk]
         tutees.append({"dossier": dossier, "grade": grade, "evaluation": evaluation,
-                       "awaiting": awaiting(dossier, grade, evaluation)})
+                       "awaiting": awaiting(dossier, grade, evaluation),
+                       "pfe": pfe_dates(dossier, {s.code: s for s in dossier.steps.all()})})
     return render(request, "grading/s9/tutees.html", {"page": page, "tutees": tutees})
 
 
@@ -227,4 +270,7 @@ def panel_context(request, dossier):
         "may_grade": roles.can_grade_report(user, dossier),
         "may_type": roles.can_type_appraisal(user, dossier),
         "may_name": roles.can_name_tutor(user, dossier),
+        # EVAL-2: the student's way to step A's form while it is open (its steps are prefetched: no query).
+        "may_hand_in": roles.can_hand_in_report(user, dossier) and any(
+            s.code == report.STEP and s.state in (StepState.TODO, StepState.REFUSED) for s in dossier.steps.all()),
     }
