@@ -21,7 +21,7 @@ from contratpro.roles import Role
 from conventions.documents.models import private_storage
 
 from . import services
-from .excel import grades_workbook, s9_state_text
+from .excel import grades_workbook
 from .forms import ScopeForm
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -43,7 +43,11 @@ def _scope(request, data, *, head_default=True):
         raise Http404(_("Aucune année universitaire n'est encore créée."))
     if head_default and department is None and not roles.roles_of(user) & {Role.OFFICE, Role.SCOLARITE}:
         headed = list(departments[:2])
-        department = headed[0] if len(headed) == 1 else None
+        if len(headed) == 1:
+            department = headed[0]
+            # The select says so, and offers no « whole year » that would mean theirs again.
+            form = ScopeForm(initial={"annee": year, "departement": department}, departments=departments)
+            form.fields["departement"].empty_label = None
     return form, year, department
 
 
@@ -65,7 +69,7 @@ def transmission_list(request):
     if department is not None:
         dossiers = dossiers.filter(student__department=department)
     page = Paginator(services.with_grades(dossiers), PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [(row, s9_state_text(row)) for row in services.rows_for(page.object_list)]
+    rows = services.rows_for(page.object_list)
     sendings = services.visible_transmissions(user, year)
     if department is not None:
         sendings = sendings.filter(Q(department=department) | Q(department__isnull=True))

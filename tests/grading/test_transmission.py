@@ -311,6 +311,7 @@ def test_role_8_a_head_sees_their_department_only(year, tutor, head, login):
     a_dossier(year, tutor, "Ailleurs", department=other.code)
     body = login(head).get(reverse("grading:transmission-list")).content.decode()
     assert "DEUXIA" in body and "AILLEURS" not in body and "Transmettre à la scolarité" in body
+    assert "Toute la promotion" not in body  # their select opens on 2IA, the one department they head
     body = login(head).get(reverse("grading:transmission-list") + f"?departement={other.pk}").content.decode()
     assert "AILLEURS" not in body
 
