@@ -15,7 +15,9 @@ from . import jobs, services
 from .models import BillingAgreement, Invoice
 
 OFFICE = "bureau"
-SUBROGATION_RATE = Decimal("9.15")  # DOMAIN §8: the OPCO's legal default forfait per hour
+SUBROGATION_RATE = Decimal("9.15")
+OPCO_SIRET = "85128870000016"  # the demo's, fictitious
+OPCO_ADDRESS = "Service prise en charge\n25 quai Panhard et Levassor\n75013 Paris"  # DOMAIN §8: the OPCO's legal default forfait per hour
 
 
 def build_billing(context):
@@ -31,6 +33,7 @@ def build_billing(context):
         if index == 0 and not BillingAgreement.objects.filter(dossier=dossier).exists():
             services.agreement_save(
                 dossier=dossier, by=office, subrogation=True, opco_name=dossier.company.opco or "Atlas",
+                opco_siret=OPCO_SIRET, opco_address=OPCO_ADDRESS,
                 opco_reference=f"PEC-{context.year.start_year}-{dossier.pk:05d}", hourly_rate=SUBROGATION_RATE,
             )
         for draft in services.invoice_prepare(dossier=dossier, period=Invoice.Period.S9, by=office):

@@ -14,6 +14,9 @@ HEADERS = (
     _("TVA"), _("Montant TTC"), _("Échéance"), _("Payé"), _("Reste dû"), _("Facture corrigée"),
 )
 PAYMENT_HEADERS = (_("Facture"), _("Reçu le"), _("Montant"), _("Référence"), _("Client"))
+# Column widths (characters), set before the first row (write-only sheets).
+WIDTHS = (11, 9, 11, 30, 16, 24, 26, 13, 9, 13, 11, 13, 13, 14)
+PAYMENT_WIDTHS = (11, 11, 13, 24, 30)
 
 
 def _signed(invoice, amount):
@@ -33,7 +36,12 @@ def accounting_workbook(invoices):
     sheet = book.create_sheet(str(_("Factures et avoirs")))
     bold = Font(bold=True)
 
-    def header(ws, titles):
+    def header(ws, titles, widths):
+        from openpyxl.utils import get_column_letter
+
+        for index, width in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(index)].width = width
+        ws.freeze_panes = "A2"
         row = []
         for title in titles:
             cell = WriteOnlyCell(ws, value=str(title))
@@ -51,7 +59,7 @@ def accounting_workbook(invoices):
         cell.number_format = "DD/MM/YYYY"
         return cell
 
-    header(sheet, HEADERS)
+    header(sheet, HEADERS, WIDTHS)
     issued = invoices.filter(number__isnull=False).select_related("dossier__student__user", "corrects")
     for invoice in issued.iterator(chunk_size=500):
         credit = invoice.kind == Invoice.Kind.CREDIT_NOTE
@@ -67,7 +75,7 @@ def accounting_workbook(invoices):
         ])
 
     payments_sheet = book.create_sheet(str(_("Paiements")))
-    header(payments_sheet, PAYMENT_HEADERS)
+    header(payments_sheet, PAYMENT_HEADERS, PAYMENT_WIDTHS)
     payments = Payment.objects.filter(invoice__in=issued.values("pk")).select_related("invoice").order_by(
         "received_on", "pk")
     for payment in payments.iterator(chunk_size=500):
