@@ -6,7 +6,9 @@
 - ``build_s9`` (order 850, after the scores at 800):
   - naming tutors: conventions' records builder writes ``tuteur_ecole``
     only where the story names one, so the heads name ``tuteur`` for the
-    first ``NAMED_AT_MOST`` dossiers with a contract and no tutor, through
+    first ``NAMED_AT_MOST`` students (by login) the story gives a contract
+    and no tutor — chosen from the story, not from the rows, so a second
+    run names nobody else —, through
     ``services.tutor_name`` (its mail stays in memory: the addresses are
     made up);
   - of ``tuteur``'s tutees, by login: the first has its report graded
@@ -22,7 +24,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test.utils import override_settings
 from django.utils.translation import gettext as _
 
-from conventions.demo.data import DEMARCHE
+from conventions.demo.data import DEMARCHE, STUDENTS
 from conventions.demo.evidence import FILE_NAMES, scan, stamp
 from conventions.demo.records import at
 from conventions.demo.story import Story, last_event, office_day, story_dossiers
@@ -72,8 +74,9 @@ def build_s9(context):
     if tutor is None:
         return
     dossiers = sorted(story_dossiers(year), key=lambda d: d.student.user.username)
-    unnamed = [d for d in dossiers if d.tuteur_ecole_id is None and d.contract_type] if NAME_UNNAMED else []
-    for dossier in unnamed[:NAMED_AT_MOST]:
+    to_name = set(sorted(st.username for st in STUDENTS if st.contract and not st.tutor)[:NAMED_AT_MOST])
+    unnamed = [d for d in dossiers if d.tuteur_ecole_id is None and d.student.user.username in to_name]
+    for dossier in unnamed if NAME_UNNAMED else []:
         head = dossier.student.department.head
         if head is None:
             continue
