@@ -48,26 +48,38 @@ def _contact(contact_id, actor):
     return Recipient(f"contact:{contact_id}", actor, contact_id=contact_id) if contact_id else None
 
 
-def recipients_by_dossier(dossier_ids, actors_needed):
-    """``{dossier_id: {actor: [Recipient, …]}}`` for ``dossier_ids``."""
-    rows = Dossier.objects.filter(pk__in=list(dossier_ids)).values_list(*_FIELDS)
+def recipients_by_dossier(dossier_ids, actors_needed, dossiers=None):
+    """``{dossier_id: {actor: [Recipient, …]}}`` for ``dossier_ids``, only
+    for ``actors_needed``. Many ids are read through ``dossiers`` (a
+    queryset holding them) rather than as a list of parameters."""
+    ids = list(dossier_ids)
+    scope = dossiers.values("pk") if dossiers is not None and len(ids) > 1000 else ids
+    rows = Dossier.objects.filter(pk__in=scope).values_list(*_FIELDS)
     direction = []
     if Actor.DIRECTION in actors_needed:
         direction = list(
             get_user_model().objects.filter(groups__name=Group_.DIRECTION.value, is_active=True).values_list("pk", flat=True)
         )
     office = Recipient(OFFICE, Actor.OFFICE)
+    office_for_company = Recipient(OFFICE, Actor.COMPANY)
+    needed = set(actors_needed)
     found = {}
     for pk, student, tutor, department_head, option_head, company_tutor, signatory, hr in rows:
-        people = {
-            Actor.STUDENT: [_user(student, Actor.STUDENT)],
-            Actor.TUTOR: [_user(tutor, Actor.TUTOR)],
-            Actor.HEAD: [_user(option_head or department_head, Actor.HEAD)],
-            Actor.OFFICE: [office],
-            Actor.DIRECTION: [_user(user_id, Actor.DIRECTION) for user_id in direction],
-            Actor.COMPANY_TUTOR: [_contact(company_tutor, Actor.COMPANY_TUTOR)],
-            Actor.COMPANY: [_contact(signatory or hr or company_tutor, Actor.COMPANY), Recipient(OFFICE, Actor.COMPANY)],
-        }
+        people = {}
+        if Actor.STUDENT in needed:
+            people[Actor.STUDENT] = [_user(student, Actor.STUDENT)]
+        if Actor.TUTOR in needed:
+            people[Actor.TUTOR] = [_user(tutor, Actor.TUTOR)]
+        if Actor.HEAD in needed:
+            people[Actor.HEAD] = [_user(option_head or department_head, Actor.HEAD)]
+        if Actor.OFFICE in needed:
+            people[Actor.OFFICE] = [office]
+        if Actor.DIRECTION in needed:
+            people[Actor.DIRECTION] = [_user(user_id, Actor.DIRECTION) for user_id in direction]
+        if Actor.COMPANY_TUTOR in needed:
+            people[Actor.COMPANY_TUTOR] = [_contact(company_tutor, Actor.COMPANY_TUTOR)]
+        if Actor.COMPANY in needed:
+            people[Actor.COMPANY] = [_contact(signatory or hr or company_tutor, Actor.COMPANY), office_for_company]
         found[pk] = {actor: [r for r in listed if r is not None] for actor, listed in people.items()}
     return found
 

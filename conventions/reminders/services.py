@@ -118,20 +118,27 @@ def reminders_due(today, dossiers=None):
     registry's sources, the years' policies, the dossiers' years and their
     people, each in a number of queries that does not grow with dossiers."""
     dossiers = open_dossiers(today) if dossiers is None else dossiers
+    return reminders_in_force(all_obligations(dossiers), dossiers, today)
+
+
+def reminders_in_force(obligations, dossiers, today):
+    """The sweep's own part of ``reminders_due``, once the registry has
+    answered: the offset in force for each obligation, then the people who
+    must act (two or three queries)."""
     policies = offsets_by_year()
     year_of = dict(dossiers.values_list("pk", "year_id")) if policies else {}
     selected = []
-    for obligation in all_obligations(dossiers):
+    for obligation in obligations:
         if obligation.due is None:
             continue
-        offsets = policies.get(year_of.get(obligation.dossier_id), DEFAULT_OFFSETS)
+        offsets = policies.get(year_of.get(obligation.dossier_id), DEFAULT_OFFSETS) if policies else DEFAULT_OFFSETS
         offset = offset_in_force(obligation.due, offsets, today)
         if offset is not None:
             selected.append((obligation, offset))
     if not selected:
         return []
     needed = set().union(*(o.actors for o, _offset in selected))
-    people = recipients_by_dossier({o.dossier_id for o, _offset in selected}, needed)
+    people = recipients_by_dossier({o.dossier_id for o, _offset in selected}, needed, dossiers)
     return [(o, offset, recipients_of(o, people)) for o, offset in selected]
 
 
@@ -158,14 +165,14 @@ def reminders_sweep(today=None, *, queue, now=None):
     with transaction.atomic():
         # A row another sweep holds is skipped by the database itself:
         # the unique constraint decides, not a read before the write.
-        ReminderClaim.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+        ReminderClaim.objects.bulk_create(rows, ignore_conflicts=True)
         mine = list(ReminderClaim.objects.filter(sweep=sweep).values_list("pk", flat=True))
-        queued = mine + left_behind(now, exclude=mine)
+        queued = mine + left_behind(now, exclude_sweep=sweep)
         _queue(queued, queue)
     return queued
 
 
-def left_behind(now, exclude=()):
+def left_behind(now, exclude_sweep=""):
     """Claims to send again: claimed but never taken, taken by a worker whose
     lease ran out (killed mid-send), failed with attempts left and not
     retried within the hour. Only those of the last month."""
@@ -175,7 +182,7 @@ def left_behind(now, exclude=()):
         | Q(state=ReminderClaim.State.SENDING, lease_until__lt=now)
         | Q(state=ReminderClaim.State.FAILED, attempts__lt=MAX_ATTEMPTS, updated_at__lt=now - datetime.timedelta(hours=1))
     )
-    return list(ReminderClaim.objects.filter(recent & stale).exclude(pk__in=list(exclude)).values_list("pk", flat=True))
+    return list(ReminderClaim.objects.filter(recent & stale).exclude(sweep=exclude_sweep).values_list("pk", flat=True))
 
 
 def _queue(claim_ids, queue):
