@@ -72,6 +72,7 @@ def test_notif_3_a_rupture_s_30_days_are_reminded_to_the_company_with_a_working_
     assert link.created_by.username == services.ROBOT_USERNAME
     (office_copy,) = [m for m in rupture if m.to == ["contrats-pro@mines-ales.fr"]]
     assert "le contact de l'entreprise a reçu la même relance" in office_copy.body
+    assert office_copy.body.startswith("Bonjour,\n")
     assert not LINK.search(office_copy.body)
 
     absences.rupture_declaration_record(incident=incident, by=office)
