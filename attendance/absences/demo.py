@@ -7,6 +7,8 @@
   for a client's go-live: accepted by the head of 2IA, its make-up planned.
 - ``eleve07`` asked for Tuesday 15 December: refused by the service, the
   S9 exams (CAL-4: « Examens du S9 », 14–18 December).
+- ``eleve`` asked again, for Thursday 10 December (a client's audit): it
+  waits in the head of 2IA's « À faire ».
 
 Everything goes through the services, on the story's day (21 November
 2026: they judge « past » and « to come » by the clock, so the builder sets
@@ -31,13 +33,16 @@ STORY_MOMENT = (datetime.date(2026, 11, 21), datetime.time(10))
 LEAVES = (
     ("eleve08", datetime.date(2026, 10, 12), datetime.date(2026, 10, 16), datetime.date(2026, 10, 15), datetime.time(10)),
 )
-# (login, day, company's reason, accepted with its make-up or None: left to the service)
+# (login, day, company's reason, accepted with its make-up, or None: left as it stands —
+# refused by the service in an exam period, else waiting for the head)
 ABSENCES = (
     ("eleve", datetime.date(2026, 12, 2),
      "Mise en production chez le client principal : l’élève pilote la bascule, prévue de longue date.",
      ("Rattrapage du cours et du TD du jour avec l'enseignante, travail écrit rendu.", datetime.date(2026, 12, 9))),
     ("eleve07", datetime.date(2026, 12, 15),
      "Salon professionnel à Lyon : l'entreprise souhaite la présence de l'élève sur le stand.", None),
+    ("eleve", datetime.date(2026, 12, 10),
+     "Audit de certification chez le client : l’élève présente le module qu’il a développé.", None),
 )
 
 

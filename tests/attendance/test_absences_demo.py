@@ -37,16 +37,18 @@ def test_abs_1_demo_absences_run_after_the_timetable():
 def test_abs_2_demo_arrets_accepted_and_refused_absences(context, head, private_root):
     """ABS-1, ABS-2: the démarche's arrêt gets its file (told late, flagged),
     no second incident; an absence accepted with its make-up planned, one
-    refused for the exams; a second run writes nothing."""
+    refused for the exams, one waiting for the head; a second run writes nothing."""
     demo.build_absences(context)
     leave = SickLeave.objects.get()
     assert leave.told_late and (private_root / leave.file_name).is_file()
     assert Incident.objects.get() == leave.incident
-    accepted = ExceptionalAbsence.objects.get(dossier__student__user__username="eleve")
+    accepted = ExceptionalAbsence.objects.get(dossier__student__user__username="eleve", day=datetime.date(2026, 12, 2))
     assert (accepted.state, accepted.decided_by, accepted.makeup_planned_on) == (
         AbsenceState.ACCEPTED, head, datetime.date(2026, 12, 9))
     refused = ExceptionalAbsence.objects.get(dossier__student__user__username="eleve07")
     assert refused.state == AbsenceState.REFUSED and "Examens du S9" in refused.decision_comment
+    waiting = ExceptionalAbsence.objects.get(dossier__student__user__username="eleve", day=datetime.date(2026, 12, 10))
+    assert waiting.state == AbsenceState.REQUESTED and waiting.decided_by is None
     context.tally.clear()
     demo.build_absences(context)
-    assert not context.tally and SickLeave.objects.count() == 1 and ExceptionalAbsence.objects.count() == 2
+    assert not context.tally and SickLeave.objects.count() == 1 and ExceptionalAbsence.objects.count() == 3
