@@ -270,6 +270,7 @@ def panel_context(request, dossier):
         "may_grade": roles.can_grade_report(user, dossier),
         "may_type": roles.can_type_appraisal(user, dossier),
         "may_name": roles.can_name_tutor(user, dossier),
+        "may_read_appraisal": roles.can_read_appraisal(user, dossier),
         # EVAL-2: the student's way to step A's form while it is open (its steps are prefetched: no query).
         "may_hand_in": roles.can_hand_in_report(user, dossier) and any(
             s.code == report.STEP and s.state in (StepState.TODO, StepState.REFUSED) for s in dossier.steps.all()),

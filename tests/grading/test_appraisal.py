@@ -314,3 +314,17 @@ def test_eval_1_filled_fiche_pdf_says_what_was_filled(dossier, link):
     assert html.count("✓") == len(criteria.CRITERIA)
     assert '<span class="lv chosen"><span class="tick">✓</span>À améliorer</span>' in html
     assert "Relire." in html and "Bonne période." in html and "13,50 / 20" in html and "Anne Salles" in html
+
+
+def test_role_4_the_tutors_pages_lead_to_the_fiche_filled_by_link_the_students_do_not(client, login, dossier, link,
+                                                                                           tutor):
+    """ROLE-4: once filled by link, « Notes du S9 », the report's grade page
+    and the dossier's Évaluation panel lead the tuteur école to the fiche;
+    the student's dossier page shows the grade, never the link to the fiche."""
+    client.post(url(link), filled("15,5"))
+    detail = reverse("grading:appraisal-detail", args=[dossier.pk])
+    teacher = login(tutor)
+    for page in ("/s9/", reverse("grading:s9-report", args=[dossier.pk]), f"/dossiers/{dossier.pk}/"):
+        assert f'href="{detail}"' in teacher.get(page).content.decode(), page
+    own = login(dossier.student.user).get(f"/dossiers/{dossier.pk}/").content.decode()
+    assert "15,50/20" in own and f'href="{detail}"' not in own
