@@ -2,11 +2,11 @@
 NOTIF-1): each period's invoices to issue (the S9 in January, the balance
 at the end of the training, from ``billing_dates``, the one schedule), and
 each issued invoice to be paid by its due date — overdue once past it.
-Two queries whatever the number of dossiers."""
+One query whatever the number of dossiers."""
 
 from types import SimpleNamespace
 
-from django.db.models import QuerySet
+from django.db.models import FilteredRelation, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -21,19 +21,29 @@ Period = Invoice.Period
 
 
 def billing_deadlines(dossiers):
-    """``dossiers``: a queryset, or dossiers or their ids."""
+    """``dossiers``: a queryset, or dossiers or their ids. One query: each
+    dossier with its issued invoices joined (one row per invoice, or one
+    row without when it has none)."""
     if isinstance(dossiers, QuerySet):
-        rows = Dossier.objects.filter(pk__in=dossiers.values("pk"))
+        scope = Q(pk__in=dossiers.values("pk"))
     else:
-        rows = Dossier.objects.filter(pk__in=[getattr(d, "pk", d) for d in dossiers])
-    rows = list(rows.filter(company__isnull=False).values("pk", "end_date", "year__s9_end", "year__contract_end"))
-    invoices = list(
-        Invoice.objects.filter(dossier_id__in=[r["pk"] for r in rows], kind=Invoice.Kind.INVOICE, number__isnull=False)
-        .values("pk", "dossier_id", "period", "number", "state", "due_date")
+        scope = Q(pk__in=[getattr(d, "pk", d) for d in dossiers])
+    rows = (
+        Dossier.objects.filter(scope, company__isnull=False)
+        .annotate(issued=FilteredRelation(
+            "invoices", condition=Q(invoices__kind=Invoice.Kind.INVOICE, invoices__number__isnull=False)))
+        .values("pk", "end_date", "year__s9_end", "year__contract_end", "issued__pk", "issued__period",
+                "issued__number", "issued__state", "issued__due_date")
+        .order_by("pk", "issued__pk")
     )
-    issued = {(i["dossier_id"], i["period"]) for i in invoices}
-    labels = {Period.S9: _("Facture du S9 à émettre"), Period.BALANCE: _("Facture du solde (S10 et PFE) à émettre")}
+    dossier_rows, invoices = {}, []
     for row in rows:
+        dossier_rows.setdefault(row["pk"], row)
+        if row["issued__pk"] is not None:
+            invoices.append(row)
+    issued = {(i["pk"], i["issued__period"]) for i in invoices}
+    labels = {Period.S9: _("Facture du S9 à émettre"), Period.BALANCE: _("Facture du solde (S10 et PFE) à émettre")}
+    for row in dossier_rows.values():
         # The dates billing_dates reads: S9's end and the training's (the defence unknown here).
         dates = SimpleNamespace(s9_end=row["year__s9_end"], s10_end=row["end_date"] or row["year__contract_end"])
         due = dict(zip((Period.S9, Period.BALANCE), billing_dates(dates)))
@@ -45,9 +55,9 @@ def billing_deadlines(dossiers):
             )
     for invoice in invoices:
         yield Obligation(
-            dossier_id=invoice["dossier_id"], key=f"invoice-paid:{invoice['number']}",
-            label=_("Facture %(n)s à encaisser") % {"n": invoice["number"]},
-            actors=frozenset({roles.Actor.OFFICE}), due=invoice["due_date"],
-            done=invoice["state"] == Invoice.State.PAID,
-            url=reverse("conventions:invoice-detail", args=[invoice["pk"]]),
+            dossier_id=invoice["pk"], key=f"invoice-paid:{invoice['issued__number']}",
+            label=_("Facture %(n)s à encaisser") % {"n": invoice["issued__number"]},
+            actors=frozenset({roles.Actor.OFFICE}), due=invoice["issued__due_date"],
+            done=invoice["issued__state"] == Invoice.State.PAID,
+            url=reverse("conventions:invoice-detail", args=[invoice["issued__pk"]]),
         )
