@@ -53,7 +53,7 @@ from contratpro.school.services import school_for_year, school_missing
 from contratpro.workdays import add_working_days
 from conventions.documents.models import DocumentKind
 from conventions.documents.pdf import document_attach
-from conventions.dossier.deadlines import Obligation
+from conventions.dossier.deadlines import Obligation, dossier_url
 from conventions.models import Dossier, Incident
 from students import programme
 from students.history import event_record
@@ -532,6 +532,8 @@ def certificate_deadlines(dossiers):
         CertificateKind.FIN: _("Certificat de réalisation de fin de contrat à émettre"),
         CertificateKind.RUPTURE: _("Certificat de réalisation à la rupture du contrat à émettre"),
     }
+    labels = {kind: str(label) for kind, label in labels.items()}
+    url = dossier_url("attendance:dossier-certificates")
     for row in rows:
         # Only the periods certificate_period would accept (the same rule).
         found = periods_of(
@@ -542,7 +544,7 @@ def certificate_deadlines(dossiers):
         ends = {kind: period.end for kind, period in found.items() if isinstance(period, Period)}
         for kind, end in ends.items():
             yield Obligation(
-                dossier_id=row["pk"], key=f"certificate:{kind}", label=str(labels[kind]),
+                dossier_id=row["pk"], key=f"certificate:{kind}", label=labels[kind],
                 actors=frozenset({roles.Actor.OFFICE}), due=add_working_days(end, DEADLINE_WORKING_DAYS),
-                done=row[f"issued_{kind}"], url=reverse("attendance:dossier-certificates", args=[row["pk"]]),
+                done=row[f"issued_{kind}"], url=url(row["pk"]),
             )

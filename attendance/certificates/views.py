@@ -19,7 +19,7 @@ from students.models import AcademicYear
 
 from . import jobs, services
 from .forms import BatchForm, DossierIssueForm, VerifyForm
-from .models import Certificate, CertificateBatch, CertificateBatchItem, CertificateKind
+from .models import Certificate, CertificateBatch, CertificateKind
 
 PAGE_SIZE = 50
 RECENT_BATCHES = 5

@@ -10,6 +10,11 @@ Reminders, iCal feeds, the "À faire" queues and the dashboard read only
 
 from dataclasses import dataclass
 
+from django.urls import reverse
+
+# A number no dossier has, to reverse a URL pattern once per source.
+_PLACEHOLDER = 2_147_483_647
+
 
 @dataclass(frozen=True)
 class Obligation:
@@ -31,6 +36,14 @@ class Source:
 
 
 _SOURCES = {}
+
+
+def dossier_url(name, anchor=""):
+    """``pk -> url`` for the URL pattern ``name`` taking a dossier's pk:
+    reversed once, not once per obligation (``reverse`` costs about a tenth
+    of a millisecond: 10 000 dossiers' sweep would spend seconds on it)."""
+    prefix, _, suffix = reverse(name, args=[_PLACEHOLDER]).partition(str(_PLACEHOLDER))
+    return lambda pk: f"{prefix}{pk}{suffix}{anchor}"
 
 
 def register(source):

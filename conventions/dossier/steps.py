@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -20,6 +19,7 @@ from contratpro.roles import Actor, actors_of  # noqa: F401 (the catalogue's voc
 from contratpro.workdays import previous_working_day
 from students.history import event_record
 
+from . import deadlines
 from .deadlines import Obligation
 from .models import DossierStep, Incident, StepState
 
@@ -193,14 +193,18 @@ def step_deadlines(dossiers):
     rows = DossierStep.objects.filter(dossier__in=dossiers, deadline__isnull=False).only(
         "dossier_id", "code", "deadline", "state"
     )
+    url = deadlines.dossier_url("conventions:dossier-detail")
+    labels = {}  # translated once per step, not once per row
     for row in rows:
         definition = BY_CODE[row.code]
+        if row.code not in labels:
+            labels[row.code] = _("Étape %(code)s : %(label)s") % {
+                "code": definition.display_code, "label": definition.label}
         yield Obligation(
-            dossier_id=row.dossier_id, key=f"step:{row.code}",
-            label=_("Étape %(code)s : %(label)s") % {"code": definition.display_code, "label": definition.label},
+            dossier_id=row.dossier_id, key=f"step:{row.code}", label=labels[row.code],
             actors=definition.submitters | (definition.validators if definition.direct else frozenset()),
             due=row.deadline, done=row.state == StepState.VALIDATED,
-            url=reverse("conventions:dossier-detail", args=[row.dossier_id]) + f"#etape-{row.code}",
+            url=f"{url(row.dossier_id)}#etape-{row.code}",
         )
 
 

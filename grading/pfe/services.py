@@ -18,7 +18,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,7 +27,7 @@ from contratpro.roles import Actor
 from contratpro.workdays import holiday_name, is_working_day, previous_working_day
 from conventions.documents.files import check_upload
 from conventions.dossier import steps
-from conventions.dossier.deadlines import Obligation
+from conventions.dossier.deadlines import Obligation, dossier_url
 from conventions.fiche.models import FicheContact
 from conventions.fiche.services import PFE_FIELDS
 from conventions.fiche.wording import validate_title
@@ -317,15 +316,17 @@ def pfe_deadlines(dossiers):
     rows = Dossier.objects.filter(pk__in=ids, end_date__isnull=False).values_list(
         "pk", "end_date", "defence__report_due", "defence__pk", "defence__report_deposited_at",
     )
+    page = dossier_url("grading:pfe-dossier")
+    schedule_label, report_label = _("Programmer la soutenance de PFE"), _("Remettre le rapport de PFE")
     for pk, end_date, report_due, defence_pk, deposited_at in rows:
-        url = reverse("grading:pfe-dossier", args=[pk])
+        url = page(pk)
         yield Obligation(
-            dossier_id=pk, key="pfe:defence", label=_("Programmer la soutenance de PFE"),
+            dossier_id=pk, key="pfe:defence", label=schedule_label,
             actors=frozenset({Actor.HEAD}), due=previous_working_day(end_date), done=defence_pk is not None, url=url,
         )
         if report_due is not None:
             yield Obligation(
-                dossier_id=pk, key="pfe:report", label=_("Remettre le rapport de PFE"),
+                dossier_id=pk, key="pfe:report", label=report_label,
                 actors=frozenset({Actor.STUDENT}), due=report_due, done=deposited_at is not None, url=url,
             )
 

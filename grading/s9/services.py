@@ -20,14 +20,13 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from contratpro import roles
 from contratpro.roles import Actor, Group_
-from conventions.dossier.deadlines import Obligation
+from conventions.dossier.deadlines import Obligation, dossier_url
 from conventions.dossier.models import OPEN_STATES, Dossier
 from conventions.dossier.steps import BY_CODE
 from grading.scoring import bareme_and_points, bareme_for, conduct_grade, counted_steps
@@ -338,11 +337,13 @@ def report_obligations(dossiers):
     rows = Dossier.objects.filter(pk__in=ids, tuteur_ecole__isnull=False).annotate(
         graded=Exists(S9Evaluation.objects.filter(dossier=OuterRef("pk"), report_grade__isnull=False))
     ).select_related("year")
+    url, label, due = dossier_url("grading:s9-report"), _("Noter le rapport de Projet Entreprise (S9)"), {}
     for row in rows:
+        if row.year_id not in due:
+            due[row.year_id] = due_of(row.year)
         yield Obligation(
-            dossier_id=row.pk, key="s9:report", label=_("Noter le rapport de Projet Entreprise (S9)"),
-            actors=frozenset({Actor.TUTOR}), due=due_of(row.year), done=row.graded,
-            url=reverse("grading:s9-report", args=[row.pk]),
+            dossier_id=row.pk, key="s9:report", label=label,
+            actors=frozenset({Actor.TUTOR}), due=due[row.year_id], done=row.graded, url=url(row.pk),
         )
 
 
