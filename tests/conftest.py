@@ -75,14 +75,16 @@ def eager_celery(request):
 
 @contextlib.contextmanager
 def private_storage(location):
-    """Point the private storage (DOC-6) and ``Document.file`` at ``location``
+    """Point the private storage (DOC-6) and the file fields stored in it
+    (``Document.file``, ``Invoice.file``, ``PfeReport.file``) at ``location``
     for the block: setting ``STORAGES`` alone is not enough, since
-    ``storages`` caches its backends and ``Document.file`` resolved its
-    storage when the model was defined."""
+    ``storages`` caches its backends and each field resolved its storage
+    when its model was defined."""
     from django.core.files.storage import storages
     from django.test import override_settings
 
-    from conventions.models import Document
+    from conventions.models import Document, Invoice
+    from grading.models import PfeReport
 
     options = {"location": str(location), "base_url": None}
     stored = {
@@ -90,15 +92,17 @@ def private_storage(location):
         "default": {**settings.STORAGES["default"], "OPTIONS": options},
         "private": {**settings.STORAGES["private"], "OPTIONS": options},
     }
-    field = Document._meta.get_field("file")
-    saved = field.storage
+    fields = [model._meta.get_field("file") for model in (Document, Invoice, PfeReport)]
+    saved = [field.storage for field in fields]
     with override_settings(STORAGES=stored):
         storages._storages = {}
-        field.storage = storages["private"]
+        for field in fields:
+            field.storage = storages["private"]
         try:
             yield Path(location)
         finally:
-            field.storage = saved
+            for field, storage in zip(fields, saved):
+                field.storage = storage
             storages._storages = {}
 
 

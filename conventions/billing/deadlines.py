@@ -7,11 +7,10 @@ One query whatever the number of dossiers."""
 from types import SimpleNamespace
 
 from django.db.models import FilteredRelation, Q, QuerySet
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from contratpro import roles
-from conventions.dossier.deadlines import Obligation
+from conventions.dossier.deadlines import Obligation, dossier_url
 from conventions.dossier.models import Dossier
 
 from .models import Invoice
@@ -43,6 +42,7 @@ def billing_deadlines(dossiers):
             invoices.append(row)
     issued = {(i["pk"], i["issued__period"]) for i in invoices}
     labels = {Period.S9: _("Facture du S9 à émettre"), Period.BALANCE: _("Facture du solde (S10 et PFE) à émettre")}
+    dossier_page, invoice_page = dossier_url("conventions:dossier-billing"), dossier_url("conventions:invoice-detail")
     for row in dossier_rows.values():
         # The dates billing_dates reads: S9's end and the training's (the defence unknown here).
         dates = SimpleNamespace(s9_end=row["year__s9_end"], s10_end=row["end_date"] or row["year__contract_end"])
@@ -51,7 +51,7 @@ def billing_deadlines(dossiers):
             yield Obligation(
                 dossier_id=row["pk"], key=f"invoice:{period}", label=str(labels[period]),
                 actors=frozenset({roles.Actor.OFFICE}), due=day, done=(row["pk"], period) in issued,
-                url=reverse("conventions:dossier-billing", args=[row["pk"]]),
+                url=dossier_page(row["pk"]),
             )
     for invoice in invoices:
         yield Obligation(
@@ -59,5 +59,5 @@ def billing_deadlines(dossiers):
             label=_("Facture %(n)s à encaisser") % {"n": invoice["issued__number"]},
             actors=frozenset({roles.Actor.OFFICE}), due=invoice["issued__due_date"],
             done=invoice["issued__state"] == Invoice.State.PAID,
-            url=reverse("conventions:invoice-detail", args=[invoice["issued__pk"]]),
+            url=invoice_page(invoice["issued__pk"]),
         )

@@ -13,14 +13,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from contratpro import roles
 from contratpro.frenchdates import long_date
-from conventions.documents.models import Document, DocumentKind
 from students import programme
 from students.calendar import training_dates
 from students.history import event_record
