@@ -31,6 +31,11 @@ class BatchForm(forms.Form):
     send = forms.BooleanField(label=_("Envoyer chaque facture par e-mail au contact de l'entreprise"), required=False,
                               initial=True)
 
+    def __init__(self, *args, **kwargs):
+        # Its own ids: the list's filters, on the same page, have a year and a period too.
+        kwargs.setdefault("auto_id", "lot_%s")
+        super().__init__(*args, **kwargs)
+
 
 class PeriodForm(forms.Form):
     period = forms.ChoiceField(label=_("Période"), choices=Invoice.Period.choices)
@@ -38,7 +43,7 @@ class PeriodForm(forms.Form):
 
 class PaymentForm(forms.Form):
     received_on = forms.DateField(label=_("Reçu le"), initial=timezone.localdate,
-                                  widget=forms.DateInput(attrs={"type": "date"}))
+                                  widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     amount = forms.DecimalField(label=_("Montant (€)"), max_digits=10, decimal_places=2, min_value=Decimal("0.01"))
     reference = forms.CharField(label=_("Référence (virement, chèque)"), max_length=100, required=False)
 
@@ -49,6 +54,11 @@ class CreditNoteForm(forms.Form):
         help_text=_("Laissez vide pour annuler tout ce qui reste de la facture."),
     )
     reason = forms.CharField(label=_("Motif"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        # Its own ids: the payment's form, on the same page, has an amount too.
+        kwargs.setdefault("auto_id", "avoir_%s")
+        super().__init__(*args, **kwargs)
 
 
 class AgreementForm(forms.ModelForm):

@@ -132,6 +132,47 @@ def an_absence_to_decide(login):
     return reverse("attendance:absence-detail", args=[request.pk]) if request else None
 
 
+def an_appraisal_link(login):
+    """The company tutor's fiche « Avant PFE » reached by the demo's personal link (ROLE-5)."""
+    from conventions.links import services as links
+    from conventions.links.models import ExternalLink
+
+    for link in ExternalLink.objects.filter(purpose=ExternalLink.Purpose.APPRAISAL).order_by("pk"):
+        if roles.link_problem(link, purpose=ExternalLink.Purpose.APPRAISAL) is None:
+            return reverse("grading:appraisal-link", args=[links.make_token(link)])
+    return None
+
+
+def an_appraisal(login):
+    """The read-only fiche the company tutor filled, for the tuteur école (ROLE-4)."""
+    from grading.models import Appraisal
+
+    appraisal = Appraisal.objects.filter(dossier__in=roles.dossiers_for(_user(login))).order_by("pk").first()
+    return reverse("grading:appraisal-detail", args=[appraisal.dossier_id]) if appraisal else None
+
+
+def an_invoice(login):
+    """The office's page of the demo's first issued invoice (BILL-1)."""
+    from conventions.models import Invoice
+
+    invoice = Invoice.objects.filter(number__isnull=False).order_by("pk").first()
+    return reverse("conventions:invoice-detail", args=[invoice.pk]) if invoice else None
+
+
+def a_dossier_billing(login):
+    """A dossier's billing page: its agreement and its invoices (BILL-3, BILL-5)."""
+    from conventions.models import Invoice
+
+    invoice = Invoice.objects.order_by("pk").first()
+    return reverse("conventions:dossier-billing", args=[invoice.dossier_id]) if invoice else None
+
+
+def report_hand_in(login):
+    """The student's one form for step A: the report and its four parts (EVAL-2)."""
+    dossier = roles.dossiers_for(_user(login)).order_by("pk").first()
+    return reverse("grading:s9-report-hand-in", args=[dossier.pk])
+
+
 PAGES = [
     (None, "connexion", "/connexion/"),
     (None, "lien-personnel", personal_link),
@@ -141,6 +182,7 @@ PAGES = [
     (None, "verifier-certificat", "/verifier/"),
     (None, "certificat-verifie", a_certificate_check),
     (None, "certificat-inconnu", "/verifier/ABCD-EFGH-JKMN/"),
+    (None, "fiche-evaluation-tuteur", an_appraisal_link),
     ("bureau", "accueil", home),
     ("bureau", "a-faire", todo),
     ("bureau", "dossiers", "/dossiers/"),
@@ -165,6 +207,11 @@ PAGES = [
     ("bureau", "certificats", "/certificats/"),
     ("bureau", "lot-certificats", a_batch),
     ("bureau", "absences", "/absences/"),
+    ("bureau", "factures", "/factures/"),
+    ("bureau", "facture", an_invoice),
+    ("bureau", "facturation-dossier", a_dossier_billing),
+    ("bureau", "relances", "/relances/"),
+    ("bureau", "notes-scolarite", "/notes/scolarite/"),
     ("resp2ia", "accueil", home),
     ("resp2ia", "a-faire", todo),
     ("resp2ia", "dossier", a_dossier),
@@ -174,10 +221,12 @@ PAGES = [
     ("resp2ia", "absences-a-decider", "/absences/demandes/"),
     ("resp2ia", "tuteurs-a-nommer", "/tuteurs/"),
     ("resp2ia", "absence", an_absence_to_decide),
+    ("resp2ia", "notes", "/notes/scolarite/"),
     ("tuteur", "accueil", home),
     ("tuteur", "a-faire", todo),
     ("tuteur", "dossier", a_dossier),
     ("tuteur", "notes-s9", "/s9/"),
+    ("tuteur", "fiche-evaluation", an_appraisal),
     ("eleve", "accueil", home),
     ("eleve", "mon-eligibilite", "/mon-eligibilite/"),
     ("eleve", "mon-compte", "/mon-compte/"),
@@ -186,6 +235,7 @@ PAGES = [
     ("eleve", "declarer-arret", own_dossier_page("sick-leave-declare")),
     ("eleve", "demander-absence", own_dossier_page("absence-request")),
     ("eleve", "incidents", own_dossier_page("incident-report")),
+    ("eleve03", "remise-rapport", report_hand_in),
     ("direction", "accueil", home),
     ("direction", "a-faire", todo),
     ("direction", "dossier", a_dossier),
@@ -195,6 +245,7 @@ PAGES = [
     ("scolarite", "accueil", home),
     ("scolarite", "a-faire", todo),
     ("scolarite", "dossier", a_dossier),
+    ("scolarite", "notes", "/notes/scolarite/"),
     ("enseignant", "accueil", home),
     ("enseignant", "seance", a_session_to_sign),
 ]
