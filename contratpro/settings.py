@@ -373,6 +373,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
+    # Libraries that narrate every PDF they build (WeasyPrint's steps,
+    # factur-x's XML checks) speak only when something goes wrong.
+    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools", "factur-x")},
 }
 
 # The portal's own address, for links mailed without a request (a command,
