@@ -328,3 +328,23 @@ def test_role_4_the_tutors_pages_lead_to_the_fiche_filled_by_link_the_students_d
         assert f'href="{detail}"' in teacher.get(page).content.decode(), page
     own = login(dossier.student.user).get(f"/dossiers/{dossier.pk}/").content.decode()
     assert "15,50/20" in own and f'href="{detail}"' not in own
+
+
+# Measured once filled (7 each): pinned, so that a query added per
+# criterion or per answer shows.
+APPRAISAL_PAGE_QUERIES = {"link": 7, "detail": 7}
+
+
+@pytest.mark.parametrize("page", sorted(APPRAISAL_PAGE_QUERIES))
+def test_role_5_the_appraisal_pages_read_a_fixed_number_of_queries(client, login, dossier, link, tutor, page,
+                                                                    django_assert_num_queries):
+    """ROLE-5, ROLE-4: the fiche reached by the link and its read-only page,
+    once filled, read a pinned number of queries: none per criterion."""
+    client.post(url(link), filled("15,5"))
+    if page == "link":
+        viewer, path = client, url(link)
+    else:
+        viewer, path = login(tutor), reverse("grading:appraisal-detail", args=[dossier.pk])
+    viewer.get(path)  # warm the session and the caches
+    with django_assert_num_queries(APPRAISAL_PAGE_QUERIES[page]):
+        assert viewer.get(path).status_code == 200

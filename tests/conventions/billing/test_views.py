@@ -160,3 +160,30 @@ def test_bill_2_the_dossier_page_shows_the_billing_panel_to_the_office(dossier, 
     assert "Prise en charge et factures" in page and link in page
     page = login(dossier.student.user).get(reverse("conventions:dossier-detail", args=[dossier.pk])).content.decode()
     assert link not in page
+
+
+# Measured with 1 payment and with 5 and a credit note: pinned, so that a
+# query per payment or per credit note shows.
+INVOICE_PAGE_QUERIES = 6
+
+
+def test_bill_4_the_invoice_page_reads_as_many_queries_with_1_and_5_payments(dossier, office, login,
+                                                                             django_assert_num_queries):
+    """BILL-4, BILL-2: an invoice's page reads its payments and credit notes
+    in the same queries, one payment or five with a credit note."""
+    invoice = _issued(dossier, office)
+    client = login(office)
+    path = reverse("conventions:invoice-detail", args=[invoice.pk])
+    counts = []
+    for payments in (1, 4):
+        for _ in range(payments):
+            services.payment_record(invoice=invoice, amount=Decimal("10.00"), received_on=datetime.date(2026, 11, 20),
+                                    by=office)
+        if payments == 4:
+            services.credit_note_issue(invoice=invoice, reason="Heures non réalisées.", by=office,
+                                       amount=Decimal("20.00"), today=datetime.date(2026, 11, 21))
+        client.get(path)  # warm the session and the caches
+        with django_assert_num_queries(INVOICE_PAGE_QUERIES) as captured:
+            assert client.get(path).status_code == 200
+        counts.append(len(captured.captured_queries))
+    assert counts[0] == counts[1]

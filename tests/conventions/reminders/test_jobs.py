@@ -79,3 +79,30 @@ def test_notif_1_relancer_refuses_a_reminder_that_did_not_fail(year, office, log
     assert escape("Cette relance n'est pas en échec : il n'y a rien à renvoyer.") in response.content.decode()
     claim.refresh_from_db()
     assert claim.state == ReminderClaim.State.SENT
+
+
+# Measured at 2 and 12 claims: pinned, so that a query per claim shows.
+REMINDERS_PAGE_QUERIES = 5
+
+
+def test_notif_1_the_reminders_page_reads_as_many_queries_for_2_and_12_claims(year, office, login,
+                                                                             django_assert_num_queries):
+    """NOTIF-1: the office's « Relances » page paginates in the database and
+    reads each claim's dossier and person in the same queries: 2 claims and
+    12 cost the same."""
+    client = login(office)
+    counts = []
+    for n in (2, 10):
+        for _ in range(n):
+            dossier = factories.DossierFactory(student__year=year)
+            ReminderClaim.objects.create(
+                dossier=dossier, key="step:5p", offset=-3, recipient=f"user:{dossier.student.user_id}",
+                user=dossier.student.user, actor="eleve", label="Étape 5'", due=datetime.date(2026, 8, 18),
+                day=datetime.date(2026, 8, 15), sweep="x", state=ReminderClaim.State.FAILED, attempts=5,
+                error="refusé",
+            )
+        client.get(reverse("conventions:reminder-list"))  # warm the session and the caches
+        with django_assert_num_queries(REMINDERS_PAGE_QUERIES) as captured:
+            assert client.get(reverse("conventions:reminder-list")).status_code == 200
+        counts.append(len(captured.captured_queries))
+    assert counts[0] == counts[1]
