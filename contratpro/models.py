@@ -24,6 +24,9 @@ class User(AbstractUser):
     notifications = models.CharField(
         _("notifications"), max_length=10, choices=Notifications.choices, default=Notifications.IMMEDIATE
     )
+    # The inbox's unread count in the header, kept with the notifications
+    # (``conventions.notifications``): read with the user, no query per page.
+    unread_notifications = models.PositiveIntegerField(_("notifications non lues"), default=0, editable=False)
     # AUTH-1: an account is never deleted; the office deactivates it.
     deactivated_at = models.DateTimeField(_("désactivé le"), null=True, blank=True, editable=False)
     deactivated_by = models.ForeignKey(

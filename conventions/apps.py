@@ -67,6 +67,17 @@ class ConventionsConfig(AppConfig):
 
         billing.register_all()
 
+        # Notifications, mail texts, digests and calendar feeds (issue 15).
+        from .digest import registrations as digest
+        from .feeds import registrations as feeds
+        from .mailtexts import registrations as mailtexts
+        from .notifications import registrations as notifications
+
+        mailtexts.register_all()
+        notifications.register_all()
+        digest.register_all()
+        feeds.register_all()
+
         # Demo builders: this room's part of ``manage.py demo``, in the story's order.
         from contratpro import demo as demo_builders
 

@@ -16,4 +16,8 @@ urlpatterns = [
     path("", include("conventions.todo.urls")),
     path("", include("conventions.billing.urls")),
     path("", include("conventions.reminders.urls")),
+    path("", include("conventions.notifications.urls")),
+    path("", include("conventions.mailtexts.urls")),
+    path("", include("conventions.digest.urls")),
+    path("", include("conventions.feeds.urls")),
 ]

@@ -6,6 +6,17 @@ from .models import Event
 # A company person's capacity, as the timeline names it (ROLE-5).
 EXTERNAL_ROLE = "entreprise"
 
+# Who hears of each event recorded (``conventions.notifications``
+# registers from its AppConfig.ready): ``listener(event)`` is called inside
+# the recording transaction, and defers to ``transaction.on_commit`` what
+# must wait for the commit.
+_LISTENERS = []
+
+
+def event_listener_register(listener):
+    if listener not in _LISTENERS:
+        _LISTENERS.append(listener)
+
 
 def event_record(*, verb, summary, student=None, dossier=None, actor=None, link=None, step="", from_state="",
                  to_state="", comment="", changes=None):
@@ -26,4 +37,6 @@ def event_record(*, verb, summary, student=None, dossier=None, actor=None, link=
     else:
         event.actor = actor
     event.save()
+    for listener in _LISTENERS:
+        listener(event)
     return event

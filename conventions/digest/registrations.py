@@ -1,0 +1,5 @@
+"""What the digest subject registers, called once from ``ConventionsConfig.ready``."""
+
+
+def register_all():
+    pass

@@ -1,0 +1,3 @@
+"""The digest subject's pages."""
+
+urlpatterns = []

@@ -1,0 +1,5 @@
+"""What the feeds subject registers, called once from ``ConventionsConfig.ready``."""
+
+
+def register_all():
+    pass

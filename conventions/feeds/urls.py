@@ -1,0 +1,3 @@
+"""The feeds subject's pages."""
+
+urlpatterns = []

@@ -1,0 +1,1 @@
+"""Models of the mail texts the office edits (none yet)."""

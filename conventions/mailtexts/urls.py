@@ -1,0 +1,3 @@
+"""The mailtexts subject's pages."""
+
+urlpatterns = []

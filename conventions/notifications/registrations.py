@@ -1,0 +1,5 @@
+"""What the notifications register, called once from ``ConventionsConfig.ready``."""
+
+
+def register_all():
+    pass

@@ -1,0 +1,3 @@
+"""The inbox's pages."""
+
+urlpatterns = []
