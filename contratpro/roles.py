@@ -576,3 +576,11 @@ def can_retry_reminders(user):
     """NOTIF-1: the office reads the reminders sent and failed, and sends a
     failed one again (« Relancer »)."""
     return Role.OFFICE in roles_of(user)
+
+
+# --- Digests (NOTIF-1) ---------------------------------------------------------------
+
+def can_read_digest(user):
+    """NOTIF-1: the weekly digest (« Récapitulatif ») is the office's (every
+    department) and each department or option head's (theirs, ROLE-3)."""
+    return bool(roles_of(user) & {Role.OFFICE, Role.DEPARTMENT_HEAD})
