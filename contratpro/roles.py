@@ -584,3 +584,19 @@ def can_read_digest(user):
     """NOTIF-1: the weekly digest (« Récapitulatif ») is the office's (every
     department) and each department or option head's (theirs, ROLE-3)."""
     return bool(roles_of(user) & {Role.OFFICE, Role.DEPARTMENT_HEAD})
+
+
+# --- Calendar feeds (NOTIF-1) --------------------------------------------------------
+
+# The roles that have deadlines of their own to act on (the deadlines
+# registry's actors): a student, the office, a head, a tuteur école, the
+# direction. A teacher with no tutee, the service social and the scolarité
+# have none.
+CALENDAR_ROLES = frozenset({Role.STUDENT, Role.OFFICE, Role.DEPARTMENT_HEAD, Role.TUTOR, Role.DIRECTION})
+
+
+def can_subscribe_calendar(user):
+    """NOTIF-1: a person whose roles have deadlines makes, renews and
+    disables their own calendar's address (« Mon agenda »); a feed whose
+    person no longer holds such a role reads nothing."""
+    return bool(roles_of(user) & CALENDAR_ROLES)
