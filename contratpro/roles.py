@@ -600,3 +600,16 @@ def can_subscribe_calendar(user):
     disables their own calendar's address (« Mon agenda »); a feed whose
     person no longer holds such a role reads nothing."""
     return bool(roles_of(user) & CALENDAR_ROLES)
+
+
+# --- Notifications (issue 15) --------------------------------------------------------
+
+def notifications_for(user):
+    """A person's own notifications (the inbox): every school account reads
+    its own, nobody reads another's (ROLE-9: another's answers 404). Company
+    contacts have no inbox (ROLE-5): theirs are mailed only."""
+    from conventions.notifications.models import Notification
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Notification.objects.none()
+    return Notification.objects.filter(recipient=user)
