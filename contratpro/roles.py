@@ -608,7 +608,7 @@ def notifications_for(user):
     """A person's own notifications (the inbox): every school account reads
     its own, nobody reads another's (ROLE-9: another's answers 404). Company
     contacts have no inbox (ROLE-5): theirs are mailed only."""
-    from conventions.notifications.models import Notification
+    from conventions.models import Notification
 
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Notification.objects.none()
