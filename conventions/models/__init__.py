@@ -29,5 +29,6 @@ from conventions.dossier.models import (  # noqa: F401
 )
 from conventions.fiche.models import FicheContact  # noqa: F401
 from conventions.links.models import ExternalLink, LinkUse  # noqa: F401
+from conventions.mailtexts.models import MailTextVersion  # noqa: F401
 from conventions.notifications.models import Notification  # noqa: F401
 from conventions.reminders.models import ReminderClaim, ReminderPolicy  # noqa: F401

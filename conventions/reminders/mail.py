@@ -1,33 +1,28 @@
 """The reminder as its recipient reads it (NOTIF-1): French, an HTML and a
-plain-text part, the place to act. Every mail of the subject is built by
-``render_message`` from its template name and context, so that editable
-templates and the digest (the issue's second half) plug in here."""
+plain-text part, the place to act. Its text is the registered mail
+« reminders.deadline » (``conventions.mailtexts``): shipped in
+``templates/emails/texts/reminders.deadline.*.txt``, editable by the office."""
 
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.utils.translation import ngettext
 
 from contratpro.frenchdates import long_date
 from contratpro.roles import Actor
+from contratpro.school.services import office_contact
+from conventions.dossier.deadlines import obligations_for
+from conventions.dossier.models import Dossier
 from conventions.links.services import contact_email
+from conventions.mailtexts.registry import MailText, mail_message
 
 from .recipients import OFFICE
+
+KEY = "reminders.deadline"
 
 
 class NoAddress(Exception):
     """The person has no e-mail address: nothing can be sent."""
-
-
-def render_message(template, context, *, subject, to, reply_to=None):
-    """One mail from ``templates/emails/reminders/<template>.txt`` and
-    ``.html``: the plain-text body and its HTML alternative."""
-    message = EmailMultiAlternatives(
-        subject=subject, body=render_to_string(f"emails/reminders/{template}.txt", context),
-        to=to, reply_to=reply_to or [],
-    )
-    message.attach_alternative(render_to_string(f"emails/reminders/{template}.html", context), "text/html")
-    return message
 
 
 def recipient_of(claim):
@@ -52,32 +47,77 @@ def when_text(due, today):
     return ngettext("dépassée depuis %(n)s jour", "dépassée depuis %(n)s jours", -days) % {"n": -days}
 
 
+def reminder_context(*, dossier, obligation, name, url, today, personal_link, for_office, employer_copy, office):
+    """The text's variables, plain values only (``VARIABLES``), and the
+    layout's (``url``, ``action``, ``ecole``, ``email_service``)."""
+    return {
+        "nom": name,
+        "echeance": obligation.label,
+        "date_limite": long_date(obligation.due),
+        "quand": when_text(obligation.due, today),
+        "en_retard": obligation.due < today,
+        "eleve": dossier.student.full_name,
+        "entreprise": dossier.company.name if dossier.company_id else "",
+        "url": url,
+        "lien_personnel": personal_link,
+        "pour_le_service": for_office,
+        "copie_employeur": employer_copy,
+        "email_service": office["email"],
+        "ecole": office["school_name"],
+        "action": str(_("Ouvrir mon lien personnel") if personal_link else _("Ouvrir le portail à cet endroit")),
+    }
+
+
 def reminder_message(claim, obligation, *, url, today):
     """The reminder mail of ``claim``; ``url`` is absolute (a personal link
     for a company person, ROLE-5)."""
     name, address = recipient_of(claim)
     dossier = claim.dossier
-    student = dossier.student
-    late = obligation.due < today
-    office = contact_email(dossier.year.start_year)
-    context = {
-        "name": name,
-        "label": obligation.label,
-        "due": long_date(obligation.due),
-        "when": when_text(obligation.due, today),
-        "late": late,
-        "student": student.full_name,
-        "company": dossier.company.name if dossier.company_id else "",
-        "url": url,
-        "personal_link": bool(claim.contact_id),
-        "for_office": claim.recipient == OFFICE,
-        "employer_copy": claim.recipient == OFFICE and claim.actor == Actor.COMPANY,
-        "office_email": office,
-    }
-    subject = (_("Échéance dépassée : %(label)s (%(student)s)") if late
-               else _("Rappel : %(label)s avant le %(due)s (%(student)s)")) % {
-        "label": obligation.label, "due": context["due"], "student": student.full_name}
-    return render_message("reminder", context, subject=subject, to=[address], reply_to=[office])
+    office = office_contact(dossier.year.start_year)
+    context = reminder_context(
+        dossier=dossier, obligation=obligation, name=name, url=url, today=today,
+        personal_link=bool(claim.contact_id), for_office=claim.recipient == OFFICE,
+        employer_copy=claim.recipient == OFFICE and claim.actor == Actor.COMPANY, office=office,
+    )
+    return mail_message(KEY, context, to=[address], reply_to=[office["email"]])
+
+
+def reminder_sample(dossier):
+    """The preview's context on a real dossier: its first obligation not
+    done (else its first), as the student would be reminded of it today."""
+    dossier = Dossier.objects.select_related("student", "company", "year").get(pk=dossier.pk)
+    obligations = obligations_for(Dossier.objects.filter(pk=dossier.pk), include_done=True)
+    obligation = next((o for o in obligations if not o.done), obligations[0] if obligations else None)
+    if obligation is None:
+        return None
+    today = timezone.localdate()
+    return reminder_context(
+        dossier=dossier, obligation=obligation, name=dossier.student.full_name, url=obligation.url, today=today,
+        personal_link=False, for_office=False, employer_copy=False, office=office_contact(dossier.year.start_year),
+    )
+
+
+TEXT = MailText(
+    key=KEY,
+    label=gettext_lazy("Relance d'une échéance"),
+    audience=gettext_lazy("Qui doit agir : élève, tuteurs, responsable, entreprise (lien personnel), service"),
+    variables={
+        "nom": gettext_lazy("le nom du destinataire (vide pour le service)"),
+        "echeance": gettext_lazy("ce qu'il faut faire, par exemple « Étape 5' : Transmettre la convention signée au service »"),
+        "date_limite": gettext_lazy("la date de l'échéance, par exemple « 18 août 2026 »"),
+        "quand": gettext_lazy("« dans 3 jours », « aujourd'hui » ou « dépassée depuis 1 jour »"),
+        "en_retard": gettext_lazy("vrai quand l'échéance est passée"),
+        "eleve": gettext_lazy("le nom de l'élève"),
+        "entreprise": gettext_lazy("le nom de l'entreprise (vide s'il n'y en a pas encore)"),
+        "url": gettext_lazy("l'adresse où agir : le portail, ou le lien personnel d'un contact d'entreprise"),
+        "lien_personnel": gettext_lazy("vrai quand l'adresse est un lien personnel (contact d'entreprise)"),
+        "pour_le_service": gettext_lazy("vrai quand la relance va au service Contrats pro"),
+        "copie_employeur": gettext_lazy("vrai pour la copie au service d'une échéance de l'employeur"),
+        "email_service": gettext_lazy("l'adresse e-mail du service Contrats pro"),
+        "ecole": gettext_lazy("le nom de l'école"),
+    },
+    sample=reminder_sample,
+)
 
 
 def timeline_summary(claim, obligation):
