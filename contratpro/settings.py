@@ -231,6 +231,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "conventions.reminders.tasks.reminders_sweep_daily",
         "schedule": crontab(hour=7, minute=30),
     },
+    # NOTIF-1: the weekly digest of what is late and due this week, for the
+    # office and each department head, on Monday morning (Europe/Paris,
+    # CELERY_TIMEZONE); each claimed once per week and recipient.
+    "conventions-digest-weekly": {
+        "task": "conventions.digest.tasks.digest_weekly",
+        "schedule": crontab(hour=7, minute=0, day_of_week=1),
+    },
+    # The daily digest of notifications for the people who chose « quotidien ».
+    "conventions-digest-daily": {
+        "task": "conventions.digest.tasks.digest_daily",
+        "schedule": crontab(hour=7, minute=15),
+    },
 }
 # NOTIF-1: how long a worker holds a reminder it is sending; past it, the
 # next sweep hands it to another (a worker killed mid-send).

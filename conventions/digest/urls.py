@@ -1,3 +1,9 @@
 """The digest subject's pages."""
 
-urlpatterns = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("recapitulatif/", views.digest_preview, name="digest"),
+]
