@@ -103,11 +103,6 @@ def token(w, viewer):
     return {"token": w.external_token if viewer == "external" else w.b_revoked_token}
 
 
-def mail_key(w, viewer):
-    """The reminder's mail text (issue 15): registered by the reminders."""
-    return {"key": "reminders.deadline"}
-
-
 def failed_reminder(w):
     """NOTIF-1: a reminder of B's that failed to send (the office's « Relancer »)."""
     from conventions.reminders.models import ReminderClaim
@@ -117,14 +112,6 @@ def failed_reminder(w):
         due=w.b.year.rentree, day=w.b.year.rentree, sweep="matrix", state=ReminderClaim.State.FAILED,
         attempts=5, error="refusé",
     )
-
-
-def b_notification(w):
-    """Issue 15: a notification in B's inbox (B is no viewer: it opens for nobody)."""
-    from conventions.notifications.models import Notification
-
-    return Notification.objects.create(recipient=w.b_user, dossier=w.b, kind="step_validated", title="Étape 1 validée",
-                                       url=reverse("conventions:dossier-detail", args=[w.b.pk]), mail="none")
 
 
 def upload_data(w):
@@ -215,28 +202,8 @@ TABLE = [
     Row("conventions:reminder-list",                 OFFICE,                                   METHOD),
     Row("conventions:reminder-retry",                METHOD,                                   OFFICE,
         lambda w, v: {"pk": w.b_failed_reminder.pk}),
-
-    # « Mon agenda » (NOTIF-1): every role with deadlines makes, renews, disables its own feed's address;
-    # the feed needs no session, and a token never issued is a 404 for everyone.
-    Row("conventions:feed-page",                     "L L h o o h h o D o D D",                METHOD),
-    Row("conventions:feed-create",                   METHOD,                                   "L L o o o o o o D o D D"),
-    Row("conventions:feed-revoke",                   METHOD,                                   "L L o o o o o o D o D D"),
-    Row("conventions:feed-ics",                      "D D D D D D D D D D D D",                METHOD,
-        lambda w, v: {"token": "jamais-emis-" + "x" * 40}, still=True),
-    # The mails' texts (issue 15): the office's list, a text's page (« Aperçu » posted), its HTML preview, restore.
-    Row("conventions:mailtext-list",                 OFFICE,                                   METHOD),
-    Row("conventions:mailtext-edit",                 OFFICE,                                   OFFICE, mail_key,
-        lambda w: {"subject": "Rappel : {{ echeance }}", "body": "Bonjour {{ nom }},", "action": "apercu"}),
-    Row("conventions:mailtext-preview-html",         OFFICE,                                   METHOD, mail_key),
-    Row("conventions:mailtext-restore",              METHOD,                                   OFFICE, mail_key),
     # NOTIF-1: the weekly digest's page, the office's (every department) and each head's (theirs).
     Row("conventions:digest",                        "L L D o o h D o D D D D",                METHOD),
-
-    # The inbox (issue 15): every account its own; B's notification opens for nobody (404), « Tout marquer comme lu » for each.
-    Row("conventions:notification-list",             ALL_L,                                    METHOD),
-    Row("conventions:notification-open",             METHOD,                                   "L L D D D D D D D D D D",
-        lambda w, v: {"pk": w.b_notification.pk}),
-    Row("conventions:notification-read-all",         METHOD,                                   ALL_L),
 
     # The convention (DOC-3…5, DOC-8, ROLE-7).
     Row("conventions:convention-panel",              SEES_B,                                   SEES_B, b_pk),
@@ -494,7 +461,6 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
 
             add_billing(built)
             built.b_failed_reminder = failed_reminder(built)
-            built.b_notification = b_notification(built)
             yield built
             transaction.set_rollback(True)
 
