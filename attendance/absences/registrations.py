@@ -5,6 +5,7 @@ from contratpro import demo as demo_builders
 from conventions.dossier import deadlines, panels
 from conventions.todo import queues
 
+from .. import notifications
 from . import demo, services, todo, views
 
 
@@ -17,3 +18,5 @@ def register_all():
     queues.register(todo.SECTION)
     # The demo's arrêts and absences, after the timetable (order 750).
     demo_builders.register("attendance.absences", demo.build_absences, order=770)
+    # Issue 15: an exceptional absence to decide notifies the heads (conventions' notification registry).
+    notifications.register_all()

@@ -4,6 +4,7 @@ builders), called once from ``GradingConfig.ready``."""
 from contratpro import demo as demo_builders
 from conventions.dossier import deadlines, panels, steps
 
+from .. import notifications
 from . import demo, report, services, views
 
 
@@ -23,3 +24,5 @@ def register_all():
     demo_builders.register("grading.s9.reports", demo.build_reports, order=690)
     # Named tutors and the first S9 grades, after the scores (order 800).
     demo_builders.register("grading.s9", demo.build_s9, order=850)
+    # Issue 15: grading's notification rules (a report to grade, a tutor named, a jury), in conventions' registry.
+    notifications.register_all()
