@@ -114,6 +114,14 @@ def failed_reminder(w):
     )
 
 
+def b_notification(w):
+    """Issue 15: a notification in B's inbox (B is no viewer: it opens for nobody)."""
+    from conventions.notifications.models import Notification
+
+    return Notification.objects.create(recipient=w.b_user, dossier=w.b, kind="step_validated", title="Étape 1 validée",
+                                       url=reverse("conventions:dossier-detail", args=[w.b.pk]), mail="none")
+
+
 def upload_data(w):
     return {"kind": "rapport_pe", "step": "A",
             "file": SimpleUploadedFile("rapport.pdf", factories.tiny_pdf(), content_type="application/pdf")}
@@ -204,6 +212,12 @@ TABLE = [
         lambda w, v: {"pk": w.b_failed_reminder.pk}),
     # NOTIF-1: the weekly digest's page, the office's (every department) and each head's (theirs).
     Row("conventions:digest",                        "L L D o o h D o D D D D",                METHOD),
+
+    # The inbox (issue 15): every account its own; B's notification opens for nobody (404), « Tout marquer comme lu » for each.
+    Row("conventions:notification-list",             ALL_L,                                    METHOD),
+    Row("conventions:notification-open",             METHOD,                                   "L L D D D D D D D D D D",
+        lambda w, v: {"pk": w.b_notification.pk}),
+    Row("conventions:notification-read-all",         METHOD,                                   ALL_L),
 
     # The convention (DOC-3…5, DOC-8, ROLE-7).
     Row("conventions:convention-panel",              SEES_B,                                   SEES_B, b_pk),
@@ -461,6 +475,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
 
             add_billing(built)
             built.b_failed_reminder = failed_reminder(built)
+            built.b_notification = b_notification(built)
             yield built
             transaction.set_rollback(True)
 
