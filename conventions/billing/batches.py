@@ -18,14 +18,21 @@ from .pdf import invoice_file_build
 
 
 @transaction.atomic
-def invoice_batch_create(*, year, period, dossiers, by, send=True):
+def invoice_batch_create(*, year, period, dossiers, by, send=True, today=None):
     """A batch for ``period`` over ``dossiers`` of ``year`` (a queryset the
-    caller took from ``roles.dossiers_for``), its items pending."""
+    caller took from ``roles.dossiers_for``), its items pending. BILL-2:
+    only the dossiers whose period's billing day has come (``billing_dates``);
+    none, and the batch is refused with the first day it opens."""
     if not roles.can_manage_dossiers(by):
         raise PermissionDenied(_("Seul le service Contrats pro établit les factures."))
-    ids = list(dossiers.filter(year=year, company__isnull=False).values_list("pk", flat=True))
-    if not ids:
+    rows = list(dossiers.filter(year=year, company__isnull=False).values_list("pk", "end_date"))
+    if not rows:
         raise ValidationError(_("Aucun dossier de l'année sélectionné (avec une entreprise) : rien à facturer."))
+    today = today or services.clock()
+    days = {pk: services.year_billing_days(year, end=end)[period] for pk, end in rows}
+    ids = [pk for pk, day in days.items() if day <= today]
+    if not ids:
+        raise ValidationError(services.billing_day_refusal(period, min(days.values()), today))
     batch = InvoiceBatch.objects.create(year=year, period=period, total=len(ids), send=send, requested_by=by)
     InvoiceBatchItem.objects.bulk_create(InvoiceBatchItem(batch=batch, dossier_id=pk) for pk in ids)
     return batch

@@ -31,9 +31,9 @@ def file_request(*, invoice):
 
 
 @transaction.atomic
-def invoice_batch_request(*, year, period, dossiers, by, send=True):
+def invoice_batch_request(*, year, period, dossiers, by, send=True, today=None):
     """BILL-2: a bulk issue, each dossier's item queued on commit; returns the batch."""
-    batch = batches.invoice_batch_create(year=year, period=period, dossiers=dossiers, by=by, send=send)
+    batch = batches.invoice_batch_create(year=year, period=period, dossiers=dossiers, by=by, send=send, today=today)
     for item_id in batch.items.values_list("pk", flat=True):
         issue_batch_item.delay_on_commit(item_id)
     return batch

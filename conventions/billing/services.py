@@ -10,11 +10,13 @@ them, so the two can never disagree (BILL-2).
 import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from types import SimpleNamespace
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from contratpro import roles
 from contratpro.frenchdates import long_date
@@ -47,6 +49,35 @@ def billing_dates(dates):
     PFE up to the defence: the end of August for a contract of the year)."""
     first = dates.s9_end + datetime.timedelta(days=1)
     return first.replace(day=1), dates.s10_end
+
+
+def clock():
+    """Billing's clock: the day an act is dated when its caller gives none
+    (the services take an explicit ``today``; tests set this clock)."""
+    return timezone.localdate()
+
+
+PERIOD_NAMES = {
+    Period.S9: gettext_lazy("du S9"),
+    Period.BALANCE: gettext_lazy("du solde"),
+}
+
+
+def billing_day_refusal(period, day, on):
+    """BILL-2: the French reason an invoice of ``period`` billed from
+    ``day`` cannot be issued ``on`` that date, or None when it can."""
+    if on >= day:
+        return None
+    return _("La facture %(period)s s'émet à partir du %(day)s.") % {
+        "period": PERIOD_NAMES[period], "day": long_date(day)}
+
+
+def year_billing_days(year, *, end=None):
+    """BILL-2: each period's billing day for a dossier of ``year`` whose
+    training ends on ``end`` (the year's contract end when unknown), from
+    ``billing_dates``, the one schedule, without reading the calendar."""
+    first, balance = billing_dates(SimpleNamespace(s9_end=year.s9_end, s10_end=end or year.contract_end))
+    return {Period.S9: first, Period.BALANCE: balance}
 
 
 # --- What a period bills, and to whom (BILL-2, BILL-3, BILL-5) ----------------
@@ -188,6 +219,16 @@ def invoice_prepare(*, dossier, period, by):
     return drafts
 
 
+def issue_refusal(invoice, on):
+    """BILL-2: why the draft ``invoice`` cannot be issued ``on`` that day
+    (its period's billing day, from ``billing_dates``, not come yet), or
+    None. A credit note is never held back: it corrects an issued invoice."""
+    if invoice.is_credit_note:
+        return None
+    day = dossier_periods(invoice.dossier)[invoice.period].billed_on
+    return billing_day_refusal(invoice.period, day, on)
+
+
 def _issue(invoice, *, by, today):
     """Number, dates and state of ``invoice`` (locked by the caller), in
     the caller's transaction (BILL-4)."""
@@ -209,8 +250,11 @@ def invoice_issue(*, invoice, by, today=None):
     invoice = Invoice.objects.select_for_update(of=("self",)).select_related("dossier").get(pk=invoice.pk)
     if invoice.number is not None:
         raise ValidationError(_("Cette facture est déjà émise, sous le numéro %(n)s.") % {"n": invoice.number})
-    today = today or timezone.localdate()
-    _issue(invoice, by=by, today=today)
+    on = today or clock()
+    refusal = issue_refusal(invoice, on)
+    if refusal:
+        raise ValidationError(refusal)
+    _issue(invoice, by=by, today=on)
     event_record(
         dossier=invoice.dossier, actor=by, verb="conventions.invoice.issued", to_state=State.ISSUED,
         summary=_("Facture %(n)s émise (%(who)s, %(amount)s €).")
@@ -252,7 +296,7 @@ def credit_note_issue(*, invoice, reason, by, amount=None, today=None):
         description=invoice.description, service_start=invoice.service_start, service_end=invoice.service_end,
         hours=invoice.hours, amount_ht=amount, vat_amount=Decimal("0.00"), amount_ttc=amount, reason=reason.strip(),
     )
-    today = today or timezone.localdate()
+    today = today or clock()
     _issue(note, by=by, today=today)
     _settle(invoice, on=today)
     event_record(
@@ -265,7 +309,7 @@ def credit_note_issue(*, invoice, reason, by, amount=None, today=None):
 
 
 @transaction.atomic
-def payment_record(*, invoice, amount, received_on, by, reference=""):
+def payment_record(*, invoice, amount, received_on, by, reference="", today=None):
     """BILL-2: a payment received for an issued invoice; partial payments
     add up and the invoice is paid when they reach what is due."""
     from .models import Payment
@@ -280,7 +324,7 @@ def payment_record(*, invoice, amount, received_on, by, reference=""):
         raise ValidationError(_("Un paiement est d'un montant positif."))
     if amount > due:
         raise ValidationError(_("Il reste %(due)s € à payer sur cette facture : le paiement dépasse ce montant.") % {"due": due})
-    if received_on > timezone.localdate():
+    if received_on > (today or clock()):
         raise ValidationError(_("Un paiement reçu n'est pas daté dans le futur."))
     payment = Payment.objects.create(
         invoice=invoice, amount=amount, received_on=received_on, reference=reference, recorded_by=by

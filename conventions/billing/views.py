@@ -55,8 +55,18 @@ def _filtered(request, form):
         if data["period"]:
             invoices = invoices.filter(period=data["period"])
         if data["overdue"]:
-            invoices = invoices.overdue(timezone.localdate())
+            invoices = invoices.overdue(services.clock())
     return invoices
+
+
+def _batch_refusal(year, today):
+    """BILL-2: why no period of ``year`` can be issued yet (the first
+    billing day of each, from ``billing_dates``), or None."""
+    if year is None:
+        return None
+    days = services.year_billing_days(year)
+    refusals = [services.billing_day_refusal(period, day, today) for period, day in days.items()]
+    return None if None in refusals else " ".join(refusals)
 
 
 @require_GET
@@ -74,9 +84,10 @@ def invoice_list(request):
     page = Paginator(invoices, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    today = services.clock()
     return render(request, "conventions/billing/list.html", {
-        "form": form, "page": page, "today": timezone.localdate(), "query": query.urlencode(),
-        "batch_form": BatchForm(initial={"year": year}),
+        "form": form, "page": page, "today": today, "query": query.urlencode(),
+        "batch_form": BatchForm(initial={"year": year}), "batch_refusal": _batch_refusal(year, today),
         "batches": list(InvoiceBatch.objects.select_related("year")[:RECENT_BATCHES]),
     })
 
@@ -95,8 +106,11 @@ def invoice_export(request):
 
 
 def _detail_context(invoice, *, payment_form=None, credit_form=None):
+    today = services.clock()
     return {
-        "invoice": invoice, "today": timezone.localdate(),
+        "invoice": invoice, "today": today,
+        # BILL-2: a draft's « Émettre » waits for its period's billing day.
+        "issue_refusal": services.issue_refusal(invoice, today) if invoice.number is None else None,
         "payments": list(invoice.payments.all()),
         "credit_notes": list(invoice.credit_notes.order_by("sequence", "pk")),
         "payment_form": payment_form or PaymentForm(),
@@ -196,7 +210,7 @@ def _dossier_context(dossier, *, form=None, period_form=None):
         "period_form": period_form or PeriodForm(),
         "invoices": list(Invoice.objects.filter(dossier=dossier).for_list().order_by("period", "sequence", "pk")),
         "periods": services.dossier_periods(dossier).values(),
-        "today": timezone.localdate(),
+        "today": services.clock(),
     }
 
 

@@ -228,8 +228,9 @@ def add_billing(w):
 
     office = w.people["office"]
     (invoice,) = services.invoice_prepare(dossier=w.b, period="s9", by=office)
-    w.b_invoice = services.invoice_issue(invoice=invoice, by=office)
+    w.b_invoice = services.invoice_issue(invoice=invoice, by=office, today=datetime.date(2027, 1, 4))  # BILL-2: from 1 January
     (w.b_draft,) = services.invoice_prepare(dossier=w.b, period="solde", by=office)
     w.b_invoice_batch = batches.invoice_batch_create(
-        year=w.year, period="solde", dossiers=Dossier.objects.filter(pk=w.b.pk), by=office, send=False)
+        year=w.year, period="solde", dossiers=Dossier.objects.filter(pk=w.b.pk), by=office, send=False,
+        today=datetime.date(2027, 8, 31))
     return w

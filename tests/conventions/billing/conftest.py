@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.core.files.storage import storages
 
@@ -14,6 +16,22 @@ def invoice_files_in_tmp(private_storage_in_tmp):
     field.storage = storages["private"]
     yield
     field.storage = saved
+
+
+# BILL-2: the day billing's clock reads in tests — after the S9's billing
+# day (1 January 2027), before the balance's (31 August 2027) — so that no
+# test depends on the real date. ``clock_on(day)`` moves it.
+CLOCK_DAY = datetime.date(2027, 3, 1)
+
+
+@pytest.fixture(autouse=True)
+def clock_on(monkeypatch):
+    def _set(day):
+        monkeypatch.setattr("conventions.billing.services.clock", lambda: day)
+        return day
+
+    _set(CLOCK_DAY)
+    return _set
 
 
 @pytest.fixture

@@ -152,15 +152,15 @@ def test_bill_2_partial_payments_add_up_to_paid(dossier, office, no_files):
     ones add up, and the invoice is paid when they reach its total; more
     than what is due is refused."""
     (invoice,) = services.invoice_prepare(dossier=dossier, period=S9, by=office)
-    invoice = services.invoice_issue(invoice=invoice, by=office, today=datetime.date(2026, 11, 5))
-    services.payment_record(invoice=invoice, amount=Decimal("4000"), received_on=datetime.date(2026, 11, 20), by=office)
+    invoice = services.invoice_issue(invoice=invoice, by=office, today=datetime.date(2027, 1, 5))
+    services.payment_record(invoice=invoice, amount=Decimal("4000"), received_on=datetime.date(2027, 1, 20), by=office)
     invoice.refresh_from_db()
     assert invoice.state == Invoice.State.ISSUED and services.invoice_balance(invoice) == Decimal("500.00")
     with pytest.raises(ValidationError, match="Il reste 500.00"):
-        services.payment_record(invoice=invoice, amount=Decimal("500.01"), received_on=datetime.date(2026, 11, 21), by=office)
-    services.payment_record(invoice=invoice, amount=Decimal("500"), received_on=datetime.date(2026, 11, 22), by=office)
+        services.payment_record(invoice=invoice, amount=Decimal("500.01"), received_on=datetime.date(2027, 1, 21), by=office)
+    services.payment_record(invoice=invoice, amount=Decimal("500"), received_on=datetime.date(2027, 1, 22), by=office)
     invoice.refresh_from_db()
-    assert (invoice.state, invoice.paid_on) == (Invoice.State.PAID, datetime.date(2026, 11, 22))
+    assert (invoice.state, invoice.paid_on) == (Invoice.State.PAID, datetime.date(2027, 1, 22))
 
 
 @pytest.mark.django_db(transaction=True)

@@ -17,7 +17,7 @@ from tests import factories
 S9 = Invoice.Period.S9
 
 
-def _issued(dossier, office, today=datetime.date(2026, 11, 5)):
+def _issued(dossier, office, today=datetime.date(2027, 1, 5)):
     (draft,) = services.invoice_prepare(dossier=dossier, period=S9, by=office)
     return services.invoice_issue(invoice=draft, by=office, today=today)
 
@@ -34,16 +34,16 @@ def test_bill_2_the_list_query_count_does_not_grow_with_rows(year, office, login
         _issued(factories.DossierFactory(student__year=year), office)
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse("conventions:billing-list"))
-    assert response.content.decode().count("Facture 2026-00") == 20
+    assert response.content.decode().count("Facture 2027-00") == 20
 
 
 def test_bill_2_overdue_invoices_are_marked_and_filtered(dossier, office, login):
     """BILL-2: an issued invoice past its due date, unpaid, reads « En
     retard » and is kept by the overdue filter; a paid one is not."""
-    late = _issued(dossier, office, today=datetime.date(2026, 9, 2))
+    late = _issued(dossier, office, today=datetime.date(2027, 1, 4))  # due 3 February, the clock on 1 March
     page = login(office).get(reverse("conventions:billing-list"), {"overdue": "on", "year": dossier.year.pk})
     assert "En retard" in page.content.decode() and late.number in page.content.decode()
-    services.payment_record(invoice=late, amount=late.amount_ttc, received_on=datetime.date(2026, 10, 1), by=office)
+    services.payment_record(invoice=late, amount=late.amount_ttc, received_on=datetime.date(2027, 2, 10), by=office)
     page = login(office).get(reverse("conventions:billing-list"), {"overdue": "on", "year": dossier.year.pk})
     assert late.number not in page.content.decode()
 
@@ -70,7 +70,7 @@ def test_bill_4_the_invoice_page_issues_records_payments_and_credits(dossier, of
     download = client.get(reverse("conventions:invoice-download", args=[draft.pk]))
     assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
     client.post(reverse("conventions:invoice-payment", args=[draft.pk]),
-                {"received_on": "2026-11-20", "amount": "1000.00", "reference": "VIR 42"})
+                {"received_on": "2027-01-20", "amount": "1000.00", "reference": "VIR 42"})
     refused = client.post(reverse("conventions:invoice-credit", args=[draft.pk]), {"amount": "9999", "reason": "x"})
     assert refused.status_code == 400 and "ne peut dépasser" in refused.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
@@ -127,16 +127,16 @@ def test_bill_2_the_accounting_export_opens_with_its_columns(dossier, office, lo
     """BILL-2: the .xlsx lists invoices and credit notes (negative) with the
     accountant's columns, and the payments on their own sheet."""
     invoice = _issued(dossier, office)
-    services.payment_record(invoice=invoice, amount=Decimal("1000"), received_on=datetime.date(2026, 11, 6), by=office)
-    services.credit_note_issue(invoice=invoice, amount=Decimal("500"), reason="x", by=office, today=datetime.date(2026, 11, 7))
+    services.payment_record(invoice=invoice, amount=Decimal("1000"), received_on=datetime.date(2027, 1, 6), by=office)
+    services.credit_note_issue(invoice=invoice, amount=Decimal("500"), reason="x", by=office, today=datetime.date(2027, 1, 7))
     response = login(office).get(reverse("conventions:billing-export"), {"year": dossier.year.pk})
     book = load_workbook(io.BytesIO(response.content), read_only=True)
     rows = list(book["Factures et avoirs"].iter_rows(values_only=True))
     assert rows[0][:5] == ("Numéro", "Nature", "Date", "Client", "SIRET")
-    assert rows[1][0] == "2026-0001" and rows[1][9] == 4500 and rows[1][11] == 1000 and rows[1][12] == 3000
-    assert rows[2][0] == "2026-0002" and rows[2][1] == "Avoir" and rows[2][9] == -500 and rows[2][13] == "2026-0001"
+    assert rows[1][0] == "2027-0001" and rows[1][9] == 4500 and rows[1][11] == 1000 and rows[1][12] == 3000
+    assert rows[2][0] == "2027-0002" and rows[2][1] == "Avoir" and rows[2][9] == -500 and rows[2][13] == "2027-0001"
     payments = list(book["Paiements"].iter_rows(values_only=True))
-    assert payments[1][0] == "2026-0001" and payments[1][2] == 1000
+    assert payments[1][0] == "2027-0001" and payments[1][2] == 1000
 
 
 def test_notif_1_bill_2_deadlines_issue_then_pay(dossier, office):
@@ -177,11 +177,11 @@ def test_bill_4_the_invoice_page_reads_as_many_queries_with_1_and_5_payments(dos
     counts = []
     for payments in (1, 4):
         for _ in range(payments):
-            services.payment_record(invoice=invoice, amount=Decimal("10.00"), received_on=datetime.date(2026, 11, 20),
+            services.payment_record(invoice=invoice, amount=Decimal("10.00"), received_on=datetime.date(2027, 1, 20),
                                     by=office)
         if payments == 4:
             services.credit_note_issue(invoice=invoice, reason="Heures non réalisées.", by=office,
-                                       amount=Decimal("20.00"), today=datetime.date(2026, 11, 21))
+                                       amount=Decimal("20.00"), today=datetime.date(2027, 1, 21))
         client.get(path)  # warm the session and the caches
         with django_assert_num_queries(INVOICE_PAGE_QUERIES) as captured:
             assert client.get(path).status_code == 200
