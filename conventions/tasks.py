@@ -8,3 +8,4 @@ from conventions.links.tasks import send_link_email  # noqa: F401
 from conventions.billing.tasks import build_invoice_file, issue_batch_item  # noqa: F401
 from conventions.reminders.tasks import reminders_sweep_daily, send_reminder  # noqa: F401
 from conventions.digest.tasks import digest_daily, digest_weekly, send_digest  # noqa: F401
+from conventions.notifications.tasks import send_notification  # noqa: F401
