@@ -48,7 +48,7 @@ def build_billing(context):
         if index == 0 and not BillingAgreement.objects.filter(dossier=dossier).exists():
             services.agreement_save(
                 dossier=dossier, by=office, subrogation=True, opco_name=dossier.company.opco or "Atlas",
-                opco_siret=OPCO_SIRET, opco_address=OPCO_ADDRESS,
+                opco_siret=OPCO_SIRET, opco_address=OPCO_ADDRESS, opco_email=OPCO_EMAIL,
                 opco_reference=f"PEC-{context.year.start_year}-{dossier.pk:05d}", hourly_rate=SUBROGATION_RATE,
             )
         drafts = list(Invoice.objects.filter(dossier=dossier, period=Invoice.Period.S9, number__isnull=True))

@@ -64,6 +64,6 @@ class CreditNoteForm(forms.Form):
 class AgreementForm(forms.ModelForm):
     class Meta:
         model = BillingAgreement
-        fields = ("funded", "subrogation", "opco_name", "opco_siret", "opco_address", "opco_reference",
+        fields = ("funded", "subrogation", "opco_name", "opco_siret", "opco_address", "opco_email", "opco_reference",
                   "hourly_rate", "fixed_amount")
         widgets = {"opco_address": forms.Textarea(attrs={"rows": 3})}

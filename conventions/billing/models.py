@@ -48,6 +48,12 @@ class BillingAgreement(models.Model):
     opco_siret = models.CharField(_("SIRET de l'OPCO"), max_length=14, blank=True)
     opco_address = models.TextField(_("adresse de l'OPCO"), blank=True, help_text=_("Une ligne par ligne d'adresse."))
     opco_reference = models.CharField(_("n° de dossier de prise en charge"), max_length=60, blank=True)
+    # BILL-5: where the OPCO's invoices (subrogation) are mailed, with the
+    # period's certificat de réalisation.
+    opco_email = models.EmailField(
+        _("adresse e-mail de l'OPCO pour ses factures"), max_length=254, blank=True,
+        help_text=_("Sous subrogation, la facture de l'OPCO y est envoyée avec le certificat de réalisation."),
+    )
     hourly_rate = models.DecimalField(_("taux horaire pris en charge (€)"), max_digits=7, decimal_places=2, null=True, blank=True)
     fixed_amount = models.DecimalField(
         _("montant forfaitaire pris en charge pour l'année (€)"), max_digits=9, decimal_places=2, null=True, blank=True

@@ -205,7 +205,7 @@ def _dossier(request, pk):
 def _dossier_context(dossier, *, form=None, period_form=None):
     agreement = BillingAgreement.objects.filter(dossier=dossier).first()
     return {
-        "dossier": dossier,
+        "dossier": dossier, "agreement": agreement,
         "form": form or AgreementForm(instance=agreement, initial={"opco_name": dossier.company.opco if dossier.company else ""}),
         "period_form": period_form or PeriodForm(),
         "invoices": list(Invoice.objects.filter(dossier=dossier).for_list().order_by("period", "sequence", "pk")),
