@@ -108,10 +108,11 @@ def when_text(due, today):
 
 
 def counts_text(late, upcoming):
-    """« 12 en retard, 30 à venir cette semaine »."""
+    """« 12 en retard, 30 à venir cette semaine » (« rien en retard » for none)."""
     return _("%(late)s, %(upcoming)s") % {
-        "late": ngettext("%(n)s en retard", "%(n)s en retard", late) % {"n": late},
-        "upcoming": ngettext("%(n)s à venir cette semaine", "%(n)s à venir cette semaine", upcoming) % {"n": upcoming},
+        "late": ngettext("%(n)s en retard", "%(n)s en retard", late) % {"n": late} if late else _("rien en retard"),
+        "upcoming": (ngettext("%(n)s à venir cette semaine", "%(n)s à venir cette semaine", upcoming) % {"n": upcoming}
+                     if upcoming else _("rien à venir cette semaine")),
     }
 
 

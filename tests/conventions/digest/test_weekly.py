@@ -154,7 +154,7 @@ def test_notif_1_long_lists_are_cut_with_their_count_and_the_portal_s_list(
         make_dossier(A=D(2026, 12, 14 + n % 2))
     sweep(FRIDAY, django_capture_on_commit_callbacks)
     (message,) = mails_to(head.email)
-    assert message.subject == "Récapitulatif de la semaine du 7 décembre : 0 en retard, 5 à venir cette semaine"
+    assert message.subject == "Récapitulatif de la semaine du 7 décembre : rien en retard, 5 à venir cette semaine"
     assert "- … et 3 autres : https://contrats-pro.example/a-faire/" in message.body
     assert message.body.count("https://contrats-pro.example/dossiers/") == 2
 
