@@ -1,5 +1,9 @@
-"""What the mailtexts subject registers, called once from ``ConventionsConfig.ready``."""
+"""What the mailtexts subject registers, called once from
+``ConventionsConfig.ready``: the versions' admin (read-only). Each room
+registers its own mails' texts from its registrations (``registry.register``)."""
+
+from . import admin
 
 
 def register_all():
-    pass
+    admin.register()

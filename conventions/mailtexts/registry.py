@@ -85,7 +85,7 @@ def default_source(key):
 def edited_version(key):
     """The office's version in force for ``key`` (the latest saved), or
     None when the latest is « texte d'origine » or there is none. One query."""
-    latest = MailTextVersion.objects.filter(key=key).order_by("-edited_at", "-pk").first()
+    latest = MailTextVersion.objects.filter(key=key).select_related("edited_by").order_by("-edited_at", "-pk").first()
     if latest is None or latest.is_default:
         return None
     return latest
@@ -261,7 +261,7 @@ def render_texts(subject_source, body_source, context):
     text = render_source(body_source, context).strip() + "\n"
     html = render_to_string("emails/texts/_layout.html", {
         "subject": subject,
-        "body": linebreaks(urlize(escape(text), nofollow=True, autoescape=False)),
+        "body": linebreaks(urlize(escape(text.strip()), nofollow=True, autoescape=False)),
         "url": context.get("url", ""),
         "action": context.get("action", ""),
         "ecole": context.get("ecole", ""),

@@ -103,6 +103,11 @@ def token(w, viewer):
     return {"token": w.external_token if viewer == "external" else w.b_revoked_token}
 
 
+def mail_key(w, viewer):
+    """The reminder's mail text (issue 15): registered by the reminders."""
+    return {"key": "reminders.deadline"}
+
+
 def failed_reminder(w):
     """NOTIF-1: a reminder of B's that failed to send (the office's « Relancer »)."""
     from conventions.reminders.models import ReminderClaim
@@ -210,6 +215,12 @@ TABLE = [
     Row("conventions:reminder-list",                 OFFICE,                                   METHOD),
     Row("conventions:reminder-retry",                METHOD,                                   OFFICE,
         lambda w, v: {"pk": w.b_failed_reminder.pk}),
+    # The mails' texts (issue 15): the office's list, a text's page (« Aperçu » posted), its HTML preview, restore.
+    Row("conventions:mailtext-list",                 OFFICE,                                   METHOD),
+    Row("conventions:mailtext-edit",                 OFFICE,                                   OFFICE, mail_key,
+        lambda w: {"subject": "Rappel : {{ echeance }}", "body": "Bonjour {{ nom }},", "action": "apercu"}),
+    Row("conventions:mailtext-preview-html",         OFFICE,                                   METHOD, mail_key),
+    Row("conventions:mailtext-restore",              METHOD,                                   OFFICE, mail_key),
     # NOTIF-1: the weekly digest's page, the office's (every department) and each head's (theirs).
     Row("conventions:digest",                        "L L D o o h D o D D D D",                METHOD),
 
