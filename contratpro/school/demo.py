@@ -6,7 +6,8 @@ that its conventions can go out for signature. An office's entry is kept."""
 from .services import school_for_year
 
 DEMO = {
-    "siret": "19300005800019",  # demonstration value (valid key), not the school's
+    "siret": "19300005600013",  # demonstration value (valid keys), not the school's
+    "vat_number": "FR02193000056",  # demonstration value: FR, its key, the SIREN above
     "nda": "91 30 00000 30",  # demonstration value
     "nda_region": "Occitanie",
     "signatory_name": "Signataire de démonstration",
@@ -23,6 +24,10 @@ def build_identity(context):
         return
     for name in filled:
         setattr(identity, name, DEMO[name])
+    if "vat_number" in filled and identity.siret[:9].isdigit():
+        # The VAT number of the record's own SIREN (an earlier run's SIRET kept).
+        siren = int(identity.siret[:9])
+        identity.vat_number = f"FR{(12 + 3 * (siren % 97)) % 97:02d}{siren:09d}"
     created = identity.pk is None
     identity.save()
     context.tally["created" if created else "updated"] += 1

@@ -19,6 +19,26 @@ def validate_siret(value):
         raise ValidationError(_("Ce SIRET n'est pas valide : vérifiez les 14 chiffres."))
 
 
+def vat_compact(value):
+    """« FR 40 303 265 045 » → « FR40303265045 »: the number as invoices print it."""
+    return "".join(value.split()).upper().replace(".", "").replace("-", "")
+
+
+def validate_vat_number(value):
+    """DOC-11, BILL-6: a French intra-community VAT number: FR, a key of two
+    digits, the SIREN (its key checked: python-stdnum's ``fr.tva``)."""
+    from stdnum.exceptions import ValidationError as NumberError
+    from stdnum.fr import tva
+
+    number = vat_compact(value)
+    if not (len(number) == 13 and number.startswith("FR") and number[2:].isdigit()):
+        raise ValidationError(_("Un numéro de TVA intracommunautaire français s'écrit FR, deux chiffres de clé puis les 9 chiffres du SIREN."))
+    try:
+        tva.validate(number)
+    except NumberError:
+        raise ValidationError(_("Ce numéro de TVA intracommunautaire n'est pas valide : vérifiez la clé et le SIREN.")) from None
+
+
 class SchoolIdentity(models.Model):
     valid_from_year = models.PositiveSmallIntegerField(
         _("à partir de l'année universitaire"), unique=True,
@@ -27,6 +47,10 @@ class SchoolIdentity(models.Model):
     name = models.CharField(_("nom de l'école"), max_length=200, blank=True)
     legal_name = models.CharField(_("dénomination officielle"), max_length=300, blank=True)
     siret = models.CharField(_("SIRET"), max_length=20, blank=True, validators=[validate_siret])
+    vat_number = models.CharField(
+        _("numéro de TVA intracommunautaire"), max_length=20, blank=True, validators=[validate_vat_number],
+        help_text=_("FR, deux chiffres de clé et le SIREN, par exemple FR40 303 265 045 ; il figure sur les factures."),
+    )
     nda = models.CharField(_("numéro de déclaration d'activité"), max_length=30, blank=True)
     nda_region = models.CharField(_("région qui a enregistré la déclaration"), max_length=100, blank=True)
     address = models.TextField(_("adresse postale"), blank=True, help_text=_("Une ligne par ligne d'adresse."))
@@ -51,6 +75,21 @@ class SchoolIdentity(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.valid_from_year})"
+
+    def clean(self):
+        """DOC-11: the VAT number ends with the school's SIREN (its SIRET's first 9 digits)."""
+        super().clean()
+        siret = "".join(self.siret.split())
+        number = vat_compact(self.vat_number)
+        if siret and len(number) == 13 and number[4:] != siret[:9]:
+            raise ValidationError({"vat_number": _(
+                "Ce numéro de TVA ne correspond pas au SIREN de l'école (%(siren)s, les 9 premiers chiffres du SIRET)."
+            ) % {"siren": siret[:9]}})
+
+    @property
+    def vat_id(self):
+        """The VAT number without spaces (« FR40303265045 »), or ''."""
+        return vat_compact(self.vat_number)
 
     def address_lines(self):
         return [line.strip() for line in self.address.splitlines() if line.strip()]

@@ -74,7 +74,7 @@ def _split_city(lines):
     return lines, "", ""
 
 
-def _party(parent, tag, *, name, siret, lines):
+def _party(parent, tag, *, name, siret, lines, vat_id=""):
     party = _el(parent, tag)
     _el(party, "ram:Name", name)
     if siret:
@@ -82,6 +82,10 @@ def _party(parent, tag, *, name, siret, lines):
         _el(legal, "ram:ID", _siren(siret), schemeID="0002")  # 0002: SIRENE (ISO 6523)
     street, postcode, city = _split_city(list(lines))
     _address(party, street, postcode=postcode, city=city)
+    if vat_id:
+        # BT-31, the seller's VAT identifier: with exempt lines (category E)
+        # EN 16931 BR-E-02 asks for it (or a tax registration identifier).
+        _el(_el(party, "ram:SpecifiedTaxRegistration"), "ram:ID", vat_id, schemeID="VA")
     return party
 
 
@@ -126,7 +130,7 @@ def invoice_xml(invoice, school, terms):
     if invoice.order_reference:
         _el(agreement, "ram:BuyerReference", invoice.order_reference)
     _party(agreement, "ram:SellerTradeParty", name=school.legal_name or school.name, siret=school.siret,
-           lines=school.address_lines())
+           lines=school.address_lines(), vat_id=school.vat_id)
     _party(agreement, "ram:BuyerTradeParty", name=invoice.client_name, siret=invoice.client_siret,
            lines=[line.strip() for line in invoice.client_address.splitlines() if line.strip()])
 

@@ -48,6 +48,13 @@ def _siren(siret):
     return siret[:9] if siret else ""
 
 
+def _vat_display(number):
+    """« FR02193000056 » → « FR02 193 000 056 » (non-breaking spaces)."""
+    if len(number) != 13:
+        return number
+    return NBSP.join([number[:4], number[4:7], number[7:10], number[10:]])
+
+
 def invoice_context(invoice):
     """Every mention of DOMAIN §7 for ``invoice``: both parties with their
     SIREN and SIRET, the number and dates, the service and its period, the
@@ -56,6 +63,9 @@ def invoice_context(invoice):
     certificate an OPCO's invoice goes with (BILL-5)."""
     identity = school_for_year(invoice.year.start_year)
     missing = school_missing(identity)
+    if not identity.vat_id:
+        # BILL-6 (EN 16931 BR-E-02): an exempt invoice names the seller's VAT identifier.
+        missing.append(_("le numéro de TVA intracommunautaire de l'école"))
     if missing:
         raise ValueError(_("L'identité de l'école est incomplète : il manque %(m)s.") % {"m": ", ".join(missing)})
     office = office_contact(invoice.year.start_year)
@@ -65,6 +75,7 @@ def invoice_context(invoice):
         "corrected": invoice.corrects,
         "school": identity,
         "school_siren": _siren(identity.siret),
+        "school_vat": _vat_display(identity.vat_id),
         "letterhead": {
             "name": identity.name, "service": _("Service Contrats de professionnalisation"),
             "address": [line.replace(" ", NBSP) for line in identity.address_lines()],

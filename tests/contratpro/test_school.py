@@ -171,3 +171,41 @@ def test_contact_1_an_empty_mailbox_falls_back_to_the_office_email_then_the_sett
     moved_office.office_email = ""
     moved_office.save()
     assert school.office_contact(year)["email"] == settings.CONTRATPRO_CONTACT["email"]
+
+
+@pytest.mark.parametrize("number", ["FR02193000056", "FR02 193 000 056", "fr02193000056"])
+def test_doc_11_a_valid_vat_number_is_accepted(number):
+    """DOC-11: FR, two key digits and a SIREN whose key holds."""
+    from contratpro.school.models import validate_vat_number
+
+    validate_vat_number(number)
+
+
+@pytest.mark.parametrize("number, message", [
+    ("FR03193000056", "n'est pas valide"),  # the key does not match the SIREN
+    ("FR02193000058", "n'est pas valide"),  # the SIREN's own key is wrong
+    ("DE123456789", "s'écrit FR"),
+    ("FR0219300005", "s'écrit FR"),
+    ("FRAB193000056", "s'écrit FR"),
+])
+def test_doc_11_a_wrong_vat_number_is_refused(number, message):
+    """DOC-11: another country, a length, letters as key, a wrong key: refused in French."""
+    from contratpro.school.models import validate_vat_number
+
+    with pytest.raises(ValidationError, match=message):
+        validate_vat_number(number)
+
+
+def test_doc_11_the_vat_number_matches_the_siret_on_the_edit_page(login, office, school_identity_complete):
+    """DOC-11: the office enters the VAT number on the school's page; one
+    whose SIREN is not the SIRET's is refused there, the right one saved."""
+    from django.forms.models import model_to_dict
+
+    client = login(office)
+    data = {k: v for k, v in model_to_dict(school_identity_complete).items() if k not in ("id", "updated_at")}
+    data["siret"] = "19300005600013"
+    refused = client.post(reverse("school:edit"), {**data, "vat_number": "FR40303265045"})
+    assert refused.status_code == 200 and "ne correspond pas au SIREN de l&#x27;école (193000056" in refused.content.decode()
+    assert client.post(reverse("school:edit"), {**data, "vat_number": "FR02 193 000 056"}).status_code == 302
+    school_identity_complete.refresh_from_db()
+    assert school_identity_complete.vat_id == "FR02193000056"

@@ -148,3 +148,25 @@ def test_bill_6_the_file_is_attached_once_with_its_sha256(issued):
     assert invoice_file_build(issued.pk) is True
     issued.refresh_from_db()
     assert (issued.file.name, issued.sha256) == (name, digest)
+
+
+def test_bill_6_doc_11_the_school_vat_number_is_the_seller_vat_identifier(issued, credit_note, school_identity_complete):
+    """BILL-6, DOC-11 (EN 16931 BR-E-02): the school's VAT number from its
+    record is printed on the invoice and carried by the XML of the invoice
+    and of the credit note as the seller's VAT identifier (scheme VA), the
+    XML still valid against the schema; without it no file is built."""
+    school_identity_complete.vat_number = "FR02 193 000 056"
+    school_identity_complete.save()
+    seller = "//ram:SellerTradeParty/ram:SpecifiedTaxRegistration/ram:ID"
+    for invoice in (issued, credit_note):
+        content = pdf.invoice_facturx(invoice)
+        xml = _xml(content)
+        assert xml_check_xsd(xml, flavor="factur-x", level="en16931") is True
+        assert _text(xml, f"{seller}/text()") == ["FR02193000056"]
+        assert _text(xml, f"{seller}/@schemeID") == ["VA"]
+        assert not _text(xml, "//ram:BuyerTradeParty/ram:SpecifiedTaxRegistration")
+    assert "N° de TVA intracommunautaire : FR02 193 000 056" in " ".join(_page_text(pdf.invoice_pdf(issued)[0]).split())
+    school_identity_complete.vat_number = ""
+    school_identity_complete.save()
+    with pytest.raises(ValueError, match="le numéro de TVA intracommunautaire de l'école"):
+        pdf.invoice_pdf(issued)
