@@ -118,6 +118,7 @@ def test_issue_15_the_pages_are_the_office_s_only(head, login, dossier):
 
 
 def test_issue_15_an_unknown_mail_is_404(office, login):
+    """Issue 15: a key no room registered answers 404, even to the office."""
     assert login(office).get(reverse("conventions:mailtext-edit", args=["pas.un.mail"])).status_code == 404
 
 

@@ -1,0 +1,52 @@
+"""The portal's other mails moved onto the registry (issue 15): each is a
+registered text the office may edit, with an HTML part made from it."""
+
+import pytest
+from django.core import mail
+
+from conventions.links import mail as link_mail
+from conventions.links import services as links
+from conventions.links import tasks as link_tasks
+from conventions.links.models import ExternalLink
+from conventions.mailtexts import registry, services
+from conventions.models import CompanyContact
+from tests import factories
+
+
+@pytest.fixture
+def registered():
+    """The texts as ``ConventionsConfig.ready`` registers them (idempotent)."""
+    registry.register(link_mail.TEXT)
+
+
+def test_role_5_the_personal_link_mail_is_the_office_s_text_with_an_html_part(registered, year, office):
+    """ROLE-5, issue 15: the personal link's mail reads as shipped (the
+    contact greeted, what the link is for, until when), has an HTML part
+    with the button to the link, and once the office saves its own text
+    the next link's mail uses it."""
+    dossier = factories.DossierFactory(student__year=year)
+    contact = factories.CompanyContactFactory(company=dossier.company, role=CompanyContact.Role.TUTOR, email="tuteur@entreprise.example")
+    link = links.link_create(dossier=dossier, contact=contact, purpose=ExternalLink.Purpose.FICHE_CONTACT, by=office)
+    url = "https://contrats-pro.example" + links.link_url(link)
+    assert link_tasks.send_link_email(link.pk, url) is True
+    message = mail.outbox[-1]
+    assert message.subject == f"IMT Mines Alès – votre lien personnel : Compléter la partie entreprise de la fiche contact ({dossier.student.full_name})"
+    assert message.body.startswith(f"Bonjour {contact.full_name},\n\n")
+    assert "Ce lien vous permet de compléter la partie entreprise de la fiche contact" in message.body and url in message.body
+    html, mimetype = message.alternatives[0]
+    assert mimetype == "text/html" and f'<a href="{url}" style=' in html and ">Ouvrir mon lien personnel</a>" in html
+    services.mailtext_save(key=link_mail.KEY, subject="Votre lien pour {{ eleve }}", body="Madame, Monsieur,\n{{ url }}", by=office)
+    assert link_tasks.send_link_email(link.pk, url) is True
+    assert mail.outbox[-1].subject == f"Votre lien pour {dossier.student.full_name}"
+    assert mail.outbox[-1].body == f"Madame, Monsieur,\n{url}\n"
+
+
+def test_role_5_the_personal_link_preview_holds_plain_values(registered, year, office):
+    """Issue 15: the link mail's sample on a real dossier (its latest link)
+    is plain values, every variable of the text given."""
+    dossier = factories.DossierFactory(student__year=year)
+    contact = factories.CompanyContactFactory(company=dossier.company, role=CompanyContact.Role.TUTOR)
+    links.link_create(dossier=dossier, contact=contact, purpose=ExternalLink.Purpose.APPRAISAL, by=office)
+    context = link_mail.TEXT.sample(dossier)
+    assert context is not None and set(link_mail.TEXT.variables) <= set(context)
+    assert all(isinstance(value, str) for value in context.values())
