@@ -215,6 +215,15 @@ TABLE = [
     Row("conventions:reminder-list",                 OFFICE,                                   METHOD),
     Row("conventions:reminder-retry",                METHOD,                                   OFFICE,
         lambda w, v: {"pk": w.b_failed_reminder.pk}),
+
+    # « Mon agenda » (NOTIF-1): every role with deadlines makes, renews, disables its own feed's address;
+    # the feed needs no session, and a token never issued is a 404 for everyone.
+    Row("conventions:feed-page",                     "L L h o o h h o D o D D",                METHOD),
+    Row("conventions:feed-create",                   METHOD,                                   "L L o o o o o o D o D D"),
+    Row("conventions:feed-revoke",                   METHOD,                                   "L L o o o o o o D o D D"),
+    Row("conventions:feed-ics",                      "D D D D D D D D D D D D",                METHOD,
+        lambda w, v: {"token": "jamais-emis-" + "x" * 40}, still=True),
+
     # The mails' texts (issue 15): the office's list, a text's page (« Aperçu » posted), its HTML preview, restore.
     Row("conventions:mailtext-list",                 OFFICE,                                   METHOD),
     Row("conventions:mailtext-edit",                 OFFICE,                                   OFFICE, mail_key,
