@@ -122,15 +122,17 @@ _FACTS = (
 )
 
 
-def week_lines(today, dossiers=None):
+def week_lines(today, dossiers=None, obligations=None):
     """Every line of this week's digests, for every recipient at once: the
-    registry read once over ``dossiers`` (the open ones by default), the
-    obligations not done and due by ``today + WINDOW_DAYS`` kept, then the
-    students and their departments read in one query. Set-based: the
-    number of queries does not grow with the dossiers."""
+    registry read once over ``dossiers`` (the open ones by default; its
+    answer may be given as ``obligations``), the obligations not done and
+    due by ``today + WINDOW_DAYS`` kept, then the students and their
+    departments read in one query. Set-based: the number of queries does
+    not grow with the dossiers."""
     dossiers = open_dossiers(today) if dossiers is None else dossiers
+    obligations = all_obligations(dossiers) if obligations is None else obligations
     until = today + datetime.timedelta(days=WINDOW_DAYS)
-    kept = [o for o in all_obligations(dossiers) if o.due is not None and not o.done and o.due <= until]
+    kept = [o for o in obligations if o.due is not None and not o.done and o.due <= until]
     if not kept:
         return []
     ids = {o.dossier_id for o in kept}
@@ -234,10 +236,10 @@ def heads():
     return active - office_members()
 
 
-def weekly_digests(today, dossiers=None):
+def weekly_digests(today, dossiers=None, obligations=None):
     """``{recipient: (user_id, digest)}`` of this week: the office's and
     each head's, those with something to say only. The registry read once."""
-    lines = week_lines(today, dossiers)
+    lines = week_lines(today, dossiers, obligations)
     if not lines:
         return {}
     found = {OFFICE: (None, digest_of(lines, today))}
