@@ -1,15 +1,21 @@
 """The portal's other mails moved onto the registry (issue 15): each is a
 registered text the office may edit, with an HTML part made from it."""
 
+import datetime
+
 import pytest
 from django.core import mail
 
+from conventions.dossier import mail as dossier_mail
+from conventions.dossier import services as dossier_services
+from conventions.dossier.tasks import notify_dossier_opened
 from conventions.links import mail as link_mail
 from conventions.links import services as links
 from conventions.links import tasks as link_tasks
 from conventions.links.models import ExternalLink
 from conventions.mailtexts import registry, services
 from conventions.models import CompanyContact
+from students.models import InfoMeeting, Student
 from tests import factories
 
 
@@ -17,6 +23,7 @@ from tests import factories
 def registered():
     """The texts as ``ConventionsConfig.ready`` registers them (idempotent)."""
     registry.register(link_mail.TEXT)
+    registry.register(dossier_mail.TEXT)
 
 
 def test_role_5_the_personal_link_mail_is_the_office_s_text_with_an_html_part(registered, year, office):
@@ -50,3 +57,31 @@ def test_role_5_the_personal_link_preview_holds_plain_values(registered, year, o
     context = link_mail.TEXT.sample(dossier)
     assert context is not None and set(link_mail.TEXT.variables) <= set(context)
     assert all(isinstance(value, str) for value in context.values())
+
+
+def test_step_1_the_dossier_opened_mail_is_the_office_s_text_with_an_html_part(
+    registered, year, head, office, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    """STEP-1, NOTIF-2, issue 15: the mail « démarche engagée » reads as
+    shipped (the student, the department, step 1, the next steps), with an
+    HTML part whose button opens the dossier; the office's saved text is
+    what the next one says."""
+    settings.CONTRATPRO_PUBLIC_URL = "https://contrats-pro.example"
+    student = factories.StudentFactory()
+    InfoMeeting.objects.create(year=year, date=datetime.date(2026, 3, 12)).attendees.add(student)
+    student = Student.objects.get(pk=student.pk)
+    services.mailtext_save(key=dossier_mail.KEY, subject="Étape 1 : {{ eleve }}", body="{{ eleve }} ({{ annee }})", by=office)
+    services.mailtext_restore(key=dossier_mail.KEY, by=office)
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier = dossier_services.dossier_open(student=student, by=student.user)
+    (message,) = [m for m in mailoutbox if "engage sa démarche" in m.subject]
+    assert set(message.to) == {"contrats-pro@mines-ales.fr", "resp2ia@mines-ales.fr"}
+    assert message.subject == f"Contrat pro : {student.full_name} (2IA) engage sa démarche"
+    assert f"{student.full_name} (2IA) vient d'engager sa démarche de contrat de professionnalisation pour {year.label} (étape 1)" in message.body
+    url = f"https://contrats-pro.example/dossiers/{dossier.pk}/"
+    html, _mimetype = message.alternatives[0]
+    assert f'<a href="{url}" style=' in html and ">Ouvrir le dossier</a>" in html
+    services.mailtext_save(key=dossier_mail.KEY, subject="Étape 1 : {{ eleve }}", body="{{ eleve }} ({{ annee }})", by=office)
+    notify_dossier_opened(dossier.pk)
+    assert mailoutbox[-1].subject == f"Étape 1 : {student.full_name}"
+    assert mailoutbox[-1].body == f"{student.full_name} ({year.label})\n"
