@@ -21,6 +21,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from conventions.documents.batches import Batch, BatchItem
+
 __all__ = ["Certificate", "CertificateBatch", "CertificateBatchItem", "CertificateKind"]
 
 
@@ -93,15 +95,10 @@ class Certificate(models.Model):
         return "-".join(self.code[i:i + 4] for i in range(0, len(self.code), 4))
 
 
-class CertificateBatch(models.Model):
+class CertificateBatch(Batch):
     """The office's request to issue certificates (CERT-1, NOTIF-2): built by
-    Celery, its progress counted here (``done`` and ``failed`` out of ``total``)."""
-
-    class State(models.TextChoices):
-        PENDING = "attente", _("En attente")
-        RUNNING = "en_cours", _("En cours")
-        DONE = "termine", _("Terminé")
-        FAILED = "echecs", _("Terminé avec des échecs")
+    Celery, its progress counted here (``done`` and ``failed`` out of
+    ``total``: ``conventions.documents.batches``)."""
 
     year = models.ForeignKey(
         "students.AcademicYear", verbose_name=_("année"), on_delete=models.PROTECT, related_name="certificate_batches"
@@ -111,15 +108,8 @@ class CertificateBatch(models.Model):
         "conventions.Dossier", verbose_name=_("dossier seul"), on_delete=models.CASCADE, null=True, blank=True,
         related_name="+",
     )
-    state = models.CharField(_("état"), max_length=10, choices=State.choices, default=State.PENDING)
     total = models.PositiveIntegerField(_("certificats demandés"), default=0)
     done = models.PositiveIntegerField(_("certificats émis"), default=0)
-    failed = models.PositiveIntegerField(_("échecs"), default=0)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("demandé par"), on_delete=models.PROTECT, null=True, related_name="+"
-    )
-    requested_at = models.DateTimeField(_("demandé le"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("lot de certificats")
@@ -135,16 +125,8 @@ class CertificateBatch(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} {self.year} ({self.done}/{self.total})"
 
-    @property
-    def finished(self):
-        return self.done + self.failed >= self.total
 
-    @property
-    def percent(self):
-        return 100 if not self.total else round(100 * (self.done + self.failed) / self.total)
-
-
-class CertificateBatchItem(models.Model):
+class CertificateBatchItem(BatchItem):
     """One dossier of a batch: built once (``certificate`` set with the
     state ``done`` in the same transaction), a failure kept with its error
     and run again by « Relancer »."""
@@ -155,11 +137,7 @@ class CertificateBatchItem(models.Model):
         FAILED = "echec", _("Échec")
 
     batch = models.ForeignKey(CertificateBatch, verbose_name=_("lot"), on_delete=models.CASCADE, related_name="items")
-    dossier = models.ForeignKey(
-        "conventions.Dossier", verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="+"
-    )
     state = models.CharField(_("état"), max_length=8, choices=State.choices, default=State.PENDING)
-    error = models.TextField(_("erreur"), blank=True)
     attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
     # A ForeignKey: an item of a year batch may end on the certificate
     # another batch issued meanwhile (CERT-1: never issued twice).

@@ -5,11 +5,10 @@ mailed to the billing contact."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contratpro import roles
+from conventions.documents.batches import batch_count
 
 from . import services
 from .mail import invoice_send
@@ -39,14 +38,7 @@ def invoice_batch_create(*, year, period, dossiers, by, send=True, today=None):
 
 
 def _count(batch_id, field):
-    InvoiceBatch.objects.filter(pk=batch_id).update(**{field: F(field) + 1})
-    batch = InvoiceBatch.objects.get(pk=batch_id)
-    if batch.finished and batch.finished_at is None:
-        state = InvoiceBatch.State.FAILED if batch.failed else InvoiceBatch.State.DONE
-        InvoiceBatch.objects.filter(pk=batch_id, finished_at__isnull=True).update(
-            state=state, finished_at=timezone.now())
-    elif batch.state == InvoiceBatch.State.PENDING:
-        InvoiceBatch.objects.filter(pk=batch_id, state=InvoiceBatch.State.PENDING).update(state=InvoiceBatch.State.RUNNING)
+    batch_count(InvoiceBatch, batch_id, field)
 
 
 def invoice_item_run(item_id):

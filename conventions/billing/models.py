@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from conventions.documents.batches import Batch, BatchItem
 from conventions.documents.models import private_storage
 
 __all__ = ["BillingAgreement", "Invoice", "InvoiceBatch", "InvoiceBatchItem", "InvoiceCounter", "Payment"]
@@ -310,32 +311,19 @@ class Payment(models.Model):
         return f"{self.amount} € ({self.received_on})"
 
 
-class InvoiceBatch(models.Model):
+class InvoiceBatch(Batch):
     """The office's request to issue one period's invoices for a selection
     of dossiers (BILL-2, NOTIF-2): issued by Celery, its progress counted
-    here (``done`` and ``failed`` out of ``total``), each invoice mailed to
-    the billing contact with its file."""
-
-    class State(models.TextChoices):
-        PENDING = "attente", _("En attente")
-        RUNNING = "en_cours", _("En cours")
-        DONE = "termine", _("Terminé")
-        FAILED = "echecs", _("Terminé avec des échecs")
+    here (``done`` and ``failed`` out of ``total``: ``documents.batches``),
+    each invoice mailed to the billing contact with its file."""
 
     year = models.ForeignKey(
         "students.AcademicYear", verbose_name=_("année"), on_delete=models.PROTECT, related_name="invoice_batches"
     )
     period = models.CharField(_("période"), max_length=8, choices=Invoice.Period.choices)
-    state = models.CharField(_("état"), max_length=10, choices=State.choices, default=State.PENDING)
     total = models.PositiveIntegerField(_("dossiers"), default=0)
     done = models.PositiveIntegerField(_("dossiers facturés"), default=0)
-    failed = models.PositiveIntegerField(_("échecs"), default=0)
     send = models.BooleanField(_("envoyer par e-mail"), default=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("demandé par"), on_delete=models.PROTECT, null=True, related_name="+"
-    )
-    requested_at = models.DateTimeField(_("demandé le"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("lot de factures")
@@ -351,16 +339,8 @@ class InvoiceBatch(models.Model):
     def __str__(self):
         return f"{self.get_period_display()} {self.year} ({self.done}/{self.total})"
 
-    @property
-    def finished(self):
-        return self.done + self.failed >= self.total
 
-    @property
-    def percent(self):
-        return 100 if not self.total else round(100 * (self.done + self.failed) / self.total)
-
-
-class InvoiceBatchItem(models.Model):
+class InvoiceBatchItem(BatchItem):
     """One dossier of a batch: its period's invoices drafted and issued
     once (``state`` done in the same transaction), a failure kept with its
     French reason."""
@@ -371,11 +351,7 @@ class InvoiceBatchItem(models.Model):
         FAILED = "echec", _("Échec")
 
     batch = models.ForeignKey(InvoiceBatch, verbose_name=_("lot"), on_delete=models.CASCADE, related_name="items")
-    dossier = models.ForeignKey(
-        "conventions.Dossier", verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="+"
-    )
     state = models.CharField(_("état"), max_length=8, choices=State.choices, default=State.PENDING)
-    error = models.TextField(_("erreur"), blank=True)
 
     class Meta:
         verbose_name = _("dossier d'un lot de factures")
