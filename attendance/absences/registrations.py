@@ -3,10 +3,11 @@ builders), called once from ``AttendanceConfig.ready``."""
 
 from contratpro import demo as demo_builders
 from conventions.dossier import deadlines, panels
+from conventions.mailtexts.registry import register as register_mailtext
 from conventions.todo import queues
 
 from .. import notifications
-from . import demo, services, todo, views
+from . import demo, mail, services, todo, views
 
 
 def register_all():
@@ -20,3 +21,6 @@ def register_all():
     demo_builders.register("attendance.absences", demo.build_absences, order=770)
     # Issue 15: an exceptional absence to decide notifies the heads (conventions' notification registry).
     notifications.register_all()
+    # Issue 15: the incident's and the absence request's mails, texts the office edits.
+    for text in (mail.INCIDENT_TEXT, mail.REQUEST_TEXT):
+        register_mailtext(text)

@@ -8,13 +8,12 @@ announces stays on the office's list of arrêts and incidents and on the
 head's queue, which are where the work is done."""
 
 from celery import shared_task
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
-from django.utils.translation import gettext as _
 
 from contratpro.school.services import office_contact
 from conventions.dossier.models import Incident
+from conventions.mailtexts.registry import mail_message
 
+from . import mail
 from .models import ExceptionalAbsence
 
 
@@ -25,14 +24,8 @@ def notify_incident_reported(incident_id):
     incident = Incident.objects.select_related(
         "dossier__student__user", "dossier__student__department", "dossier__year", "dossier__company", "reported_by"
     ).get(pk=incident_id)
-    student = incident.dossier.student
-    send_mail(
-        subject=_("Contrat pro : %(kind)s signalé pour %(name)s (%(dept)s)")
-        % {"kind": incident.get_kind_display(), "name": student.full_name, "dept": student.department.code},
-        message=render_to_string("attendance/absences/email_incident.txt", {"incident": incident, "student": student}),
-        from_email=None,
-        recipient_list=[office_contact(incident.dossier.year.start_year)["email"]],
-    )
+    office = office_contact(incident.dossier.year.start_year)
+    mail_message(mail.INCIDENT, mail.incident_context(incident, office), to=[office["email"]]).send()
 
 
 @shared_task(acks_late=False, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -41,16 +34,14 @@ def notify_absence_requested(absence_id):
     request waits for their decision."""
     absence = ExceptionalAbsence.objects.select_related(
         "dossier__student__user", "dossier__student__department__head", "dossier__student__option__head",
-        "dossier__company",
+        "dossier__company", "dossier__year",
     ).get(pk=absence_id)
     student = absence.dossier.student
     heads = [head.email for head in (student.department.head, student.option and student.option.head)
              if head is not None and head.email]
     if not heads:
         return
-    send_mail(
-        subject=_("Contrat pro : %(name)s demande une absence exceptionnelle") % {"name": student.full_name},
-        message=render_to_string("attendance/absences/email_absence_request.txt", {"absence": absence, "student": student}),
-        from_email=None,
-        recipient_list=list(dict.fromkeys(heads)),
-    )
+    office = office_contact(absence.dossier.year.start_year)
+    mail_message(
+        mail.REQUEST, mail.request_context(absence, office), to=list(dict.fromkeys(heads)), reply_to=[office["email"]],
+    ).send()

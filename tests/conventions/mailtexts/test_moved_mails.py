@@ -6,6 +6,8 @@ import datetime
 import pytest
 from django.core import mail
 
+from attendance.absences import mail as absence_mail
+from attendance.absences import services as absences
 from conventions.dossier import mail as dossier_mail
 from conventions.dossier import services as dossier_services
 from conventions.dossier.tasks import notify_dossier_opened
@@ -85,3 +87,21 @@ def test_step_1_the_dossier_opened_mail_is_the_office_s_text_with_an_html_part(
     notify_dossier_opened(dossier.pk)
     assert mailoutbox[-1].subject == f"Étape 1 : {student.full_name}"
     assert mailoutbox[-1].body == f"{student.full_name} ({year.label})\n"
+
+
+def test_abs_3_the_incident_mail_is_a_registered_text_with_an_html_part(year, office, django_capture_on_commit_callbacks):
+    """ABS-3, issue 15: the incident's mail to the office reads as shipped
+    (what, when, who reported it, the employer's 30 days for a rupture),
+    with an HTML part whose button opens the dossier; the office's saved
+    text is what the next one says. Both absences' texts are registered."""
+    keys = {text.key for text in registry.registered()}
+    assert {absence_mail.INCIDENT, absence_mail.REQUEST} <= keys
+    dossier = factories.DossierFactory(student__year=year)
+    with django_capture_on_commit_callbacks(execute=True):
+        absences.incident_declare(dossier=dossier, kind="rupture", start=datetime.date(2026, 11, 18), description="Fin d'activité.", by=office)
+    message = mail.outbox[-1]
+    assert message.subject == f"Contrat pro : Rupture du contrat signalé pour {dossier.student.full_name} ({dossier.student.department.code})"
+    assert "le 18 novembre 2026, signalé par Nadia Bureau." in message.body and "Fin d'activité." in message.body
+    assert "dans les 30 jours" in message.body
+    html, _mimetype = message.alternatives[0]
+    assert ">Ouvrir le dossier</a>" in html and "Fin d&#x27;activité." in html
