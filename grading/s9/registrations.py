@@ -3,9 +3,10 @@ builders), called once from ``GradingConfig.ready``."""
 
 from contratpro import demo as demo_builders
 from conventions.dossier import deadlines, panels, steps
+from conventions.mailtexts.registry import register as register_mailtext
 
 from .. import notifications
-from . import demo, report, services, views
+from . import demo, mail, report, services, views
 
 
 def register_all():
@@ -26,3 +27,5 @@ def register_all():
     demo_builders.register("grading.s9", demo.build_s9, order=850)
     # Issue 15: grading's notification rules (a report to grade, a tutor named, a jury), in conventions' registry.
     notifications.register_all()
+    # Issue 15: the tutor's « vous êtes nommé » mail, a text the office edits.
+    register_mailtext(mail.TEXT)

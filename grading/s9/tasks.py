@@ -2,11 +2,12 @@
 
 from celery import shared_task
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
-from django.utils.translation import gettext as _
 
+from contratpro.school.services import office_contact
 from conventions.dossier.models import Dossier
+from conventions.mailtexts.registry import mail_message
+
+from . import mail
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -18,10 +19,5 @@ def notify_tutor_named(dossier_id, tutor_id):
     tutor = get_user_model().objects.get(pk=tutor_id)
     if dossier.tuteur_ecole_id != tutor.pk or not tutor.email:
         return
-    send_mail(
-        subject=_("Contrat pro : vous êtes le tuteur école de %(name)s") % {"name": dossier.student.full_name},
-        message=render_to_string("grading/s9/email_tutor_named.txt", {
-            "dossier": dossier, "tutor": tutor}),
-        from_email=None,
-        recipient_list=[tutor.email],
-    )
+    office = office_contact(dossier.year.start_year)
+    mail_message(mail.KEY, mail.tutor_context(dossier, tutor, office), to=[tutor.email], reply_to=[office["email"]]).send()

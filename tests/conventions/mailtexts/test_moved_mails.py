@@ -9,6 +9,7 @@ from django.core import mail
 from attendance.absences import mail as absence_mail
 from attendance.absences import services as absences
 from conventions.dossier import mail as dossier_mail
+from conventions.dossier import steps
 from conventions.dossier import services as dossier_services
 from conventions.dossier.tasks import notify_dossier_opened
 from conventions.links import mail as link_mail
@@ -17,6 +18,8 @@ from conventions.links import tasks as link_tasks
 from conventions.links.models import ExternalLink
 from conventions.mailtexts import registry, services
 from conventions.models import CompanyContact
+from grading.s9 import mail as s9_mail
+from grading.s9 import services as s9
 from students.models import InfoMeeting, Student
 from tests import factories
 
@@ -105,3 +108,31 @@ def test_abs_3_the_incident_mail_is_a_registered_text_with_an_html_part(year, of
     assert "dans les 30 jours" in message.body
     html, _mimetype = message.alternatives[0]
     assert ">Ouvrir le dossier</a>" in html and "Fin d&#x27;activité." in html
+
+
+def test_role_3_the_tutor_named_mail_is_a_registered_text_with_an_html_part(head, office, settings, django_capture_on_commit_callbacks):
+    """ROLE-3, issue 15: the teacher named tuteur école reads the shipped
+    text (the student, the department, the year, what awaits them before
+    Christmas) with a button to « Évaluations du S9 »; the office's saved
+    text is what the next naming says."""
+    settings.CONTRATPRO_PUBLIC_URL = "https://contrats-pro.example"
+    assert s9_mail.KEY in {text.key for text in registry.registered()}
+    teacher = factories.UserFactory(first_name="Anne", last_name="Durand", email="durand@mines-ales.fr", groups=["Enseignants"])
+    dossier = factories.DossierFactory()
+    steps.steps_sync(dossier)
+    with django_capture_on_commit_callbacks(execute=True):
+        s9.tutor_name(dossier=dossier, tutor=teacher, by=head)
+    message = mail.outbox[-1]
+    student = dossier.student
+    assert message.to == ["durand@mines-ales.fr"]
+    assert message.subject == f"Contrat pro : vous êtes le tuteur école de {student.full_name}"
+    assert message.body.startswith(
+        f"Bonjour Anne Durand,\n\nVous êtes nommé tuteur école de {student.full_name} (2IA, {dossier.year.label})"
+    )
+    html, _mimetype = message.alternatives[0]
+    assert '<a href="https://contrats-pro.example/s9/" style=' in html
+    services.mailtext_save(key=s9_mail.KEY, subject="Tutorat : {{ eleve }}", body="Bonjour {{ nom }}", by=office)
+    other = factories.UserFactory(first_name="Marc", last_name="Petit", email="petit@mines-ales.fr", groups=["Enseignants"])
+    with django_capture_on_commit_callbacks(execute=True):
+        s9.tutor_name(dossier=dossier, tutor=other, by=head)
+    assert (mail.outbox[-1].subject, mail.outbox[-1].body) == (f"Tutorat : {student.full_name}", "Bonjour Marc Petit\n")
