@@ -34,10 +34,15 @@ class Recipient:
     contact_id: int | None = None
 
 
-_FIELDS = (
-    "pk", "student__user_id", "tuteur_ecole_id", "student__department__head_id", "student__option__head_id",
-    "tuteur_entreprise_id", "signataire_id", "hr_contact_id",
-)
+# The columns each actor is read from (only those of the actors needed are
+# read: a sweep of students' steps joins no department, option or contact).
+_FIELDS = {
+    Actor.STUDENT: ("student__user_id",),
+    Actor.TUTOR: ("tuteur_ecole_id",),
+    Actor.HEAD: ("student__option__head_id", "student__department__head_id"),
+    Actor.COMPANY_TUTOR: ("tuteur_entreprise_id",),
+    Actor.COMPANY: ("signataire_id", "hr_contact_id", "tuteur_entreprise_id"),
+}
 
 
 def _user(user_id, actor):
@@ -53,41 +58,53 @@ def recipients_by_dossier(dossier_ids, actors_needed, dossiers=None):
     for ``actors_needed``. Many ids are read through ``dossiers`` (a
     queryset holding them) rather than as a list of parameters."""
     ids = list(dossier_ids)
+    needed = set(actors_needed)
     scope = dossiers.values("pk") if dossiers is not None and len(ids) > 1000 else ids
-    rows = Dossier.objects.filter(pk__in=scope).values_list(*_FIELDS)
+    columns = list(dict.fromkeys(name for actor in _FIELDS if actor in needed for name in _FIELDS[actor]))
+    at = {name: index for index, name in enumerate(columns, start=1)}
+    rows = Dossier.objects.filter(pk__in=scope).values_list("pk", *columns)
     direction = []
-    if Actor.DIRECTION in actors_needed:
+    if Actor.DIRECTION in needed:
         direction = list(
             get_user_model().objects.filter(groups__name=Group_.DIRECTION.value, is_active=True).values_list("pk", flat=True)
         )
-    office = Recipient(OFFICE, Actor.OFFICE)
+    office = [Recipient(OFFICE, Actor.OFFICE)]
     office_for_company = Recipient(OFFICE, Actor.COMPANY)
-    needed = set(actors_needed)
+    directors = [_user(user_id, Actor.DIRECTION) for user_id in direction]
     found = {}
-    for pk, student, tutor, department_head, option_head, company_tutor, signatory, hr in rows:
+    for row in rows:
         people = {}
         if Actor.STUDENT in needed:
-            people[Actor.STUDENT] = [_user(student, Actor.STUDENT)]
+            people[Actor.STUDENT] = _present(_user(row[at["student__user_id"]], Actor.STUDENT))
         if Actor.TUTOR in needed:
-            people[Actor.TUTOR] = [_user(tutor, Actor.TUTOR)]
+            people[Actor.TUTOR] = _present(_user(row[at["tuteur_ecole_id"]], Actor.TUTOR))
         if Actor.HEAD in needed:
-            people[Actor.HEAD] = [_user(option_head or department_head, Actor.HEAD)]
+            head = row[at["student__option__head_id"]] or row[at["student__department__head_id"]]
+            people[Actor.HEAD] = _present(_user(head, Actor.HEAD))
         if Actor.OFFICE in needed:
-            people[Actor.OFFICE] = [office]
+            people[Actor.OFFICE] = office
         if Actor.DIRECTION in needed:
-            people[Actor.DIRECTION] = [_user(user_id, Actor.DIRECTION) for user_id in direction]
+            people[Actor.DIRECTION] = directors
         if Actor.COMPANY_TUTOR in needed:
-            people[Actor.COMPANY_TUTOR] = [_contact(company_tutor, Actor.COMPANY_TUTOR)]
+            people[Actor.COMPANY_TUTOR] = _present(_contact(row[at["tuteur_entreprise_id"]], Actor.COMPANY_TUTOR))
         if Actor.COMPANY in needed:
-            people[Actor.COMPANY] = [_contact(signatory or hr or company_tutor, Actor.COMPANY), office_for_company]
-        found[pk] = {actor: [r for r in listed if r is not None] for actor, listed in people.items()}
+            contact = row[at["signataire_id"]] or row[at["hr_contact_id"]] or row[at["tuteur_entreprise_id"]]
+            people[Actor.COMPANY] = [*_present(_contact(contact, Actor.COMPANY)), office_for_company]
+        found[row[0]] = people
     return found
+
+
+def _present(recipient):
+    return [recipient] if recipient is not None else []
 
 
 def recipients_of(obligation, by_dossier):
     """The persons who must act on ``obligation``, each once (a person who
     is two of its actors gets one reminder)."""
     people = by_dossier.get(obligation.dossier_id, {})
+    if len(obligation.actors) == 1:  # most obligations: no one to count twice
+        (actor,) = obligation.actors
+        return list(people.get(actor, ()))
     seen = {}
     for actor in sorted(obligation.actors):
         for recipient in people.get(actor, ()):

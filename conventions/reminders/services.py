@@ -37,7 +37,7 @@ from django.utils.translation import gettext as _
 
 from contratpro import roles
 from contratpro.roles import Actor
-from conventions.dossier.deadlines import obligations_for
+from conventions.dossier.deadlines import in_window, obligations_for
 from conventions.dossier.models import Dossier
 from conventions.links.models import ExternalLink
 from conventions.links.services import link_create, link_url
@@ -105,36 +105,63 @@ def open_dossiers(today):
     return Dossier.objects.filter(year__contract_end__gte=today - OPEN_AFTER_END)
 
 
-def all_obligations(dossiers, *, include_done=False):
-    """The registry's obligations, plus the employer's 5 days (``sources``)."""
-    found = list(obligations_for(dossiers, include_done=include_done))
-    found.extend(o for o in opco_obligations(dossiers) if include_done or not o.done)
+def all_obligations(dossiers, *, include_done=False, due_between=None):
+    """The registry's obligations, plus the employer's 5 days (``sources``);
+    with ``due_between=(first, last)`` only those due within it."""
+    found = list(obligations_for(dossiers, include_done=include_done, due_between=due_between))
+    found.extend(
+        o for o in opco_obligations(dossiers, due_between=due_between)
+        if (include_done or not o.done) and in_window(o.due, due_between)
+    )
     return found
+
+
+def window_of(today, offsets_in_use):
+    """The due dates whose reminder may be in force ``today`` under any of
+    ``offsets_in_use`` (``offset_in_force`` answers None outside it):
+    from today − (the last offset + ``CATCH_UP_DAYS``) to today − the first
+    offset (−14: a fortnight ahead). None when no offset is set at all."""
+    spans = [offsets for offsets in offsets_in_use if offsets]
+    if not spans:
+        return None
+    last = max(offsets[-1] for offsets in spans)
+    first = min(offsets[0] for offsets in spans)
+    return (today - datetime.timedelta(days=last + CATCH_UP_DAYS), today - datetime.timedelta(days=first))
 
 
 def reminders_due(today, dossiers=None):
     """What the sweep reminds ``today``: ``(obligation, offset, recipients)``
     for each obligation not done whose reminder is in force. Set-based: the
     registry's sources, the years' policies, the dossiers' years and their
-    people, each in a number of queries that does not grow with dossiers."""
+    people, each in a number of queries that does not grow with dossiers.
+    The registry is asked only for the obligations due within the window
+    where a reminder can be in force today (``window_of``): the same
+    reminders as over every obligation, from far fewer rows."""
     dossiers = open_dossiers(today) if dossiers is None else dossiers
-    return reminders_in_force(all_obligations(dossiers), dossiers, today)
+    policies = offsets_by_year()
+    window = window_of(today, [DEFAULT_OFFSETS, *policies.values()])
+    if window is None:
+        return []
+    return reminders_in_force(all_obligations(dossiers, due_between=window), dossiers, today, policies=policies)
 
 
-def reminders_in_force(obligations, dossiers, today):
+def reminders_in_force(obligations, dossiers, today, *, policies=None):
     """The sweep's own part of ``reminders_due``, once the registry has
     answered: the offset in force for each obligation, then the people who
     must act (two or three queries)."""
-    policies = offsets_by_year()
+    policies = offsets_by_year() if policies is None else policies
     year_of = dict(dossiers.values_list("pk", "year_id")) if policies else {}
     selected = []
+    in_force = {}  # (due, offsets) -> offset: a few distinct deadlines for thousands of obligations
     for obligation in obligations:
         if obligation.due is None:
             continue
         offsets = policies.get(year_of.get(obligation.dossier_id), DEFAULT_OFFSETS) if policies else DEFAULT_OFFSETS
-        offset = offset_in_force(obligation.due, offsets, today)
-        if offset is not None:
-            selected.append((obligation, offset))
+        when = (obligation.due, offsets)
+        if when not in in_force:
+            in_force[when] = offset_in_force(obligation.due, offsets, today)
+        if in_force[when] is not None:
+            selected.append((obligation, in_force[when]))
     if not selected:
         return []
     needed = set().union(*(o.actors for o, _offset in selected))
