@@ -12,10 +12,8 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Max
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -30,10 +28,13 @@ from conventions.documents.models import Document, DocumentKind, Signature
 from conventions.documents.pdf import next_version
 from conventions.dossier import steps
 from conventions.dossier.models import Dossier, DossierStep, StepState
+from conventions.mailtexts.registry import mail_message
 from students import programme
 from students.calendar import training_dates
 from students.history import event_record
 from students.models import Module
+
+from . import mail
 
 # ROLE-8, step 7: the service social's mailbox when the school's identity
 # (DOC-11, ``contratpro.school``) gives none.
@@ -453,18 +454,12 @@ def convention_copies_send(*, dossier_id, target, by_id):
         recipients, documents = copies_for(dossier, target)
         reference = convention_reference(dossier)
         office = office_contact(dossier.year.start_year)
-        context = {
-            "dossier": dossier, "reference": reference, "documents": documents,
-            "signatures": list(convention_latest(dossier).signatures.all()), "office": office,
-        }
-        template = "emails/convention_company.txt" if target == TO_COMPANY else "emails/convention_social.txt"
-        subject = (
-            _("Convention de formation %(ref)s signée – %(name)s")
-            if target == TO_COMPANY else _("Contrat de professionnalisation de %(name)s : CERFA et convention (%(ref)s)")
-        ) % {"ref": reference, "name": dossier.student.full_name}
-        message = EmailMessage(
-            subject=subject, body=render_to_string(template, context), to=recipients,
-            cc=[office["email"]],
+        context = mail.copy_context(
+            dossier=dossier, reference=reference, documents=documents,
+            signatures=list(convention_latest(dossier).signatures.all()), office=office,
+        )
+        message = mail_message(
+            mail.COMPANY if target == TO_COMPANY else mail.SOCIAL, context, to=recipients, cc=[office["email"]],
         )
         for document in documents:
             with document.file.open("rb") as handle:

@@ -282,10 +282,12 @@ def render_mail(key, context):
         return render_texts(*default_source(key), context)
 
 
-def mail_message(key, context, *, to, reply_to=None, attachments=()):
+def mail_message(key, context, *, to, reply_to=None, attachments=(), cc=()):
     """An ``EmailMultiAlternatives`` of the mail ``key``, ready to send."""
     rendered = render_mail(key, context)
-    message = EmailMultiAlternatives(subject=rendered.subject, body=rendered.text, to=to, reply_to=reply_to or [])
+    message = EmailMultiAlternatives(
+        subject=rendered.subject, body=rendered.text, to=to, cc=list(cc), reply_to=reply_to or [],
+    )
     message.attach_alternative(rendered.html, "text/html")
     for attachment in attachments:
         message.attach(*attachment)

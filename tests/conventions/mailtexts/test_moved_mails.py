@@ -8,6 +8,10 @@ from django.core import mail
 
 from attendance.absences import mail as absence_mail
 from attendance.absences import services as absences
+from conventions.convention import mail as convention_mail
+from conventions.convention import sending
+from conventions.convention import services as convention_services
+from conventions.convention import texts as convention_texts
 from conventions.dossier import mail as dossier_mail
 from conventions.dossier import steps
 from conventions.dossier import services as dossier_services
@@ -136,3 +140,47 @@ def test_role_3_the_tutor_named_mail_is_a_registered_text_with_an_html_part(head
     with django_capture_on_commit_callbacks(execute=True):
         s9.tutor_name(dossier=dossier, tutor=other, by=head)
     assert (mail.outbox[-1].subject, mail.outbox[-1].body) == (f"Tutorat : {student.full_name}", "Bonjour Marc Petit\n")
+
+
+def test_doc_8_the_copies_texts_check_and_render_their_lists():
+    """DOC-8, issue 15: the copies' texts loop over the signatures and the
+    attached documents (lists of dicts of plain values); both pass the
+    checks of an edited text and render a list as the recipient reads it."""
+    for text in convention_texts.TEXTS:
+        subject, body = registry.default_source(text.key)
+        registry.check_source(subject, text.variables)
+        registry.check_source(body, text.variables)
+    context = {
+        "eleve": "Léa Martin", "entreprise": "Cévennes SA", "reference": "CP-2026-0001", "ecole": "IMT Mines Alès",
+        "email_service": "contrats-pro@mines-ales.fr",
+        "signatures": [{"partie": "Élève", "signataire": "Léa Martin", "le": "2 juin 2026 à 9 h 15", "moyen": "sur le portail"}],
+        "pieces": [{"nom": "Convention de formation v1", "sha256": "ab12"}],
+    }
+    rendered = registry.render_texts(*registry.default_source(convention_mail.COMPANY), context)
+    assert rendered.subject == "Convention de formation CP-2026-0001 signée – Léa Martin"
+    assert "- Élève : Léa Martin, 2 juin 2026 à 9 h 15 (sur le portail)\n" in rendered.text
+    assert "- Convention de formation v1 – SHA-256 ab12\n" in rendered.text
+
+
+def test_doc_8_the_company_copy_is_the_registered_text_with_its_attachment(
+    year, office, school_identity_complete, django_capture_on_commit_callbacks
+):
+    """DOC-8, issue 15: the company's copy of the signed convention reads
+    as shipped (the reference, each signature, each attachment), keeps the
+    office in copy and its attachment, and gains an HTML part."""
+    company = factories.CompanyFactory(name="Garrigues Bâtiment SA")
+    signatory = factories.CompanyContactFactory(company=company, role=CompanyContact.Role.SIGNATORY, email="m.roux@garrigues.example")
+    dossier = factories.DossierFactory(student__year=year, company=company, signataire=signatory, year=year,
+                                       start_date=year.rentree, end_date=year.contract_end)
+    steps.steps_sync(dossier)
+    factories.cerfa_entered(dossier)
+    factories.convention_signed(dossier, office=office, parties=("eleve", "entreprise", "ecole"))
+    with django_capture_on_commit_callbacks(execute=True):
+        sending.convention_send(dossier=dossier, target=convention_services.TO_COMPANY, by=office)
+    (message,) = [m for m in mail.outbox if m.subject.startswith("Convention de formation")]
+    reference = convention_services.convention_reference(dossier)
+    assert message.subject == f"Convention de formation {reference} signée – {dossier.student.full_name}"
+    assert message.to == ["m.roux@garrigues.example"] and message.cc == [school_identity_complete.mailbox or school_identity_complete.office_email]
+    assert f"la convention de formation {reference} conclue entre Garrigues Bâtiment SA et " in message.body
+    assert "Signatures enregistrées :\n- " in message.body and " – SHA-256 " in message.body
+    assert len(message.attachments) == 1 and message.alternatives[0][1] == "text/html"
