@@ -33,23 +33,47 @@ def entry_uid(entry, at_host):
     return f"dossier-{entry.dossier_id}-{entry.key.replace(':', '-')}@{at_host}"
 
 
-def entry_summary(entry):
+class Texts:
+    """The feed's French sentences, translated once per feed rather than
+    once per event (a thousand events would spend a second in gettext), and
+    the due days' long dates, formatted once per day."""
+
+    def __init__(self):
+        self.summary = _("%(label)s – %(student)s")
+        self.done_summary = _("%(summary)s (fait)")
+        self.student = _("Élève : %(name)s.")
+        self.due = _("Échéance : %(date)s.")
+        self.actors = _("À faire par : %(who)s.")
+        self.done = _("C'est fait.")
+        self.late = _("En retard : l'échéance est passée.")
+        self.where = _("Où agir : %(url)s")
+        self.alarm = _("Échéance demain : %(summary)s")
+        self._dates = {}
+
+    def long_date(self, day):
+        if day not in self._dates:
+            self._dates[day] = long_date(day, weekday=True)
+        return self._dates[day]
+
+
+def entry_summary(entry, texts=None):
     """« Étape 3 : CERFA – Léa Martin », « … (fait) » once done."""
-    summary = _("%(label)s – %(student)s") % {"label": entry.label, "student": entry.student}
-    return _("%(summary)s (fait)") % {"summary": summary} if entry.done else summary
+    texts = texts or Texts()
+    summary = texts.summary % {"label": entry.label, "student": entry.student}
+    return texts.done_summary % {"summary": summary} if entry.done else summary
 
 
-def entry_description(entry, today):
-    lines = [entry.label.rstrip(".") + "."]
-    lines.append(_("Élève : %(name)s.") % {"name": entry.student})
-    lines.append(_("Échéance : %(date)s.") % {"date": long_date(entry.due, weekday=True)})
+def entry_description(entry, today, texts=None):
+    texts = texts or Texts()
+    lines = [entry.label.rstrip(".") + ".", texts.student % {"name": entry.student},
+             texts.due % {"date": texts.long_date(entry.due)}]
     if entry.actors:
-        lines.append(_("À faire par : %(who)s.") % {"who": ", ".join(entry.actors)})
+        lines.append(texts.actors % {"who": ", ".join(entry.actors)})
     if entry.done:
-        lines.append(_("C'est fait."))
+        lines.append(texts.done)
     elif entry.due < today:
-        lines.append(_("En retard : l'échéance est passée."))
-    lines.append(_("Où agir : %(url)s") % {"url": entry.url})
+        lines.append(texts.late)
+    lines.append(texts.where % {"url": entry.url})
     return "\n".join(lines)
 
 
@@ -76,21 +100,23 @@ def feed_calendar(user, entries, *, today=None, now=None):
     calendar.add("x-wr-timezone", vText("Europe/Paris"))
     calendar.add("refresh-interval", vDuration(REFRESH), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(REFRESH))
+    texts = Texts()
     for entry in entries:
+        summary = entry_summary(entry, texts)
         event = Event()
         event.add("uid", entry_uid(entry, at_host))
         event.add("dtstamp", now)
         event.add("dtstart", entry.due)
         event.add("dtend", entry.due + datetime.timedelta(days=1))
-        event.add("summary", entry_summary(entry))
-        event.add("description", entry_description(entry, today))
+        event.add("summary", summary)
+        event.add("description", entry_description(entry, today, texts))
         event.add("url", entry.url)
         event.add("transp", "TRANSPARENT")
         if not entry.done and entry.due > today:
             alarm = Alarm()
             alarm.add("action", "DISPLAY")
             alarm.add("trigger", ALARM_BEFORE)
-            alarm.add("description", _("Échéance demain : %(summary)s") % {"summary": entry_summary(entry)})
+            alarm.add("description", texts.alarm % {"summary": summary})
             event.add_component(alarm)
         calendar.add_component(event)
     return calendar
