@@ -53,7 +53,7 @@ from contratpro.school.services import school_for_year, school_missing
 from contratpro.workdays import add_working_days
 from conventions.documents.models import DocumentKind
 from conventions.documents.pdf import document_attach
-from conventions.dossier.deadlines import Obligation, dossier_url
+from conventions.dossier.deadlines import Obligation, dossier_url, in_window
 from conventions.models import Dossier, Incident
 from students import programme
 from students.history import event_record
@@ -509,42 +509,78 @@ def certificate_batch_retry(*, batch, by):
 
 # --- Deadlines (CERT-1, NOTIF-1) -------------------------------------------------
 
-def certificate_deadlines(dossiers):
+def _ends_due_within(due_between):
+    """``(first, last)``: the period ends whose certificate falls due within
+    ``due_between`` (``add_working_days`` never goes back, so they make an
+    interval), or None when no end does."""
+    first, last = due_between
+    day = datetime.timedelta(days=1)
+    latest = last - DEADLINE_WORKING_DAYS * day  # 5 working days are at least 5 days
+    while add_working_days(latest, DEADLINE_WORKING_DAYS) > last:
+        latest -= day
+    earliest = first - DEADLINE_WORKING_DAYS * day
+    while add_working_days(earliest - day, DEADLINE_WORKING_DAYS) >= first:
+        earliest -= day
+    return (earliest, latest) if earliest <= latest else None
+
+
+def certificate_deadlines(dossiers, due_between=None):
     """The deadlines registry's view of the certificates: for each dossier,
     the S9 certificate due 5 working days after the S9 end (early January),
     the end-of-contract one 5 working days after the contract's end (early
     September), or, after a rupture, the rupture's 5 working days after it
     in place of those it cuts; done once issued. One query (``dossiers``: a
-    queryset, or dossiers or their ids)."""
+    queryset, or dossiers or their ids). The periods and their deadlines
+    are worked out once per distinct set of dates (most dossiers of a year
+    share them: working-day arithmetic per row cost the reminder sweep a
+    second at 10 000 dossiers); only those due within ``due_between`` when
+    given."""
     if isinstance(dossiers, QuerySet):
         scope = Q(pk__in=dossiers.values("pk"))
     else:
         scope = Q(pk__in=[getattr(dossier, "pk", dossier) for dossier in dossiers])
     first_rupture = Incident.objects.filter(dossier=OuterRef("pk"), kind=Incident.Kind.RUPTURE).order_by("start", "pk")
     issued = {kind: Exists(Certificate.objects.filter(dossier=OuterRef("pk"), kind=kind)) for kind in CertificateKind}
+    dates = ("start_date", "end_date", "year__rentree", "year__s9_end", "year__s10_start", "year__contract_end",
+             "rupture_on")
     rows = Dossier.objects.filter(scope).annotate(
         rupture_on=Subquery(first_rupture.values("start")[:1]),
         **{f"issued_{kind}": condition for kind, condition in issued.items()},
-    ).values("pk", "start_date", "end_date", "year__rentree", "year__s9_end", "year__s10_start",
-             "year__contract_end", "rupture_on", *(f"issued_{kind}" for kind in CertificateKind))
+    )
+    if due_between is not None:
+        # Only the dossiers one of whose period ends may make a certificate
+        # fall due within the window (every period ends on one of these dates).
+        ends = _ends_due_within(due_between)
+        if ends is None:
+            return
+        rows = rows.filter(Q(year__s9_end__range=ends) | Q(end_date__range=ends) | Q(year__contract_end__range=ends)
+                           | Q(rupture_on__range=ends))
+    rows = rows.values_list("pk", *dates, *(f"issued_{kind}" for kind in CertificateKind))
     labels = {
         CertificateKind.S9: _("Certificat de réalisation de fin du S9 à émettre"),
         CertificateKind.FIN: _("Certificat de réalisation de fin de contrat à émettre"),
         CertificateKind.RUPTURE: _("Certificat de réalisation à la rupture du contrat à émettre"),
     }
-    labels = {kind: str(label) for kind, label in labels.items()}
+    per_kind = {kind: (f"certificate:{kind}", str(label)) for kind, label in labels.items()}
+    issued_at = {kind: 1 + len(dates) + index for index, kind in enumerate(CertificateKind)}
+    actors = frozenset({roles.Actor.OFFICE})
     url = dossier_url("attendance:dossier-certificates")
+    deadlines_of = {}  # the dates a row reads -> ((kind, due), …)
     for row in rows:
-        # Only the periods certificate_period would accept (the same rule).
-        found = periods_of(
-            rentree=row["year__rentree"], s9_end=row["year__s9_end"], s10_start=row["year__s10_start"],
-            contract_end=row["year__contract_end"], start_date=row["start_date"], end_date=row["end_date"],
-            rupture_on=row["rupture_on"],
-        )
-        ends = {kind: period.end for kind, period in found.items() if isinstance(period, Period)}
-        for kind, end in ends.items():
+        key = row[1:1 + len(dates)]
+        if key not in deadlines_of:
+            start_date, end_date, rentree, s9_end, s10_start, contract_end, rupture_on = key
+            # Only the periods certificate_period would accept (the same rule).
+            found = periods_of(
+                rentree=rentree, s9_end=s9_end, s10_start=s10_start, contract_end=contract_end,
+                start_date=start_date, end_date=end_date, rupture_on=rupture_on,
+            )
+            due = ((kind, add_working_days(period.end, DEADLINE_WORKING_DAYS))
+                   for kind, period in found.items() if isinstance(period, Period))
+            deadlines_of[key] = tuple((kind, day) for kind, day in due if in_window(day, due_between))
+        for kind, day in deadlines_of[key]:
+            obligation_key, label = per_kind[kind]
             yield Obligation(
-                dossier_id=row["pk"], key=f"certificate:{kind}", label=labels[kind],
-                actors=frozenset({roles.Actor.OFFICE}), due=add_working_days(end, DEADLINE_WORKING_DAYS),
-                done=row[f"issued_{kind}"], url=url(row["pk"]),
+                dossier_id=row[0], key=obligation_key, label=label, actors=actors, due=day,
+                done=row[issued_at[kind]], url=url(row[0]),
             )
