@@ -12,7 +12,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,7 +19,7 @@ from contratpro import roles
 from contratpro.frenchdates import long_date, long_datetime
 from conventions.documents.files import check_upload
 from conventions.documents.models import private_storage
-from conventions.dossier.deadlines import Obligation
+from conventions.dossier.deadlines import Obligation, dossier_url
 from conventions.dossier.models import Dossier, Incident
 from conventions.dossier.services import incident_report
 from students.history import event_record
@@ -351,17 +350,19 @@ def rupture_declaration_record(*, incident, by):
     return declaration
 
 
-def rupture_obligations(dossiers):
+def rupture_obligations(dossiers, due_between=None):
     """The deadlines registry's source « attendance.incidents » (NOTIF-3):
     for each rupture, the company declares it to the OPCO by its date + 30
-    days, done once the office recorded it; one query."""
+    days, done once the office recorded it; one query (with
+    ``due_between``, only the ruptures whose 30 days end within it)."""
     declared = Exists(RuptureDeclaration.objects.filter(incident=OuterRef("pk")))
-    rows = Incident.objects.filter(dossier__in=dossiers, kind=Incident.Kind.RUPTURE).annotate(declared=declared)
-    for incident in rows.only("pk", "dossier_id", "start"):
+    rows = Incident.objects.filter(dossier__in=dossiers, kind=Incident.Kind.RUPTURE)
+    if due_between is not None:
+        rows = rows.filter(start__range=(due_between[0] - RUPTURE_NOTICE, due_between[1] - RUPTURE_NOTICE))
+    label, actors = _("Déclarer la rupture à l'OPCO"), frozenset({roles.Actor.COMPANY})
+    url = dossier_url("attendance:incident-report")
+    for incident in rows.annotate(declared=declared).only("pk", "dossier_id", "start"):
         yield Obligation(
-            dossier_id=incident.dossier_id, key=f"rupture:{incident.pk}",
-            label=_("Déclarer la rupture à l'OPCO"), actors=frozenset({roles.Actor.COMPANY}),
-            due=rupture_due(incident), done=incident.declared,
-            url=reverse("attendance:incident-report", args=[incident.dossier_id]),
+            dossier_id=incident.dossier_id, key=f"rupture:{incident.pk}", label=label, actors=actors,
+            due=rupture_due(incident), done=incident.declared, url=url(incident.dossier_id),
         )
-
