@@ -190,3 +190,20 @@ def test_notif_2_beat_sends_the_weekly_digest_on_monday_at_7_and_the_daily_at_7_
     assert daily["task"] == "conventions.digest.tasks.digest_daily"
     assert (daily["schedule"].hour, daily["schedule"].minute, len(daily["schedule"].day_of_week)) == ({7}, {15}, 7)
     assert live_settings.CELERY_TIMEZONE == "Europe/Paris"
+
+
+def test_notif_1_a_digest_left_sending_by_a_killed_worker_is_sent_by_the_next_sweep(
+        make_dossier, head, settings, django_capture_on_commit_callbacks):
+    """NOTIF-1: a claim taken by a worker killed mid-send (its lease run
+    out) is handed on by the next sweep: sent on the same claim, once."""
+    make_dossier(A=D(2026, 12, 14))
+    sweep(FRIDAY, lambda execute: django_capture_on_commit_callbacks(execute=False))
+    claim = DigestClaim.objects.get(recipient=f"user:{head.pk}")
+    now = services.timezone.now()
+    DigestClaim.objects.filter(pk=claim.pk).update(
+        state=DigestClaim.State.SENDING, attempts=1, lease_until=now - datetime.timedelta(seconds=1))
+    DigestClaim.objects.exclude(pk=claim.pk).update(state=DigestClaim.State.SENT)
+    assert sweep(FRIDAY, django_capture_on_commit_callbacks) == [claim.pk]
+    claim.refresh_from_db()
+    assert (claim.state, claim.attempts) == ("sent", 2)
+    assert len(mails_to(head.email)) == 1
