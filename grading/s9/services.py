@@ -26,12 +26,12 @@ from django.utils.translation import ngettext
 
 from contratpro import roles
 from contratpro.roles import Actor, Group_
-from conventions.dossier.deadlines import Obligation, dossier_url
+from conventions.dossier.deadlines import Obligation, dossier_url, in_window
 from conventions.dossier.models import OPEN_STATES, Dossier
 from conventions.dossier.steps import BY_CODE
 from grading.scoring import bareme_and_points, bareme_for, conduct_grade, counted_steps
 from students.history import event_record
-from students.models import Department, Option
+from students.models import AcademicYear, Department, Option
 
 from .models import GRADE_MAX, S9Evaluation, S9Year
 from .tasks import notify_tutor_named
@@ -328,24 +328,30 @@ def s9_transmit(*, dossier, by):
 
 # --- NOTIF-1: the report grade in the deadlines registry -----------------------
 
-def report_obligations(dossiers):
+def report_obligations(dossiers, due_between=None):
     """EVAL-2: the tuteur école grades the report before the Christmas
-    holidays (step A's deadline); done when the grade is entered. One query."""
+    holidays (step A's deadline); done when the grade is entered. One query,
+    its rows read as tuples with their year's fields, the year and its
+    deadline made once per year (not a model instance per dossier); with
+    ``due_between``, only the obligations due within it are built."""
     due_of = BY_CODE["A"].deadline
     # A queryset stays a subquery (one query in all); a list gives its ids.
     ids = dossiers.values("pk") if isinstance(dossiers, QuerySet) else [d.pk for d in dossiers]
+    year_fields = [field.attname for field in AcademicYear._meta.concrete_fields]
     rows = Dossier.objects.filter(pk__in=ids, tuteur_ecole__isnull=False).annotate(
         graded=Exists(S9Evaluation.objects.filter(dossier=OuterRef("pk"), report_grade__isnull=False))
-    ).select_related("year")
-    url, label, due = dossier_url("grading:s9-report"), _("Noter le rapport de Projet Entreprise (S9)"), {}
+    ).values_list("pk", "graded", *(f"year__{name}" for name in year_fields))
+    url, label = dossier_url("grading:s9-report"), _("Noter le rapport de Projet Entreprise (S9)")
+    actors, due = frozenset({Actor.TUTOR}), {}  # due: the year's fields -> its deadline
     for row in rows:
-        if row.year_id not in due:
-            due[row.year_id] = due_of(row.year)
-        yield Obligation(
-            dossier_id=row.pk, key="s9:report", label=label,
-            actors=frozenset({Actor.TUTOR}), due=due[row.year_id], done=row.graded, url=url(row.pk),
-        )
-
+        year_values = row[2:]
+        if year_values not in due:
+            due[year_values] = due_of(AcademicYear(**dict(zip(year_fields, year_values))))
+        if in_window(due[year_values], due_between):
+            yield Obligation(
+                dossier_id=row[0], key="s9:report", label=label, actors=actors, due=due[year_values],
+                done=row[1], url=url(row[0]),
+            )
 
 
 def grade_of(dossier):
