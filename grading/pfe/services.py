@@ -27,7 +27,7 @@ from contratpro.roles import Actor
 from contratpro.workdays import holiday_name, is_working_day, previous_working_day
 from conventions.documents.files import check_upload
 from conventions.dossier import steps
-from conventions.dossier.deadlines import Obligation, dossier_url
+from conventions.dossier.deadlines import Obligation, dossier_url, in_window
 from conventions.fiche.models import FicheContact
 from conventions.fiche.services import PFE_FIELDS
 from conventions.fiche.wording import validate_title
@@ -307,27 +307,33 @@ def defence_grade(*, defence, grade, by, reason=""):
 
 # --- Deadlines (NOTIF-1) -------------------------------------------------------
 
-def pfe_deadlines(dossiers):
+def pfe_deadlines(dossiers, due_between=None):
     """The deadlines registry's source "grading.pfe": the defence to
     schedule by PFE-3's day (the head), done once scheduled; the PFE report
     due on the deadline the tuteur école set (the student), done once the
-    report is deposited. One query (each dossier with its defence joined)."""
+    report is deposited. One query (each dossier with its defence joined);
+    PFE-3's day worked out once per contract end; with ``due_between``,
+    only the obligations due within it are built."""
     ids = dossiers.values("pk") if hasattr(dossiers, "values") else [dossier.pk for dossier in dossiers]
     rows = Dossier.objects.filter(pk__in=ids, end_date__isnull=False).values_list(
         "pk", "end_date", "defence__report_due", "defence__pk", "defence__report_deposited_at",
     )
     page = dossier_url("grading:pfe-dossier")
     schedule_label, report_label = _("Programmer la soutenance de PFE"), _("Remettre le rapport de PFE")
+    head, student = frozenset({Actor.HEAD}), frozenset({Actor.STUDENT})
+    schedule_by = {}  # contract end -> PFE-3's day
     for pk, end_date, report_due, defence_pk, deposited_at in rows:
-        url = page(pk)
-        yield Obligation(
-            dossier_id=pk, key="pfe:defence", label=schedule_label,
-            actors=frozenset({Actor.HEAD}), due=previous_working_day(end_date), done=defence_pk is not None, url=url,
-        )
-        if report_due is not None:
+        if end_date not in schedule_by:
+            schedule_by[end_date] = previous_working_day(end_date)
+        if in_window(schedule_by[end_date], due_between):
+            yield Obligation(
+                dossier_id=pk, key="pfe:defence", label=schedule_label,
+                actors=head, due=schedule_by[end_date], done=defence_pk is not None, url=page(pk),
+            )
+        if report_due is not None and in_window(report_due, due_between):
             yield Obligation(
                 dossier_id=pk, key="pfe:report", label=report_label,
-                actors=frozenset({Actor.STUDENT}), due=report_due, done=deposited_at is not None, url=url,
+                actors=student, due=report_due, done=deposited_at is not None, url=page(pk),
             )
 
 
