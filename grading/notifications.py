@@ -79,4 +79,5 @@ def register_all():
         title=gettext_lazy("Rapport de Projet Entreprise à noter : %(student)s"),
         body=gettext_lazy("%(student)s a remis son rapport de Projet Entreprise (version 1), ses quatre parties "
                           "cochées : il attend votre note sur 20 et votre commentaire."),
+        reader=mail.TUTOR,
     )

@@ -10,7 +10,9 @@ after every room's (order 900), keeps them readable:
 - each person keeps their three newest unread, the older ones read, so
   that the inbox shows both, and the header's counters match the rows.
 
-Idempotent: a second run finds nothing to change."""
+Idempotent: a second run finds nothing to change. Like the events they
+come from, the notifications are consequences of the story's acts, not
+rows of the story: they are not counted in the demo's tally."""
 
 import datetime
 
@@ -25,29 +27,24 @@ UNREAD_KEPT = 3
 
 
 def build_notifications(context):
-    tally = context.tally
-    quiet = Notification.objects.filter(mail=Notification.Mail.IMMEDIATE, mailed_at__isnull=True).update(
-        mail=Notification.Mail.NONE
-    )
-    tally["updated"] += quiet
+    story = Notification.objects.filter(dossier__year=context.year)
+    story.filter(mail=Notification.Mail.IMMEDIATE, mailed_at__isnull=True).update(mail=Notification.Mail.NONE)
     ranked = (
-        Notification.objects.filter(recipient__isnull=False, read_at__isnull=True)
+        story.filter(recipient__isnull=False, read_at__isnull=True)
         .annotate(rank=Window(RowNumber(), partition_by=[F("recipient_id")], order_by=[F("created_at").desc(), F("pk").desc()]))
-        .values_list("pk", "rank", "created_at")
+        .values_list("pk", "rank")
     )
-    older = [(pk, created) for pk, rank, created in ranked if rank > UNREAD_KEPT]
-    for pk, created in older:
-        Notification.objects.filter(pk=pk).update(read_at=created + datetime.timedelta(hours=1))
-    tally["updated"] += len(older)
+    older = [pk for pk, rank in ranked if rank > UNREAD_KEPT]
+    if older:
+        Notification.objects.filter(pk__in=older).update(read_at=F("created_at") + datetime.timedelta(hours=1))
+    readers = story.filter(recipient__isnull=False).values("recipient_id")
     counts = dict(
-        Notification.objects.filter(recipient__isnull=False).values("recipient_id")
+        Notification.objects.filter(recipient__in=readers).values("recipient_id")
         .annotate(n=Count("pk", filter=Q(read_at__isnull=True))).values_list("recipient_id", "n")
     )
-    for user_id, unread in get_user_model().objects.filter(
-        Q(pk__in=list(counts)) | Q(unread_notifications__gt=0)).values_list("pk", "unread_notifications"):
-        if unread != counts.get(user_id, 0):
-            get_user_model().objects.filter(pk=user_id).update(unread_notifications=counts.get(user_id, 0))
-            tally["updated"] += 1
+    for user_id, unread in get_user_model().objects.filter(pk__in=list(counts)).values_list("pk", "unread_notifications"):
+        if unread != counts[user_id]:
+            get_user_model().objects.filter(pk=user_id).update(unread_notifications=counts[user_id])
     total = sum(counts.values())
     if total:
         context.summary["demarche"].append(_("notifications non lues dans les boîtes de réception : %(n)s") % {"n": total})

@@ -91,35 +91,49 @@ def notification_message(notification, *, url):
     return mail_message(key_of(notification.kind), context, to=[address], reply_to=[office["email"]])
 
 
-def _sampler(title, body, personal_link=False):
+STUDENT, SIGNATORY, TUTOR, STAFF = "student", "signatory", "tutor", "staff"
+
+
+def _reader_name(dossier, reader):
+    """Who the preview greets: the text's reader on the dossier shown."""
+    if reader == SIGNATORY and dossier.signataire_id:
+        return dossier.signataire.full_name
+    if reader == TUTOR and dossier.tuteur_ecole_id:
+        return dossier.tuteur_ecole.get_full_name()
+    if reader == STUDENT:
+        return dossier.student.full_name
+    return str(_("Camille Dupont"))
+
+
+def _sampler(title, body, reader):
     def sample(dossier):
         values = {"student": dossier.student.full_name}
         return notification_context(
-            name=dossier.signataire.full_name if personal_link and dossier.signataire_id else dossier.student.full_name,
-            title=str(title) % values, body=str(body) % values, student=dossier.student.full_name,
-            company=dossier.company.name if dossier.company_id else "", url="https://…",
-            personal_link=personal_link, office=office_contact(dossier.year.start_year),
+            name=_reader_name(dossier, reader), title=str(title) % values, body=str(body) % values,
+            student=dossier.student.full_name, company=dossier.company.name if dossier.company_id else "",
+            url="https://…", personal_link=reader == SIGNATORY, office=office_contact(dossier.year.start_year),
         )
     return sample
 
 
-def text(kind, *, label, audience, title, body, personal_link=False):
+def text(kind, *, label, audience, title, body, reader=STAFF):
     """The mail text of ``kind`` (``title``, ``body``: the preview's, with
-    ``%(student)s``); rooms that register rules register their texts too."""
+    ``%(student)s``; ``reader``: whom the preview greets); rooms that
+    register rules register their texts too."""
     return register(MailText(
         key=f"notifications.{kind}", label=label, audience=audience, variables=VARIABLES,
-        sample=_sampler(title, body, personal_link),
+        sample=_sampler(title, body, reader),
     ))
 
 
 def register_texts():
     text(GENERIC, label=gettext_lazy("Notification (texte commun)"), audience=gettext_lazy("Toute personne notifiée"),
-         title=gettext_lazy("Étape 2 validée : Établir la fiche contact"), body=gettext_lazy(""))
+         title=gettext_lazy("Étape 2 validée : Établir la fiche contact"), body="", reader=STUDENT)
     text(rules.STEP_VALIDATED, label=gettext_lazy("Notification : étape validée"), audience=gettext_lazy("L'élève"),
-         title=gettext_lazy("Étape 2 validée : Établir la fiche contact (dactylographiée)"), body="")
+         title=gettext_lazy("Étape 2 validée : Établir la fiche contact (dactylographiée)"), body="", reader=STUDENT)
     text(rules.STEP_REFUSED, label=gettext_lazy("Notification : étape refusée"), audience=gettext_lazy("L'élève"),
          title=gettext_lazy("Étape 2 refusée : Établir la fiche contact (dactylographiée)"),
-         body=gettext_lazy("Motif : le SIRET de l'entreprise manque."))
+         body=gettext_lazy("Motif : le SIRET de l'entreprise manque."), reader=STUDENT)
     text(rules.STEP_SUBMITTED, label=gettext_lazy("Notification : étape à valider"),
          audience=gettext_lazy("Qui valide l'étape : service Contrats pro, responsable de département"),
          title=gettext_lazy("Étape 2 à valider : %(student)s"),
@@ -128,7 +142,7 @@ def register_texts():
          audience=gettext_lazy("L'élève, le signataire de l'entreprise (lien personnel)"),
          title=gettext_lazy("Convention de formation de %(student)s à signer (version 1)"),
          body=gettext_lazy("La convention de formation de %(student)s (version 1) est prête : relisez-la et "
-                           "signez-la au nom de l'entreprise."), personal_link=True)
+                           "signez-la au nom de l'entreprise."), reader=SIGNATORY)
     text(rules.CONVENTION_SCHOOL, label=gettext_lazy("Notification : convention à signer pour l'école"),
          audience=gettext_lazy("La direction"),
          title=gettext_lazy("Convention de %(student)s à signer pour l'école"),

@@ -32,10 +32,14 @@ def _step(event):
 
 
 def step_decided(event):
-    """STEP-3: the student hears that a step is validated, or refused with
-    the office's (or the head's, the tutor's) comment, which says why."""
+    """STEP-3: the student hears that a step they handed in is validated, or
+    refused with the office's (or the head's, the tutor's) comment, which
+    says why. The office's own steps (6, 6', 7: validated directly, with
+    nothing handed in by the student) are no news to ask for: not told."""
     definition = _step(event)
     if definition is None or event.to_state not in (StepState.VALIDATED, StepState.REFUSED):
+        return []
+    if definition.direct or Actor.STUDENT not in definition.submitters:
         return []
     people = who.dossier_people(event.dossier_id)
     if people is None or people.student_user is None:

@@ -191,3 +191,12 @@ def test_notif_1_unknown_verb_costs_no_query(people, django_assert_num_queries):
     with django_assert_num_queries(1):
         event_record(dossier=people["dossier"], actor=people["office"], verb="conventions.pdf.queued", summary="x")
     assert not Notification.objects.exists()
+
+
+def test_notif_1_step_3_the_offices_own_steps_tell_the_student_nothing(people):
+    """STEP-3: the office's own steps (6', 7: validated directly, nothing
+    handed in by the student) are no news the student waits for."""
+    dossier, office = people["dossier"], people["office"]
+    event_record(dossier=dossier, actor=office, verb="conventions.step.validate", step="6p", from_state="a_faire",
+                 to_state="valide", summary="Étape 6' validée")
+    assert not Notification.objects.exists()
