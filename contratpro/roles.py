@@ -613,3 +613,12 @@ def notifications_for(user):
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Notification.objects.none()
     return Notification.objects.filter(recipient=user)
+
+
+# --- The OPCO deposit (NOTIF-3) ------------------------------------------------------
+
+def can_record_opco_deposit(user):
+    """NOTIF-3: the office records the day the employer deposited the
+    contract with its OPCO (from the OPCO's acknowledgement or the
+    employer's word), and corrects it."""
+    return Role.OFFICE in roles_of(user)
