@@ -74,6 +74,16 @@ class ConventionsConfig(AppConfig):
         from .notifications import registrations as notifications
 
         mailtexts.register_all()
+        # The room's own mails, editable by the office (their shipped texts in templates/emails/texts/).
+        from .convention import texts as convention_texts
+        from .dossier import mail as dossier_mail
+        from .links import registrations as links_registrations
+        from .mailtexts.registry import register as register_mailtext
+
+        links_registrations.register_all()
+        register_mailtext(dossier_mail.TEXT)
+        for text in convention_texts.TEXTS:
+            register_mailtext(text)
         notifications.register_all()
         digest.register_all()
         feeds.register_all()
