@@ -75,8 +75,12 @@ class AccountForm(forms.Form):
 
     phone = forms.CharField(label=_("Téléphone"), max_length=30, required=False,
                             widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}))
-    notifications = forms.ChoiceField(label=_("Comment être prévenu de ce qui vous attend"),
-                                      choices=get_user_model().Notifications.choices, widget=forms.RadioSelect)
+    notifications = forms.ChoiceField(
+        label=_("Comment être prévenu de ce qui vous attend"),
+        choices=get_user_model().Notifications.choices, widget=forms.RadioSelect,
+        help_text=_("Dans les deux cas, chaque notification reste aussi dans « Notifications », en haut de page. "
+                    "Les rappels d'échéance partent toujours le jour prévu, quel que soit ce choix."),
+    )
 
     def __init__(self, *args, user, **kwargs):
         kwargs.setdefault("initial", {"phone": user.phone, "notifications": user.notifications})
