@@ -158,7 +158,8 @@ def feed_entries(user, *, today=None):
     first, last = today - WINDOW_BEFORE, today + WINDOW_AFTER
     dossiers = roles.dossiers_for(user) & open_dossiers(today)
     seen, obligations = set(), []
-    for obligation in all_obligations(dossiers, include_done=True):
+    # The sources read only what falls due within the window (those that can).
+    for obligation in all_obligations(dossiers, include_done=True, due_between=(first, last)):
         if obligation.due is None or not first <= obligation.due <= last:
             continue
         if (obligation.dossier_id, obligation.key) in seen:
