@@ -27,6 +27,7 @@ from conventions.dossier.models import (  # noqa: F401
     Incident,
     StepState,
 )
+from conventions.feeds.models import CalendarFeed  # noqa: F401
 from conventions.fiche.models import FicheContact  # noqa: F401
 from conventions.links.models import ExternalLink, LinkUse  # noqa: F401
 from conventions.mailtexts.models import MailTextVersion  # noqa: F401
