@@ -176,9 +176,10 @@ def test_contact_1_an_empty_mailbox_falls_back_to_the_office_email_then_the_sett
 @pytest.mark.parametrize("number", ["FR02193000056", "FR02 193 000 056", "fr02193000056"])
 def test_doc_11_a_valid_vat_number_is_accepted(number):
     """DOC-11: FR, two key digits and a SIREN whose key holds."""
-    from contratpro.school.models import validate_vat_number
+    from contratpro.school.models import validate_vat_number, vat_compact
 
-    validate_vat_number(number)
+    assert validate_vat_number(number) is None
+    assert vat_compact(number) == "FR02193000056"
 
 
 @pytest.mark.parametrize("number, message", [
