@@ -13,6 +13,7 @@ from conventions.billing.models import (  # noqa: F401
 )
 from conventions.cerfa.models import CerfaData  # noqa: F401
 from conventions.companies.models import ChangeProposal, Company, CompanyContact  # noqa: F401
+from conventions.digest.models import DigestClaim  # noqa: F401
 from conventions.documents.models import (  # noqa: F401
     Document,
     DocumentKind,

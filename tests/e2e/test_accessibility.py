@@ -152,10 +152,12 @@ def an_appraisal(login):
 
 
 def an_invoice(login):
-    """The office's page of the demo's first issued invoice (BILL-1)."""
+    """The office's page of the demo's first issued invoice (BILL-1), else
+    of its first draft: before the S9's billing day (BILL-2) the demo has
+    drafts only, whose « Émettre » is disabled with the day it opens."""
     from conventions.models import Invoice
 
-    invoice = Invoice.objects.filter(number__isnull=False).order_by("pk").first()
+    invoice = Invoice.objects.order_by("number", "pk").first()
     return reverse("conventions:invoice-detail", args=[invoice.pk]) if invoice else None
 
 
