@@ -40,6 +40,7 @@ PANEL_SECTIONS = {
     "attendance": "presence",
     "absences": "presence",
     "evaluation_s9": "evaluation",
+    "opco": "contrat",  # the contract's deposit with the OPCO (NOTIF-3)
     "next_step": "top",  # the student's « prochaine étape », above the parts
 }
 

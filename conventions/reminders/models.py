@@ -131,3 +131,27 @@ class ReminderClaim(models.Model):
 
     def __str__(self):
         return f"{self.label} – {self.recipient} ({self.offset:+d} j)"
+
+
+class OpcoDeposit(models.Model):
+    """The employer's deposit of the contract with its OPCO (NOTIF-3,
+    DOMAIN.md §3: the contract and its annex through the OPCO's e-service
+    at the latest 5 calendar days after the contract's start, Code du
+    travail D6325-1), as the office records it from the OPCO's
+    acknowledgement or the employer's word. Its date is what makes the
+    employer's obligation done; a correction changes the date, recorded
+    on the timeline (DATA-4)."""
+
+    dossier = models.OneToOneField(Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="opco_deposit")
+    deposited_on = models.DateField(_("contrat déposé à l'OPCO le"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("enregistré par"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("enregistré le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("dépôt du contrat à l'OPCO")
+        verbose_name_plural = _("dépôts des contrats à l'OPCO")
+
+    def __str__(self):
+        return f"{self.dossier_id} – {self.deposited_on:%Y-%m-%d}"

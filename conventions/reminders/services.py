@@ -37,7 +37,7 @@ from django.utils.translation import gettext as _
 
 from contratpro import roles
 from contratpro.roles import Actor
-from conventions.dossier.deadlines import in_window, obligations_for
+from conventions.dossier.deadlines import obligations_for
 from conventions.dossier.models import Dossier
 from conventions.links.models import ExternalLink
 from conventions.links.services import link_create, link_url
@@ -46,7 +46,6 @@ from students.history import event_record
 from . import mail
 from .models import DEFAULT_OFFSETS, ReminderClaim, ReminderPolicy
 from .recipients import recipients_by_dossier, recipients_of
-from .sources import opco_obligations
 
 CATCH_UP_DAYS = 7  # the last reminder (after the deadline) is still sent up to a week late
 OPEN_AFTER_END = datetime.timedelta(days=120)  # a dossier is swept until 4 months after its year's contracts end
@@ -106,14 +105,10 @@ def open_dossiers(today):
 
 
 def all_obligations(dossiers, *, include_done=False, due_between=None):
-    """The registry's obligations, plus the employer's 5 days (``sources``);
-    with ``due_between=(first, last)`` only those due within it."""
-    found = list(obligations_for(dossiers, include_done=include_done, due_between=due_between))
-    found.extend(
-        o for o in opco_obligations(dossiers, due_between=due_between)
-        if (include_done or not o.done) and in_window(o.due, due_between)
-    )
-    return found
+    """The registry's obligations (the employer's 5 days among them, since
+    ``opco`` registers its source); with ``due_between=(first, last)`` only
+    those due within it."""
+    return list(obligations_for(dossiers, include_done=include_done, due_between=due_between))
 
 
 def window_of(today, offsets_in_use):

@@ -307,6 +307,9 @@ TABLE = [
         lambda w: {"funded": "on", "opco_name": "Atlas"}),
     Row("conventions:dossier-billing-prepare",       METHOD,                                   OFFICE, b_pk,
         lambda w: {"period": "solde"}),
+    # NOTIF-3: the contract's deposit with the OPCO, recorded by the office.
+    Row("conventions:opco-deposit",                  "L L D S S D D D D D D D",                OFFICE, b_pk,
+        lambda w: {"deposited_on": str(w.b.year.rentree)}),
 
     # Eligibility (ELIG-1…10, ROLE-4: a tutor never reads the file).
     Row("students:my-eligibility",                   "L L o D D D D D D D D D",                "L L o D D D D D D D D D"),

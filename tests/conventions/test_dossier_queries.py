@@ -162,8 +162,10 @@ def dossier_page(year, office, head, login, tiny_pdf_layout, django_capture_on_c
 #  19. the office only: the navigation's « À faire » count (the queues'
 #      context processor);
 #  20-21. the Évaluation panel of the S9 (EVAL-1): the dossier's S9
-#      evaluation and the year's ECTS threshold (grading/s9).
-QUERIES = {"office": 21, "student": 18}
+#      evaluation and the year's ECTS threshold (grading/s9);
+#  22. the office only: the contract's deposit with the OPCO (NOTIF-3,
+#      the « Dépôt du contrat à l'OPCO » panel of conventions/reminders).
+QUERIES = {"office": 22, "student": 18}
 
 
 @pytest.mark.parametrize("rows", [2, 20])

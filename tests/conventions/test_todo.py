@@ -531,8 +531,8 @@ PAGE_QUERIES = {
     # user, counts, steps handed in + their documents, paper signatures,
     # conventions to produce, proposals, signatories, late steps (the
     # deadlines registry: one query per source — steps, certificates,
-    # ruptures, the S9 report grade, the PFE, billing) + their dossiers.
-    "bureau": 16,
+    # ruptures, the S9 report grade, the PFE, billing, the OPCO deposit) + their dossiers.
+    "bureau": 17,
     # user, counts, fiches + their documents, approvals (no double diploma: 3' reads nothing).
     "resp2ia": 6,
     # user, counts, steps handed in + their documents, tutees + their steps A, B, D.

@@ -12,7 +12,7 @@ from django.core import mail
 from attendance.absences import services as absences
 from conventions.dossier import steps
 from conventions.models import Dossier, ExternalLink, Incident
-from conventions.reminders import services, tasks
+from conventions.reminders import opco, services, tasks
 from conventions.reminders.models import ReminderClaim
 from tests import factories
 
@@ -101,16 +101,23 @@ def test_notif_3_the_contract_to_the_opco_within_5_days_of_its_start(dossier, cl
     assert ExternalLink.objects.filter(dossier=dossier, contact=dossier.signataire).count() == 1
 
 
-def test_notif_3_the_opco_reminder_stops_once_step_4p_is_validated(dossier, office, django_capture_on_commit_callbacks):
-    """NOTIF-3: no room records the OPCO deposit yet; the signed CERFA's
-    copy received by the office (step 4' validated) counts as sent: no
-    reminder of the 5 days after that."""
+def test_notif_3_the_opco_reminder_stops_once_the_deposit_is_recorded(dossier, office, django_capture_on_commit_callbacks):
+    """NOTIF-3: the office records the day the employer deposited the
+    contract with its OPCO: a reminder claimed before it is not sent, and
+    no reminder of the 5 days goes out after it. Step 4' (the signed CERFA's
+    copy with the office) is not the deposit: it stops nothing."""
     factories.evidence(dossier, "4p", office=office)
     four_p = dossier.steps.get(code="4p")
     steps.step_transition(step=four_p, action=steps.SUBMIT, by=dossier.student.user)
     steps.step_transition(step=four_p, action=steps.VALIDATE, by=office)
-    sweep(D(2026, 9, 3), django_capture_on_commit_callbacks)
-    assert not ReminderClaim.objects.filter(key="opco:contract").exists()
+    services.reminders_sweep(D(2026, 9, 3), queue=lambda claim_id: None)
+    claims = ReminderClaim.objects.filter(key="opco:contract")
+    assert claims.count() == 2  # the signatory and the office's copy, claimed
+    opco.opco_deposit_record(dossier=dossier, deposited_on=D(2026, 9, 2), by=office)
+    assert {services.reminder_send(claim.pk) for claim in claims} == {"cancelled"}
+    sweep(D(2026, 9, 7), django_capture_on_commit_callbacks)
+    assert mails_about("OPCO") == []
+    assert not ReminderClaim.objects.filter(key="opco:contract", state=ReminderClaim.State.SENT).exists()
 
 
 def test_notif_3_a_contact_outside_the_company_gets_no_link_and_the_claim_says_why(dossier, django_capture_on_commit_callbacks):
