@@ -7,6 +7,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from pypdf import PdfReader
@@ -67,6 +68,7 @@ def produce_laid_out(office, django_capture_on_commit_callbacks):
             job = convention.convention_request(dossier=dossier, by=office)
         job.refresh_from_db()
         assert job.status == PdfJob.Status.READY, job.error
+        mail.outbox.clear()  # the new version's notifications (tested in tests/conventions/notifications)
         return job.document
 
     return _produce
