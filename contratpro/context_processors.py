@@ -71,6 +71,8 @@ def portal(request):
         "nav_sees_list": bool(user_roles & roles.SEE_ALL) or roles.Role.DEPARTMENT_HEAD in user_roles,
         # The students' eligibility files: the office's and the heads'.
         "nav_sees_students": bool(user_roles & {roles.Role.OFFICE, roles.Role.DEPARTMENT_HEAD}),
+        # « Mon agenda »: the roles that have deadlines of their own (NOTIF-1).
+        "nav_calendar": bool(user_roles & roles.CALENDAR_ROLES),
         "nav_todo_url": todo_url,
         "nav_todo_count": LazyCount(_TODO["count"], user) if counted else 0,
     }

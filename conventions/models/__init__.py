@@ -33,4 +33,4 @@ from conventions.fiche.models import FicheContact  # noqa: F401
 from conventions.links.models import ExternalLink, LinkUse  # noqa: F401
 from conventions.mailtexts.models import MailTextVersion  # noqa: F401
 from conventions.notifications.models import Notification  # noqa: F401
-from conventions.reminders.models import ReminderClaim, ReminderPolicy  # noqa: F401
+from conventions.reminders.models import OpcoDeposit, ReminderClaim, ReminderPolicy  # noqa: F401

@@ -169,6 +169,12 @@ def a_dossier_billing(login):
     return reverse("conventions:dossier-billing", args=[invoice.dossier_id]) if invoice else None
 
 
+def a_dossier_opco(login):
+    """The office's record of a contract's deposit with its OPCO (NOTIF-3)."""
+    dossier = roles.dossiers_for(_user(login)).filter(start_date__isnull=False).order_by("pk").first()
+    return reverse("conventions:opco-deposit", args=[dossier.pk]) if dossier else None
+
+
 def report_hand_in(login):
     """The student's one form for step A: the report and its four parts (EVAL-2)."""
     dossier = roles.dossiers_for(_user(login)).order_by("pk").first()
@@ -214,6 +220,12 @@ PAGES = [
     ("bureau", "facturation-dossier", a_dossier_billing),
     ("bureau", "relances", "/relances/"),
     ("bureau", "notes-scolarite", "/notes/scolarite/"),
+    ("bureau", "notifications", "/notifications/"),
+    ("bureau", "recapitulatif", "/recapitulatif/"),
+    ("bureau", "textes-des-mails", "/textes-des-mails/"),
+    ("bureau", "texte-de-mail", "/textes-des-mails/reminders.deadline/"),
+    ("bureau", "agenda", "/agenda/"),
+    ("bureau", "depot-opco", a_dossier_opco),
     ("resp2ia", "accueil", home),
     ("resp2ia", "a-faire", todo),
     ("resp2ia", "dossier", a_dossier),
@@ -224,11 +236,15 @@ PAGES = [
     ("resp2ia", "tuteurs-a-nommer", "/tuteurs/"),
     ("resp2ia", "absence", an_absence_to_decide),
     ("resp2ia", "notes", "/notes/scolarite/"),
+    ("resp2ia", "notifications", "/notifications/"),
+    ("resp2ia", "recapitulatif", "/recapitulatif/"),
+    ("resp2ia", "agenda", "/agenda/"),
     ("tuteur", "accueil", home),
     ("tuteur", "a-faire", todo),
     ("tuteur", "dossier", a_dossier),
     ("tuteur", "notes-s9", "/s9/"),
     ("tuteur", "fiche-evaluation", an_appraisal),
+    ("tuteur", "notifications", "/notifications/"),
     ("eleve", "accueil", home),
     ("eleve", "mon-eligibilite", "/mon-eligibilite/"),
     ("eleve", "mon-compte", "/mon-compte/"),
@@ -237,11 +253,15 @@ PAGES = [
     ("eleve", "declarer-arret", own_dossier_page("sick-leave-declare")),
     ("eleve", "demander-absence", own_dossier_page("absence-request")),
     ("eleve", "incidents", own_dossier_page("incident-report")),
+    ("eleve", "notifications", "/notifications/"),
+    ("eleve", "agenda", "/agenda/"),
     ("eleve03", "remise-rapport", report_hand_in),
     ("direction", "accueil", home),
     ("direction", "a-faire", todo),
     ("direction", "dossier", a_dossier),
+    ("direction", "notifications", "/notifications/"),
     ("social", "accueil", home),
+    ("social", "notifications", "/notifications/"),
     ("social", "a-faire", todo),
     ("social", "dossier", a_dossier),
     ("scolarite", "accueil", home),

@@ -79,7 +79,11 @@ def open_phone_menu(page):
         return False
     toggler.click()
     page.locator("#nav-main.show").wait_for()
+    # The person's menu (« Mon compte », « Mon agenda », the sign-out) opens too.
+    person = page.locator("#nav-main .portal-user")
+    person.click()
     assert page.locator("#nav-main").get_by_role("button", name="Se déconnecter").is_visible()
+    person.click()
     toggler.click()
     page.locator("#nav-main:not(.show):not(.collapsing)").wait_for(state="attached")
     return True
