@@ -311,18 +311,23 @@ def pfe_deadlines(dossiers, due_between=None):
     """The deadlines registry's source "grading.pfe": the defence to
     schedule by PFE-3's day (the head), done once scheduled; the PFE report
     due on the deadline the tuteur école set (the student), done once the
-    report is deposited. One query (each dossier with its defence joined);
+    report is deposited; the defence itself on its day, then its grade
+    (the head, or the jury's president: PFE-1), done once the grade is
+    recorded — so the calendars show each defence and a grade not entered
+    after it is reminded. One query (each dossier with its defence joined);
     PFE-3's day worked out once per contract end; with ``due_between``,
     only the obligations due within it are built."""
     ids = dossiers.values("pk") if hasattr(dossiers, "values") else [dossier.pk for dossier in dossiers]
     rows = Dossier.objects.filter(pk__in=ids, end_date__isnull=False).values_list(
         "pk", "end_date", "defence__report_due", "defence__pk", "defence__report_deposited_at",
+        "defence__starts_at", "defence__grade",
     )
     page = dossier_url("grading:pfe-dossier")
     schedule_label, report_label = _("Programmer la soutenance de PFE"), _("Remettre le rapport de PFE")
+    grade_label = _("Soutenance de PFE : en saisir la note")
     head, student = frozenset({Actor.HEAD}), frozenset({Actor.STUDENT})
     schedule_by = {}  # contract end -> PFE-3's day
-    for pk, end_date, report_due, defence_pk, deposited_at in rows:
+    for pk, end_date, report_due, defence_pk, deposited_at, starts_at, grade in rows:
         if end_date not in schedule_by:
             schedule_by[end_date] = previous_working_day(end_date)
         if in_window(schedule_by[end_date], due_between):
@@ -335,6 +340,13 @@ def pfe_deadlines(dossiers, due_between=None):
                 dossier_id=pk, key="pfe:report", label=report_label,
                 actors=student, due=report_due, done=deposited_at is not None, url=page(pk),
             )
+        if starts_at is not None:
+            held_on = timezone.localtime(starts_at).date()
+            if in_window(held_on, due_between):
+                yield Obligation(
+                    dossier_id=pk, key="pfe:grade", label=grade_label,
+                    actors=head, due=held_on, done=grade is not None, url=page(pk),
+                )
 
 
 # --- The PFE report (PFE-2) ------------------------------------------------------

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from icalendar import Calendar
 
+from contratpro.roles import Actor
 from conventions.dossier import deadlines
 from conventions.models import Dossier
 from grading.pfe import services
@@ -246,6 +247,21 @@ def test_pfe_2_deadlines_source_the_defence_then_the_report(year, head, tutor):
         defence=defence, uploaded_file=SimpleUploadedFile("rapport.pdf", factories.tiny_pdf()), by=dossier.student.user,
     )
     assert {o.key: o.done for o in source.obligations(dossiers)}["pfe:report"]
+
+
+def test_pfe_1_deadlines_source_the_defence_on_its_day_until_its_grade(year, head, tutor):
+    """NOTIF-1, PFE-1: a scheduled defence is an obligation on its own day
+    (the head's: the calendars show it, a grade not entered after it is
+    reminded), done once its grade is recorded."""
+    dossier = a_dossier(year, tutor)
+    source = deadlines._SOURCES["grading.pfe"]
+    dossiers = Dossier.objects.filter(pk=dossier.pk)
+    assert "pfe:grade" not in {o.key for o in source.obligations(dossiers)}
+    defence = schedule(dossier, head, D(2027, 8, 30))
+    held = {o.key: o for o in source.obligations(dossiers)}["pfe:grade"]
+    assert (held.due, held.done, held.actors) == (D(2027, 8, 30), False, frozenset({Actor.HEAD}))
+    services.defence_grade(defence=defence, grade=Decimal("15.5"), by=head)
+    assert {o.key: o.done for o in source.obligations(dossiers)}["pfe:grade"]
 
 
 # --- The page ----------------------------------------------------------------------
