@@ -34,3 +34,45 @@ def build_reminders(context):
         moment = at(min(day + datetime.timedelta(days=1), TODAY), 10, number % 60)
         backdate(moment, (OpcoDeposit, deposit.pk, "recorded_at"), event=last_event(dossier))
         context.tally["created"] += 1
+
+
+SWEEP_HOUR = 7  # beat's daily sweep, 7 h 30 (settings)
+
+
+def build_reminder_history(context):
+    """The reminders the story's sweeps sent (order 896), replayed through
+    the sweep itself on each day one of them fell, up to the story's day:
+    for each obligation still open, its reminders ahead of the deadline and
+    the day after it, each claimed once and sent on its day, dated so on
+    the office's « Relances » and on the dossiers' timelines. (A daily
+    sweep sends on exactly those days: only they are replayed.) The story
+    is in the past: its mails reach nobody now (a dummy mail backend while
+    it is replayed). A second run claims nothing more."""
+    from django.test.utils import override_settings
+
+    from . import services
+    from .models import DEFAULT_OFFSETS, ReminderClaim
+
+    if context.year is None:
+        return
+    offsets = services.offsets_by_year().get(context.year.pk, DEFAULT_OFFSETS)
+    first = context.year.rentree - datetime.timedelta(days=30)
+    days = sorted({
+        obligation.due + datetime.timedelta(days=offset)
+        for obligation in services.all_obligations(services.open_dossiers(TODAY))
+        if obligation.due is not None
+        for offset in offsets
+    })
+    sent = 0
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+        for day in (day for day in days if first <= day <= TODAY):
+            moment = at(day, SWEEP_HOUR, 30)
+            for claim_id in services.reminders_sweep(day, queue=lambda claim_id: None, now=moment):
+                outcome = services.reminder_send(claim_id, now=moment)
+                claim = ReminderClaim.objects.filter(pk=claim_id)
+                claim.update(claimed_at=moment, updated_at=moment, **({"sent_at": moment} if outcome == "sent" else {}))
+                if outcome == "sent":
+                    backdate(moment, event=last_event(claim.get().dossier))
+                    sent += 1
+    if sent:
+        context.tally["created"] += sent

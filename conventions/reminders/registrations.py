@@ -18,6 +18,7 @@ def register_all():
 
     admin.register()
     demo_builders.register("conventions.reminders", demo.build_reminders, order=895)
+    demo_builders.register("conventions.reminders.history", demo.build_reminder_history, order=896)
     register_mailtext(mail.TEXT)
     deadlines.register(deadlines.Source(opco.SOURCE, opco.opco_obligations))
     panels.register(panels.Panel("opco", "conventions/reminders/_opco_panel.html", views.opco_panel_context, order=95))

@@ -36,6 +36,7 @@ from contratpro.accounts import demo as accounts_demo
 from contratpro.models import User
 from conventions.demo.data import HEADS, LOGINS, PASSWORD, STAFF, STUDENTS, TODAY
 from conventions.models import Company, CompanyContact, Dossier, DossierStep, StepState
+from conventions.reminders.services import ROBOT_USERNAME
 from students.models import Department, Student
 
 
@@ -48,6 +49,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, force=False, **options):
         demo_usernames = [row[0] for row in STAFF] + [s.username for s in STUDENTS] + list(accounts_demo.USERNAMES)
+        demo_usernames.append(ROBOT_USERNAME)  # the reminders' system account, made by the story's sweeps
         if not (settings.DEBUG or force) and User.objects.exclude(username__in=demo_usernames).exists():
             raise CommandError(_(
                 "DEBUG est désactivé et cette base contient d'autres comptes que ceux de la démonstration : "

@@ -1,15 +1,17 @@
 """The reminders' part of ``manage.py demo`` (NOTIF-3): the story's
 contracts deposited with their OPCO but one, whose 5 days are missed."""
 
+import datetime
 import io
 
 import pytest
+from django.utils import timezone
 from django.core.management import call_command
 
 from conventions.demo.story import story_dossiers
 from conventions.dossier import deadlines
 from conventions.reminders import opco
-from conventions.reminders.models import OpcoDeposit
+from conventions.reminders.models import OpcoDeposit, ReminderClaim
 from students.models import AcademicYear, Event
 
 
@@ -53,3 +55,19 @@ def test_notif_3_demo_second_run_records_no_deposit_again():
     before = (Event.objects.count(), list(OpcoDeposit.objects.values_list("pk", "deposited_on", "recorded_at")))
     run_demo()
     assert (Event.objects.count(), list(OpcoDeposit.objects.values_list("pk", "deposited_on", "recorded_at"))) == before
+
+
+@pytest.mark.django_db
+def test_notif_1_demo_replays_the_story_s_reminders_each_on_its_day():
+    """NOTIF-1: the story's daily sweeps are replayed up to its day: the
+    obligations still open had their reminders 14 and 3 days ahead and the
+    day after, each sent once on its day (never before its offset's day),
+    on the dossier's timeline at that moment."""
+    claims = list(ReminderClaim.objects.all())
+    assert claims
+    assert {claim.offset for claim in claims} == {-14, -3, 1}
+    for claim in claims:
+        assert claim.state == ReminderClaim.State.SENT
+        assert claim.day >= claim.due + datetime.timedelta(days=claim.offset)
+        assert timezone.localtime(claim.sent_at).date() == claim.day
+        assert Event.objects.filter(dossier=claim.dossier_id, verb="conventions.reminder.sent", at=claim.sent_at).exists()
