@@ -231,7 +231,7 @@ def test_doc_1_the_panel_reads_the_visas_without_a_query(
 
 # The office's dossier page for this dossier (no CERFA, no convention), as
 # measured; what matters is that it is the same with and without visas.
-PAGE_QUERIES = 19
+PAGE_QUERIES = 20  # 19, and the « Dépôt du contrat à l'OPCO » panel (NOTIF-3)
 
 
 def test_doc_1_fiches_typed_before_the_versions_get_their_content_as_first_version(dossier, head):
